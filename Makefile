@@ -1,0 +1,58 @@
+# Makefile: builds the Go tools for amd64 and arm64 and the guest images for x86_64 and aarch64.
+# `make demo` boots the hello unikernel on nabla-spt; `make test` runs every test.
+
+GO        ?= go
+export PATH := $(PATH):/usr/local/go/bin
+export GOFLAGS ?= -buildvcs=false
+export CGO_ENABLED = 0
+
+HOSTARCH  := $(shell uname -m)
+CMDS      := nabla nabla-spt $(wildcard cmd/nabla-hvt)
+CMDS      := $(notdir $(CMDS))
+GOSRC     := $(shell find . -name '*.go' -not -path './guest/*' 2>/dev/null) $(wildcard internal/*/*.s) go.mod go.sum
+
+# Debian packages the build and the tests need (installed by `make setup` when missing).
+APT_PKGS  := gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu \
+             qemu-system-arm qemu-user-static cpio gzip iproute2 iputils-ping strace hyperfine
+
+.PHONY: all go guest setup demo test unit fuzz clean
+
+all: go guest
+
+go: $(addprefix bin/,$(CMDS)) $(addprefix bin/arm64/,$(CMDS))
+
+# Tenders are PIE so the guest can be mapped at its low link address.
+bin/%: $(GOSRC)
+	$(GO) build -buildmode=pie -trimpath -o $@ ./cmd/$*
+
+bin/arm64/%: $(GOSRC)
+	GOARCH=arm64 $(GO) build -buildmode=pie -trimpath -o $@ ./cmd/$*
+
+guest: bin/nabla
+	$(MAKE) -C guest ARCH=x86_64 NABLA=$(CURDIR)/bin/nabla
+	$(MAKE) -C guest ARCH=aarch64 NABLA=$(CURDIR)/bin/nabla
+
+setup:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "setup: installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v $(GO) >/dev/null || { echo "setup: Go toolchain not found (expected at /usr/local/go)"; exit 1; }
+	$(GO) mod download
+
+demo: setup all
+	bin/nabla-spt --mem=2 guest/build/$(HOSTARCH)/test_hello.spt Hello_from_nabla
+
+test: setup all
+	tests/run-all.sh
+
+unit:
+	$(GO) test ./...
+
+fuzz:
+	tests/fuzz.sh
+
+clean:
+	rm -rf bin
+	$(MAKE) -C guest clean
