@@ -1,0 +1,3 @@
+build/aarch64/test_seccomp/manifest.o: \
+ build/aarch64/test_seccomp/manifest.c include/mft_abi.h
+include/mft_abi.h:

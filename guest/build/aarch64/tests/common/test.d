@@ -1,0 +1,4 @@
+build/aarch64/tests/common/test.o: tests/common/test.c \
+ tests/common/test.h include/solo5.h
+tests/common/test.h:
+include/solo5.h:

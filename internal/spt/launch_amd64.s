@@ -1,0 +1,138 @@
+// x86_64 launch trampoline: clone, then the child becomes the guest using raw syscalls only.
+
+#include "textflag.h"
+#include "go_asm.h"
+
+// x86_64 syscall numbers used here.
+#define SYS_rt_sigaction	13
+#define SYS_rt_sigprocmask	14
+#define SYS_clone		56
+#define SYS_prctl		157
+#define SYS_dup3		292
+#define SYS_exit_group		231
+#define SYS_seccomp		317
+#define SYS_close_range		436
+
+#define SIG_SETMASK		2
+#define SIGCHLD			17
+#define PR_SET_NO_NEW_PRIVS	38
+#define SECCOMP_SET_MODE_FILTER	1
+
+// func rawLaunch(a *launchArgs) int64
+// R12 holds a throughout; R13, BX are scratch. R14/R15 are left alone so the
+// parent path returns to Go with g and the GOT register intact.
+TEXT ·rawLaunch(SB), NOSPLIT|NOFRAME, $0-16
+	MOVQ	a+0(FP), R12
+
+	// Block everything on this thread: no Go handler may run in the child
+	// before its handlers are reset.
+	MOVQ	$SYS_rt_sigprocmask, AX
+	MOVQ	$SIG_SETMASK, DI
+	LEAQ	launchArgs_allMask(R12), SI
+	LEAQ	launchArgs_oldMask(R12), DX
+	MOVQ	$8, R10
+	SYSCALL
+	CMPQ	AX, $0
+	JNE	done
+
+	MOVQ	$SYS_clone, AX
+	MOVQ	$SIGCHLD, DI
+	XORQ	SI, SI
+	XORQ	DX, DX
+	XORQ	R10, R10
+	XORQ	R8, R8
+	SYSCALL
+	CMPQ	AX, $0
+	JEQ	child
+
+	// Parent (or clone error): restore the mask, return the pid or -errno.
+	MOVQ	AX, R13
+	MOVQ	$SYS_rt_sigprocmask, AX
+	MOVQ	$SIG_SETMASK, DI
+	LEAQ	launchArgs_oldMask(R12), SI
+	XORQ	DX, DX
+	MOVQ	$8, R10
+	SYSCALL
+	MOVQ	R13, AX
+done:
+	MOVQ	AX, ret+8(FP)
+	RET
+
+child:
+	// Every handler back to SIG_DFL (SIGKILL and SIGSTOP refuse; ignored).
+	MOVQ	$1, R13
+sigloop:
+	MOVQ	$SYS_rt_sigaction, AX
+	MOVQ	R13, DI
+	LEAQ	launchArgs_dfl(R12), SI
+	XORQ	DX, DX
+	MOVQ	$8, R10
+	SYSCALL
+	INCQ	R13
+	CMPQ	R13, $65
+	JNE	sigloop
+
+	// Nothing blocked in the guest: TERM/INT end it, faults kill it.
+	MOVQ	$SYS_rt_sigprocmask, AX
+	MOVQ	$SIG_SETMASK, DI
+	LEAQ	launchArgs_emptyMask(R12), SI
+	XORQ	DX, DX
+	MOVQ	$8, R10
+	SYSCALL
+	TESTQ	AX, AX
+	JNE	fail
+
+	// dup3(fds[i], 3+i, 0): the sources all lie above the targets.
+	MOVQ	launchArgs_nfds(R12), R13
+	XORQ	BX, BX
+duploop:
+	CMPQ	BX, R13
+	JEQ	dupdone
+	MOVQ	$SYS_dup3, AX
+	MOVQ	launchArgs_fds(R12)(BX*8), DI
+	LEAQ	3(BX), SI
+	XORQ	DX, DX
+	SYSCALL
+	CMPQ	AX, SI
+	JNE	fail
+	INCQ	BX
+	JMP	duploop
+dupdone:
+	// close_range(3+n, ~0U, 0): everything else goes, sources included.
+	MOVQ	$SYS_close_range, AX
+	LEAQ	3(R13), DI
+	MOVL	$0xffffffff, SI
+	XORQ	DX, DX
+	SYSCALL
+	TESTQ	AX, AX
+	JNE	fail
+
+	MOVQ	$SYS_prctl, AX
+	MOVQ	$PR_SET_NO_NEW_PRIVS, DI
+	MOVQ	$1, SI
+	XORQ	DX, DX
+	XORQ	R10, R10
+	XORQ	R8, R8
+	SYSCALL
+	TESTQ	AX, AX
+	JNE	fail
+
+	MOVQ	$SYS_seccomp, AX
+	MOVQ	$SECCOMP_SET_MODE_FILTER, DI
+	XORQ	SI, SI
+	MOVQ	launchArgs_prog(R12), DX
+	SYSCALL
+	TESTQ	AX, AX
+	JNE	fail
+
+	// Enter the guest: rsp = mem - 8, rdi = boot info.
+	MOVQ	launchArgs_bootInfo(R12), DI
+	MOVQ	launchArgs_entry(R12), AX
+	MOVQ	launchArgs_sp(R12), SP
+	JMP	AX
+
+fail:
+	MOVQ	$SYS_exit_group, AX
+	MOVQ	$1, DI
+	SYSCALL
+	JMP	fail

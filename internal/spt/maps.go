@@ -1,0 +1,126 @@
+// Where the tender's own mappings sit, read once from /proc/self/maps, so guest memory never lands on them.
+package spt
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nabla-containers/nabla/abi"
+	"github.com/nabla-containers/nabla/internal/tender"
+)
+
+// addrSpace is what limits guest memory in this process.
+type addrSpace struct {
+	// lowest is the start of the lowest mapping of any kind.
+	lowest uint64
+	// hardMax is the start of the lowest mapping that is not anonymous (the
+	// tender binary, the stack, the vdso), rounded down to a MiB. Anonymous
+	// mappings below it are the Go heap, whose base Go 1.26 randomises: a
+	// fresh exec puts it elsewhere.
+	hardMax uint64
+}
+
+// readAddrSpace parses /proc/self/maps (a few dozen lines for this process).
+func readAddrSpace() (addrSpace, error) {
+	fd, err := unix.Open("/proc/self/maps", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return addrSpace{}, fmt.Errorf("/proc/self/maps: %v", err)
+	}
+	defer unix.Close(fd)
+	var buf [16 << 10]byte
+	n := 0
+	for n < len(buf) {
+		m, err := unix.Read(fd, buf[n:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return addrSpace{}, fmt.Errorf("/proc/self/maps: %v", err)
+		}
+		if m == 0 {
+			break
+		}
+		n += m
+	}
+	return parseAddrSpace(buf[:n])
+}
+
+// parseAddrSpace reads the start address and the path column of each line.
+// A truncated last line is fine: only the lowest file mapping matters, and
+// the tender binary comes early.
+func parseAddrSpace(b []byte) (addrSpace, error) {
+	as := addrSpace{lowest: ^uint64(0), hardMax: ^uint64(0)}
+	for len(b) > 0 {
+		line := b
+		if i := indexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		dash := indexByte(line, '-')
+		if dash <= 0 {
+			continue
+		}
+		start, err := strconv.ParseUint(string(line[:dash]), 16, 64)
+		if err != nil {
+			return as, fmt.Errorf("/proc/self/maps: bad line %q", line)
+		}
+		as.lowest = min(as.lowest, start)
+		if fieldCount(line) >= 6 && start < as.hardMax {
+			as.hardMax = start
+		}
+	}
+	if as.lowest == ^uint64(0) {
+		return as, fmt.Errorf("/proc/self/maps: no mappings found")
+	}
+	if as.hardMax <= 2*abi.GuestMinBase {
+		return as, fmt.Errorf("the tender is mapped at %#x, where the guest must go (build it with -buildmode=pie)", as.hardMax)
+	}
+	as.hardMax &^= tender.MiB - 1
+	return as, nil
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// fieldCount counts space-separated fields; a sixth one is the mapping's path.
+func fieldCount(line []byte) int {
+	n, in := 0, false
+	for _, c := range line {
+		if c == ' ' || c == '\t' {
+			in = false
+		} else if !in {
+			in = true
+			n++
+		}
+	}
+	return n
+}
+
+// reexecEnv counts re-executions made to move the Go heap out of the way.
+const reexecEnv = "NABLA_SPT_REEXEC"
+
+// avoidHeap handles guest memory that would overlap the Go heap (below
+// hardMax, so it is the randomised heap base): the tender re-executes itself,
+// which draws a new heap base, a few times at most.
+func avoidHeap(as addrSpace, memSize uint64, args []string) error {
+	if memSize <= as.lowest {
+		return nil
+	}
+	tries, _ := strconv.Atoi(os.Getenv(reexecEnv))
+	if tries >= 3 {
+		return fmt.Errorf("guest memory [%#x, %#x) overlaps the tender's heap at %#x; try a smaller --mem", abi.SPTHostMemBase, memSize, as.lowest)
+	}
+	env := append(os.Environ(), reexecEnv+"="+strconv.Itoa(tries+1))
+	err := unix.Exec("/proc/self/exe", args, env)
+	return fmt.Errorf("re-executing /proc/self/exe: %v", err)
+}

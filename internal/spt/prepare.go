@@ -1,0 +1,214 @@
+// Everything between the command line and the clone: image, memory, devices, fd layout, filter.
+package spt
+
+import (
+	"debug/elf"
+	"fmt"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nabla-containers/nabla/abi"
+	nelf "github.com/nabla-containers/nabla/internal/elf"
+	"github.com/nabla-containers/nabla/internal/mft"
+	"github.com/nabla-containers/nabla/internal/seccomp"
+	"github.com/nabla-containers/nabla/internal/tender"
+)
+
+// guest is a fully prepared guest: memory loaded, fds laid out, filter compiled.
+type guest struct {
+	args launchArgs
+	prog []unix.SockFilter // kept alive until the clone
+}
+
+// hostMachine is the ELF machine this tender runs.
+func hostMachine() elf.Machine {
+	if runtime.GOARCH == "arm64" {
+		return elf.EM_AARCH64
+	}
+	return elf.EM_X86_64
+}
+
+// prepare does all fallible work; after it the launch cannot fail for a reason the guest did not cause.
+func prepare(o *tender.Options, args []string) (*guest, error) {
+	as, err := readAddrSpace()
+	if err != nil {
+		return nil, err
+	}
+	kfd, err := unix.Open(o.Kernel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
+	}
+	defer unix.Close(kfd)
+	var st unix.Stat_t
+	if err := unix.Fstat(kfd, &st); err != nil {
+		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return nil, fmt.Errorf("%s: not a regular file", o.Kernel)
+	}
+	img, err := nelf.Parse(fdReaderAt(kfd), st.Size)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
+	}
+	if m := elf.Machine(img.Machine); m != hostMachine() {
+		return nil, fmt.Errorf("%s: executable is for %s, this tender runs %s guests",
+			o.Kernel, nelf.MachineName(uint16(m)), nelf.MachineName(uint16(hostMachine())))
+	}
+	if err := img.CheckTarget(abi.TargetSPT); err != nil {
+		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
+	}
+	if img.Manifest == nil {
+		return nil, fmt.Errorf("%s: no Solo5 manifest note (MFT1)", o.Kernel)
+	}
+	man, err := mft.Parse(img.Manifest)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
+	}
+	decls := make([]tender.Decl, len(man.Entries))
+	for i, e := range man.Entries {
+		decls[i] = tender.Decl{Name: e.Name, Type: tender.DevType(e.Type)}
+	}
+	// Cheap checks first, so a typo costs no device opening.
+	if err := tender.Check(o, decls); err != nil {
+		return nil, err
+	}
+	memSize, err := tender.MemBytes(o.MemMiB, max(img.MemEnd, img.KernelEnd), as.hardMax)
+	if err != nil {
+		return nil, err
+	}
+	if err := avoidHeap(as, memSize, args); err != nil {
+		return nil, err
+	}
+	if err := img.CheckMemory(memSize); err != nil {
+		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
+	}
+	cmdline, err := tender.JoinCmdline(o.Args)
+	if err != nil {
+		return nil, err
+	}
+	devs, err := tender.Attach(o, decls)
+	if err != nil {
+		return nil, err
+	}
+	if err := mapGuest(memSize); err != nil {
+		return nil, err
+	}
+	if err := loadSegments(kfd, img, o.Kernel); err != nil {
+		return nil, err
+	}
+	return layout(img, man, devs, memSize, cmdline)
+}
+
+// layout creates the epoll set and timer, fixes the fd numbers the guest will
+// see (devices in manifest order from 3, then epoll, then the timer), writes
+// the boot info, manifest copy and command line, and compiles the filter.
+func layout(img *nelf.Image, man *mft.Manifest, devs []tender.Device, memSize uint64, cmdline string) (*guest, error) {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("epoll_create1: %v", err)
+	}
+	tfd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("timerfd_create: %v", err)
+	}
+	// The guest tells the timer from the nets by the data word (0xfffffffe).
+	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, tfd, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: timerData}); err != nil {
+		return nil, fmt.Errorf("epoll_ctl timerfd: %v", err)
+	}
+	for _, d := range devs {
+		if d.Type != tender.DevNet {
+			continue
+		}
+		if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, d.FD, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(d.Index)}); err != nil {
+			return nil, fmt.Errorf("--net:%s: epoll_ctl: %v", d.Name, err)
+		}
+	}
+
+	g := &guest{}
+	a := &g.args
+	n := len(devs) + 2
+	if n > len(a.fds) {
+		return nil, fmt.Errorf("too many devices (%d)", len(devs))
+	}
+	first := firstGuestFD + n // the first fd the child closes
+	src := make([]int, 0, n)
+	for _, d := range devs {
+		src = append(src, d.FD)
+	}
+	src = append(src, epfd, tfd)
+	for i, fd := range src {
+		// Sources must sit above the target range so the child's dup3 calls never clobber one another.
+		if fd < first {
+			hi, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, first)
+			if err != nil {
+				return nil, fmt.Errorf("F_DUPFD: %v", err)
+			}
+			fd = hi
+		}
+		a.fds[i] = int64(fd)
+	}
+	a.nfds = uint64(n)
+	guestFD := func(i int) int { return firstGuestFD + i }
+
+	att := make(map[int]mft.Attachment, len(devs))
+	pd := Devices{EpollFD: guestFD(len(devs)), TimerFD: guestFD(len(devs) + 1)}
+	for i, d := range devs {
+		fd := guestFD(i)
+		att[d.Index] = mft.Attachment{HostFD: int32(fd), Capacity: d.Capacity, BlockSize: d.BlockSize, MAC: d.MAC, MTU: d.MTU}
+		if d.Type == tender.DevNet {
+			pd.Nets = append(pd.Nets, fd)
+		} else {
+			pd.Blocks = append(pd.Blocks, Block{FD: fd, BlockSize: uint64(d.BlockSize), Capacity: d.Capacity})
+		}
+	}
+	if err := pd.Validate(); err != nil {
+		return nil, err
+	}
+	prog, err := Policy(runtime.GOARCH, pd).Compile()
+	if err != nil {
+		return nil, fmt.Errorf("seccomp filter: %v", err)
+	}
+	fp, err := seccomp.Fprog(prog)
+	if err != nil {
+		return nil, fmt.Errorf("seccomp filter: %v", err)
+	}
+	g.prog = prog
+	a.prog = fp
+
+	if err := writeBootRegion(img, man.Encode(att), memSize, cmdline, pd.EpollFD, pd.TimerFD); err != nil {
+		return nil, err
+	}
+	a.entry = img.Entry
+	a.bootInfo = abi.SPTBootInfoBase
+	a.sp = memSize - stackOffset
+	a.allMask = ^uint64(0)
+	return g, nil
+}
+
+// firstGuestFD is the guest's first device fd; 0-2 stay the tender's stdio.
+const firstGuestFD = 3
+
+// timerData is the epoll data word of the internal timerfd (SPT_INTERNAL_TIMERFD, 0xfffffffe).
+const timerData = -2
+
+// fdReaderAt reads the image with pread, keeping it out of Go's poller.
+type fdReaderAt int
+
+func (fd fdReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	done := 0
+	for done < len(p) {
+		n, err := unix.Pread(int(fd), p[done:], off+int64(done))
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return done, err
+		}
+		if n == 0 {
+			return done, fmt.Errorf("unexpected end of file at offset %d", off+int64(done))
+		}
+		done += n
+	}
+	return done, nil
+}

@@ -1,0 +1,208 @@
+// TestSPTBadInput: bad images, devices and options must give exit 1 and one stderr line.
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// badCase builds the tender command line (after the tender itself) for one bad input.
+type badCase struct {
+	name  string
+	inNS  bool // needs a private netns with tap0 (so nothing touches the host's links)
+	build func(t *testing.T, dir string) []string
+}
+
+// pickCase finds a guest whose expectation matches want (plain, with blocks, with nets).
+func pickCase(t *testing.T, cases []guestCase, what string, want func(expectation) bool) guestCase {
+	t.Helper()
+	for _, c := range cases {
+		if c.Name == "hello" && want(c.Expect) {
+			return c
+		}
+	}
+	for _, c := range cases {
+		if want(c.Expect) {
+			return c
+		}
+	}
+	t.Fatalf("no guest in %s has %s; the bad-input checks need one", testsDir(), what)
+	return guestCase{}
+}
+
+func copyWith(t *testing.T, src, dst string, edit func([]byte) []byte) string {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, edit(b), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// netArgs attaches the nets of c to tap0.. (the bad-input guest has exactly one net).
+func netArgs(c guestCase) []string {
+	var a []string
+	for i, n := range c.Expect.Nets {
+		a = append(a, "--net:"+n.Name+"="+tapName(i))
+	}
+	return a
+}
+
+func TestSPTBadInput(t *testing.T) {
+	requireHost(t)
+	tender := tenderPath(t, "nabla-spt")
+	cases, err := loadCases(testsDir())
+	if err != nil {
+		t.Fatalf("loading expectations: %v", err)
+	}
+	plainC := pickCase(t, cases, "no devices", func(e expectation) bool { return len(e.Blocks)+len(e.Nets) == 0 })
+	blockC := pickCase(t, cases, "a block device", func(e expectation) bool { return len(e.Blocks) > 0 && len(e.Nets) == 0 })
+	netC := pickCase(t, cases, "one net device", func(e expectation) bool { return len(e.Nets) == 1 && len(e.Blocks) == 0 })
+	plain := guestImage(t, plainC.Name)
+	blockImg := guestImage(t, blockC.Name)
+	netImg := guestImage(t, netC.Name)
+	otherMachine := uint16(183) // EM_AARCH64
+	if runtime.GOARCH == "arm64" {
+		otherMachine = 62 // EM_X86_64
+	}
+	blocks := func(t *testing.T, dir string) []string {
+		a, err := blockArgs(dir, blockC.Expect.Blocks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+
+	bad := []badCase{
+		{name: "truncated-header", build: func(t *testing.T, dir string) []string {
+			return []string{copyWith(t, plain, filepath.Join(dir, "k"), func(b []byte) []byte { return b[:40] })}
+		}},
+		{name: "truncated-image", build: func(t *testing.T, dir string) []string {
+			return []string{copyWith(t, plain, filepath.Join(dir, "k"), func(b []byte) []byte { return b[:len(b)/2] })}
+		}},
+		{name: "wrong-machine", build: func(t *testing.T, dir string) []string {
+			return []string{copyWith(t, plain, filepath.Join(dir, "k"), func(b []byte) []byte {
+				if len(b) > 20 {
+					b[18], b[19] = byte(otherMachine), byte(otherMachine>>8) // e_machine, LE
+				}
+				return b
+			})}
+		}},
+		{name: "not-elf", build: func(t *testing.T, dir string) []string {
+			return []string{copyWith(t, plain, filepath.Join(dir, "k"), func([]byte) []byte {
+				return []byte(strings.Repeat("not an ELF file\n", 64))
+			})}
+		}},
+		{name: "missing-kernel", build: func(t *testing.T, dir string) []string {
+			return []string{filepath.Join(dir, "no-such-kernel.spt")}
+		}},
+		{name: "missing-device-attach", build: func(t *testing.T, dir string) []string {
+			return []string{blockImg} // declares a block device, none given
+		}},
+		{name: "extra-device", build: func(t *testing.T, dir string) []string {
+			f := filepath.Join(dir, "extra.img")
+			if err := os.WriteFile(f, make([]byte, 4096), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"--block:notdeclared=" + f, plain}
+		}},
+		{name: "missing-block-file", build: func(t *testing.T, dir string) []string {
+			a := blocks(t, dir)
+			for i, s := range a {
+				if strings.HasPrefix(s, "--block:") {
+					eq := strings.IndexByte(s, '=')
+					a[i] = s[:eq+1] + filepath.Join(dir, "no-such-dir", "disk.img")
+					break
+				}
+			}
+			return append(a, blockImg)
+		}},
+		{name: "nonexistent-tap", inNS: true, build: func(t *testing.T, dir string) []string {
+			return []string{"--net:" + netC.Expect.Nets[0].Name + "=nosuchtap9", netImg}
+		}},
+		{name: "bad-mac", inNS: true, build: func(t *testing.T, dir string) []string {
+			return append(netArgs(netC), "--net-mac:"+netC.Expect.Nets[0].Name+"=zz:00:00:00:00:01", netImg)
+		}},
+		{name: "mem-too-small", build: func(t *testing.T, dir string) []string {
+			return []string{"--mem=1", plain} // the guest is linked at 1 MiB
+		}},
+		{name: "mem-too-large", build: func(t *testing.T, dir string) []string {
+			return []string{"--mem=1073741824", plain} // 1 PiB: beyond any user address space
+		}},
+		{name: "mem-not-a-number", build: func(t *testing.T, dir string) []string {
+			return []string{"--mem=12x", plain}
+		}},
+	}
+	for _, bc := range bad {
+		t.Run(bc.name, func(t *testing.T) {
+			argv := append([]string{tender}, bc.build(t, t.TempDir())...)
+			t.Logf("running %s", strings.Join(argv, " "))
+			res := runBad(t, argv, bc.inNS)
+			checkBad(t, res)
+		})
+	}
+}
+
+func runBad(t *testing.T, argv []string, inNS bool) result {
+	t.Helper()
+	if !inNS {
+		res, err := run(argv, runTimeout)
+		if err != nil {
+			t.Fatalf("running tender: %v", err)
+		}
+		return res
+	}
+	ns, err := newNetns()
+	if err != nil {
+		t.Fatalf("network namespace: %v", err)
+	}
+	defer ns.close()
+	if err := ns.do(func() error { return createTap(tapName(0), hostIP(0)) }); err != nil {
+		t.Fatalf("tap setup: %v", err)
+	}
+	defer func() {
+		if err := ns.do(func() error { return deleteTap(tapName(0)) }); err != nil {
+			t.Errorf("cleanup: %v", err)
+		}
+	}()
+	var r *running
+	if err := ns.do(func() error { var e error; r, e = start(argv); return e }); err != nil {
+		t.Fatalf("starting tender: %v", err)
+	}
+	defer r.kill()
+	res, err := r.wait(runTimeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// checkBad: exit 1, exactly one line on stderr, no Go panic text, no guest output.
+func checkBad(t *testing.T, res result) {
+	t.Helper()
+	report := "stdout:\n" + indent(res.Stdout) + "\nstderr:\n" + indent(res.Stderr)
+	if res.TimedOut {
+		t.Fatalf("tender still running after %v; killed\n%s", runTimeout*timeoutScale(), report)
+	}
+	if res.Status != 1 {
+		t.Errorf("exit status %d, want 1\n%s", res.Status, report)
+	}
+	msg := strings.TrimSuffix(res.Stderr, "\n")
+	if msg == "" || strings.Contains(msg, "\n") || !strings.HasSuffix(res.Stderr, "\n") {
+		t.Errorf("want exactly one newline-terminated line on stderr\n%s", report)
+	}
+	for _, s := range []string{"goroutine", "panic:"} {
+		if strings.Contains(res.Stderr, s) {
+			t.Errorf("stderr has Go panic text %q\n%s", s, report)
+		}
+	}
+	if res.Stdout != "" {
+		t.Errorf("guest output on stdout, want none\n%s", report)
+	}
+}

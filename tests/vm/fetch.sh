@@ -1,0 +1,72 @@
+#!/bin/bash
+# Fetches Debian's arm64 kernel, tun module and static busybox into a cache (reused later).
+# Usage: fetch.sh CACHE   -> CACHE/{vmlinuz,busybox,modules/*.ko,modules.order}
+set -euo pipefail
+cache=${1:?usage: fetch.sh CACHE}
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+
+# A complete earlier fetch is reused as is: the VM run must not depend on the network.
+if [[ -s $cache/vmlinuz && -s $cache/busybox && -s $cache/modules.order ]]; then
+    exit 0
+fi
+
+# Own lists/cache dirs so the host's dpkg/apt state is never touched (machine-facts.md §5).
+o=(-oAPT::Architecture=arm64 -oAPT::Architectures=arm64
+   -oDir::State::Lists="$cache/lists" -oDir::Cache="$cache/apt"
+   -oAPT::Sandbox::User=root -qq)
+mkdir -p "$cache/lists/partial" "$cache/apt/archives/partial" "$cache/debs"
+apt-get "${o[@]}" update
+
+# The current kernel flavour is whatever the meta package depends on today.
+kpkg=$(apt-cache "${o[@]}" depends linux-image-arm64 |
+       awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+[[ -n $kpkg ]] || { echo "fetch.sh: cannot resolve linux-image-arm64 dependency" >&2; exit 1; }
+echo "fetch.sh: kernel package $kpkg" >&2
+
+rm -rf "$cache/debs" "$cache/x"
+mkdir -p "$cache/debs" "$cache/x"
+(cd "$cache/debs" && apt-get "${o[@]}" download "$kpkg" busybox-static)
+for d in "$cache"/debs/*.deb; do dpkg-deb -x "$d" "$cache/x"; done
+
+kver=${kpkg#linux-image-}
+cp "$cache/x/boot/vmlinuz-$kver" "$cache/vmlinuz"
+cp "$cache/x/bin/busybox" "$cache/busybox"
+
+# tun plus what it needs. The .deb ships no modules.dep (depmod runs at install time), so
+# the "depends=" field of each module's .modinfo section is followed instead.
+mdir=$cache/x/lib/modules/$kver
+rm -rf "$cache/modules"; mkdir -p "$cache/modules"
+: > "$cache/modules.order.tmp"
+modfile() { # module name -> path of its file (dash and underscore are the same)
+    local n=${1//-/_} f
+    while read -r f; do
+        local b=$(basename "$f"); b=${b%%.ko*}
+        [[ ${b//-/_} == "$n" ]] && { echo "$f"; return; }
+    done < <(find "$mdir/kernel" -name '*.ko*')
+}
+addmod() { # depth-first: dependencies are written to the order file first
+    local name=$1 f base deps d
+    grep -qx "${name//-/_}.ko" "$cache/modules.order.tmp" && return
+    f=$(modfile "$name")
+    [[ -n $f ]] || { echo "fetch.sh: module $name not found" >&2; exit 1; }
+    base=$(basename "$f")
+    case $base in
+        *.ko.xz) xz -dc "$f" > "$cache/modules/$base.tmp" ;;
+        *.ko.zst) zstd -dqc "$f" > "$cache/modules/$base.tmp" ;;
+        *.ko.gz) gzip -dc "$f" > "$cache/modules/$base.tmp" ;;
+        *) cp "$f" "$cache/modules/$base.tmp" ;;
+    esac
+    deps=$(grep -a -o 'depends=[^[:cntrl:]]*' "$cache/modules/$base.tmp" | head -1 | cut -d= -f2)
+    for d in ${deps//,/ }; do addmod "$d"; done
+    mv "$cache/modules/$base.tmp" "$cache/modules/${name//-/_}.ko"
+    echo "${name//-/_}.ko" >> "$cache/modules.order.tmp"
+}
+if grep -qE '/tun\.ko' "$mdir/modules.builtin"; then
+    echo "fetch.sh: tun is built in" >&2
+else
+    addmod tun
+fi
+mv "$cache/modules.order.tmp" "$cache/modules.order"
+echo "$kver" > "$cache/kernel.version"
+rm -rf "$cache/x" "$cache/debs"

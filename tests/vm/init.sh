@@ -1,0 +1,49 @@
+#!/bin/sh
+# /init of the aarch64 test VM: runs every test binary, prints result lines, powers off.
+# Layout (made by tests/vm/run.sh): /nabla/unit.list lines "PKGDIR BINARY", /nabla/e2e.test,
+# /nabla/bin (tenders), /nabla/guest/build, /nabla/guest/tests.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mkdir -p /dev/pts /dev/shm /dev/net
+mount -t tmpfs tmp /tmp
+mount -t tmpfs run /run
+[ -e /dev/net/tun ] || mknod /dev/net/tun c 10 200
+for m in $(cat /nabla/modules.order); do
+    insmod "/lib/modules/$m" || echo "NABLA-VM: insmod $m failed"
+done
+ip link set lo up
+
+# What the VM lacks, told to the tests (they must not guess): no C toolchain here.
+export NABLA_VM=1 NABLA_NO_CC=1 HOME=/tmp TMPDIR=/tmp NABLA_E2E_TIMEOUT_SCALE=4
+export NABLA_BIN=/nabla/bin NABLA_GUEST_DIR=/nabla/guest/build NABLA_TESTS_DIR=/nabla/guest/tests
+echo "NABLA-VM: booted $(uname -m) $(uname -r), kvm: $(ls /dev/kvm 2>&1)"
+
+pass=0
+fail=0
+run() { # NAME DIR BINARY ARGS...
+    name=$1 dir=$2 bin=$3
+    shift 3
+    echo "NABLA-VM: running $name"
+    (cd "$dir" && "$bin" "$@")
+    rc=$?
+    if [ $rc -eq 0 ]; then
+        pass=$((pass + 1)); echo "NABLA-VM-TEST $name PASS"
+    else
+        fail=$((fail + 1)); echo "NABLA-VM-TEST $name FAIL rc=$rc"
+    fi
+}
+while read -r dir bin; do
+    [ -n "$dir" ] || continue
+    run "$dir" "/nabla/src/$dir" "/nabla/$bin" -test.v -test.timeout=600s
+done < /nabla/unit.list
+if [ -x /nabla/e2e.test ]; then
+    run tests/e2e /nabla/src/tests/e2e /nabla/e2e.test -test.v -test.timeout=900s
+else
+    fail=$((fail + 1)); echo "NABLA-VM-TEST tests/e2e FAIL missing"
+fi
+echo "NABLA-VM-RESULT pass=$pass fail=$fail"
+sync
+poweroff -f

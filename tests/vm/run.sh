@@ -1,0 +1,106 @@
+#!/bin/bash
+# aarch64 test run: cross-builds tenders and test binaries, packs an initramfs, boots qemu.
+# Env: NABLA_CACHE (kernel/busybox cache), NABLA_VM_TIMEOUT (s), NABLA_VM_LOG, NABLA_VM_KEEP=1;
+# NABLA_VM_BIN (use these prebuilt arm64 tenders instead of building cmd/*),
+# NABLA_VM_GUESTS (dir with test_*.spt, default guest/build/aarch64),
+# NABLA_VM_TESTS (dir with test_*/expect.json, default guest/tests).
+# Exit 0 only if the VM printed its result marker and every binary (and build) passed.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cache=${NABLA_CACHE:-/var/cache/nabla}
+timeout_s=${NABLA_VM_TIMEOUT:-1500}
+log=${NABLA_VM_LOG:-$repo/tests/vm/vm.log}
+work=$(mktemp -d /tmp/nabla-vm.XXXXXX)
+[[ ${NABLA_VM_KEEP:-0} == 1 ]] || trap 'rm -rf "$work"' EXIT
+
+die() { echo "vm/run.sh: $*" >&2; echo "NABLA-VM-SUMMARY pass=0 fail=1"; exit 1; }
+for t in qemu-system-aarch64 cpio gzip go apt-get dpkg-deb timeout; do
+    command -v "$t" >/dev/null || die "missing tool: $t"
+done
+
+"$here/fetch.sh" "$cache" || die "kernel/busybox fetch failed"
+
+root=$work/root
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,lib/modules} \
+         "$root"/nabla/{bin,tests,src,guest/build/aarch64,guest/tests}
+cp "$cache/busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+mknod "$root/dev/console" c 5 1
+cp "$cache"/modules/*.ko "$root/lib/modules/" 2>/dev/null
+cp "$cache/modules.order" "$root/nabla/modules.order"
+install -m 0755 "$here/init.sh" "$root/init"
+
+export GOARCH=arm64 CGO_ENABLED=0 GOFLAGS=${GOFLAGS:--buildvcs=false}
+buildfail=0
+cd "$repo" || die "no repo"
+
+# Tenders and the CLI: every main package under cmd/.
+if [[ -n ${NABLA_VM_BIN:-} ]]; then
+    cp "$NABLA_VM_BIN"/* "$root/nabla/bin/" || die "cannot copy $NABLA_VM_BIN"
+else for d in cmd/*/; do
+    name=$(basename "$d")
+    ls "$d"*.go >/dev/null 2>&1 || continue
+    if ! go build -buildmode=pie -o "$root/nabla/bin/$name" "./$d"; then
+        echo "NABLA-VM-TEST build:$name FAIL"; buildfail=$((buildfail + 1))
+    fi
+done; fi
+
+# Copies a package directory's files (not its sub-packages) plus testdata, for tests' cwd.
+copypkg() {
+    mkdir -p "$root/nabla/src/$1"
+    find "$1" -maxdepth 1 -type f -exec cp {} "$root/nabla/src/$1/" \;
+    [[ -d $1/testdata ]] && cp -r "$1/testdata" "$root/nabla/src/$1/"
+    return 0
+}
+
+# One test binary per package that has tests (e2e runs last, separately).
+: > "$root/nabla/unit.list"
+while IFS='|' read -r dir files; do
+    [[ $files == "[][]" ]] && continue
+    rel=${dir#"$repo"}; rel=${rel#/}; rel=${rel:-.}
+    [[ $rel == tests/e2e ]] && continue
+    bin=tests/$(echo "$rel" | tr / _).test
+    copypkg "$rel"
+    if go test -c -o "$root/nabla/$bin" "./$rel"; then
+        echo "$rel $bin" >> "$root/nabla/unit.list"
+    else
+        echo "NABLA-VM-TEST build:$rel FAIL"; buildfail=$((buildfail + 1))
+    fi
+done < <(go list -e -f '{{.Dir}}|{{.TestGoFiles}}{{.XTestGoFiles}}' ./...)
+copypkg tests/e2e
+if ! go test -c -o "$root/nabla/e2e.test" ./tests/e2e; then
+    echo "NABLA-VM-TEST build:tests/e2e FAIL"; buildfail=$((buildfail + 1))
+fi
+
+# Guest images and their expectations.
+cp "${NABLA_VM_GUESTS:-guest/build/aarch64}"/*.spt "$root/nabla/guest/build/aarch64/" 2>/dev/null ||
+    echo "vm/run.sh: warning: no aarch64 guest images" >&2
+for e in "${NABLA_VM_TESTS:-guest/tests}"/test_*/expect.json; do
+    [[ -f $e ]] || continue
+    t=$(basename "$(dirname "$e")")
+    mkdir -p "$root/nabla/guest/tests/$t"
+    cp "$e" "$root/nabla/guest/tests/$t/"
+done
+
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.cpio.gz" ||
+    die "initramfs build failed"
+echo "vm/run.sh: initramfs $(du -h "$work/initramfs.cpio.gz" | cut -f1), booting (timeout ${timeout_s}s)" >&2
+
+timeout -k 10 "$timeout_s" qemu-system-aarch64 -M virt,virtualization=on -cpu max,pauth-impdef=on \
+    -m 2048 -smp 2 -nographic -no-reboot -nic none \
+    -kernel "$cache/vmlinuz" -initrd "$work/initramfs.cpio.gz" \
+    -append "console=ttyAMA0 rdinit=/init quiet panic=-1" </dev/null 2>&1 | tee "$log"
+qrc=${PIPESTATUS[0]}
+
+marker=$(tr -d '\r' < "$log" | grep -E '^NABLA-VM-RESULT pass=[0-9]+ fail=[0-9]+$' | tail -1)
+if [[ -z $marker ]]; then
+    echo "vm/run.sh: no result marker (VM did not boot, hung or crashed; qemu rc=$qrc); log: $log" >&2
+    echo "NABLA-VM-SUMMARY pass=0 fail=$((buildfail + 1))"
+    exit 1
+fi
+pass=$(sed 's/.*pass=\([0-9]*\).*/\1/' <<<"$marker")
+fail=$(sed 's/.*fail=\([0-9]*\).*/\1/' <<<"$marker")
+fail=$((fail + buildfail))
+echo "NABLA-VM-SUMMARY pass=$pass fail=$fail"
+[[ $fail -eq 0 ]]
