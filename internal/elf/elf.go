@@ -43,7 +43,8 @@ type Image struct {
 	// library OS.
 	Notes map[NoteKey][]byte
 
-	lastLoad int // program header index of the last loaded segment, for messages
+	lastLoad   int    // program header index of the last loaded segment, for messages
+	noteBudget uint64 // bytes of note segments still to read for collecting notes
 }
 
 const (
@@ -52,8 +53,10 @@ const (
 	// maxImageSpan caps how far above GuestMinBase any segment may reach: neither
 	// tender can give a guest more than this, and it keeps every sum far from overflow.
 	maxImageSpan = 4 << 30
-	// maxNoteSegment bounds how much of one PT_NOTE is read to collect notes.
+	// maxNoteSegment bounds how much of one PT_NOTE is read to collect notes, and
+	// maxNoteBytes how much of all of them.
 	maxNoteSegment = 64 << 10
+	maxNoteBytes   = 1 << 20
 )
 
 var le = binary.LittleEndian
@@ -124,7 +127,7 @@ func Parse(r io.ReaderAt, size int64) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	img := &Image{Machine: uint16(machine), Entry: entry, Notes: map[NoteKey][]byte{}}
+	img := &Image{Machine: uint16(machine), Entry: entry, Notes: map[NoteKey][]byte{}, noteBudget: maxNoteBytes}
 	var abiSeen bool
 	for i := 0; i < int(phnum); i++ {
 		p := ph[i*phdrSize:][:phdrSize]

@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nabla-containers/nabla/abi"
 	nelf "github.com/nabla-containers/nabla/internal/elf"
@@ -237,5 +238,29 @@ func TestCheckMachine(t *testing.T) {
 	}
 	if err := img.CheckMachine("riscv64"); err == nil {
 		t.Error("riscv64 accepted")
+	}
+}
+
+// TestManyNoteHeaders: 65535 program headers all naming one 64 KiB note segment must
+// be rejected or accepted quickly, without reading gigabytes.
+func TestManyNoteHeaders(t *testing.T) {
+	s := elftest.Valid(uint16(elf.EM_X86_64), abi.TargetSPT, nil)
+	big := elftest.Note("Big", 7, make([]byte, 64<<10-20))
+	s.Chunks = append(s.Chunks, elftest.Chunk{Off: 0x400000, Data: big})
+	for len(s.Phdrs) < 0xffff {
+		s.Phdrs = append(s.Phdrs, elftest.Phdr{Type: uint32(elf.PT_NOTE), Offset: 0x400000, Filesz: uint64(len(big)), Align: 4})
+	}
+	s.Phoff = 0x10000
+	b := s.Bytes()
+	start := time.Now()
+	img, err := parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if len(img.Notes[nelf.NoteKey{Name: "Big", Type: 7}]) != 64<<10-20 {
+		t.Errorf("big note not collected")
 	}
 }

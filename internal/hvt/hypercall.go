@@ -44,6 +44,7 @@ const (
 type Stop struct {
 	Status int
 	Err    error
+	fault  bool // the guest CPU faulted: worth reporting where
 }
 
 // errShort stands for a transfer that moved another number of bytes than asked.

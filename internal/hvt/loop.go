@@ -27,6 +27,18 @@ type vcpuRunner interface {
 // runLoop runs the guest until it halts, faults, or a signal arrives. It must be called
 // on the thread that will stay locked for the whole run.
 func runLoop(cpu vcpuRunner, m *guestmem.Mem, d Devices, stopped *atomic.Int32) *Stop {
+	s := loop(cpu, m, d, stopped)
+	if s.Err != nil && s.Status != 0 {
+		if k, ok := cpu.(*kvm.VCPU); ok && s.fault {
+			if st := vcpuState(k); st != "" {
+				s.Err = fmt.Errorf("%w (%s)", s.Err, st)
+			}
+		}
+	}
+	return s
+}
+
+func loop(cpu vcpuRunner, m *guestmem.Mem, d Devices, stopped *atomic.Int32) *Stop {
 	run := cpu.RunData()
 	for {
 		err := cpu.Run()
@@ -34,12 +46,12 @@ func runLoop(cpu vcpuRunner, m *guestmem.Mem, d Devices, stopped *atomic.Int32) 
 			if errors.Is(err, unix.EINTR) {
 				// Go preempts threads with signals; retry unless we are asked to stop.
 				if sig := stopped.Load(); sig != 0 {
-					return &Stop{Status: 1, Err: fmt.Errorf("Exiting on signal %d", sig)}
+					return &Stop{Status: 1, Err: fmt.Errorf("Exiting on signal %d", sig), fault: os.Getenv("NABLA_HVT_DEBUG") != ""}
 				}
 				continue
 			}
 			if errors.Is(err, unix.EFAULT) {
-				return fatal(errors.New("KVM: host/guest translation fault"))
+				return &Stop{Status: 1, Err: errors.New("KVM: host/guest translation fault"), fault: true}
 			}
 			return fatal(fmt.Errorf("KVM: KVM_RUN: %w", err))
 		}
@@ -48,12 +60,19 @@ func runLoop(cpu vcpuRunner, m *guestmem.Mem, d Devices, stopped *atomic.Int32) 
 		case exitRetry:
 			continue
 		case exitFault:
-			return fatal(errors.New(e.msg))
+			return &Stop{Status: 1, Err: errors.New(e.msg), fault: true}
 		}
 		if s := Hypercall(m, d, e.nr, e.arg); s != nil {
 			return s
 		}
 	}
+}
+
+// stopVCPU makes the vCPU loop on thread tid return "Exiting on signal sig".
+func stopVCPU(cpu *kvm.VCPU, pid, tid int, stopped *atomic.Int32, sig int32) {
+	stopped.Store(sig)
+	cpu.SetImmediateExit(true)
+	unix.Tgkill(pid, tid, unix.SIGURG)
 }
 
 // watchSignals stops the vCPU on SIGINT/SIGTERM: it records the signal, sets
@@ -67,9 +86,7 @@ func watchSignals(cpu *kvm.VCPU, tid int, stopped *atomic.Int32, prog string) {
 	pid := unix.Getpid()
 	go func() {
 		sig := (<-ch).(syscall.Signal)
-		stopped.Store(int32(sig))
-		cpu.SetImmediateExit(true)
-		unix.Tgkill(pid, tid, unix.SIGURG)
+		stopVCPU(cpu, pid, tid, stopped, int32(sig))
 		// A raw sleep, not a Go timer: timers would start the netpoller, which the
 		// seccomp policy does not allow for.
 		ts := unix.NsecToTimespec(stopGraceNs)

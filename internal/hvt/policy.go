@@ -12,6 +12,8 @@ import (
 type sysTable struct {
 	auditArch uint32
 	nr        map[string]int
+	// stateIoctls read the vCPU's registers, for the report of a guest fault.
+	stateIoctls []uint64
 }
 
 var sysTables = map[string]sysTable{
@@ -22,7 +24,7 @@ var sysTables = map[string]sysTable{
 		"exit": 60, "sigaltstack": 131, "arch_prctl": 158, "gettid": 186, "futex": 202,
 		"clock_gettime": 228, "exit_group": 231, "epoll_wait": 232, "tgkill": 234,
 		"epoll_pwait": 281, "timerfd_settime": 286,
-	}},
+	}, []uint64{0x8090ae81, 0x8138ae83}}, // KVM_GET_REGS, KVM_GET_SREGS
 	"arm64": {seccomp.AuditArchAArch64, map[string]int{
 		"read": 63, "write": 64, "mmap": 222, "mprotect": 226, "munmap": 215,
 		"rt_sigprocmask": 135, "rt_sigreturn": 139, "ioctl": 29, "pread64": 67, "pwrite64": 68,
@@ -30,7 +32,7 @@ var sysTables = map[string]sysTable{
 		"exit": 93, "sigaltstack": 132, "arch_prctl": -1, "gettid": 178, "futex": 98,
 		"clock_gettime": 113, "exit_group": 94, "epoll_wait": -1, "tgkill": 131,
 		"epoll_pwait": 22, "timerfd_settime": 86,
-	}},
+	}, []uint64{0x4010aeab}}, // KVM_GET_ONE_REG
 }
 
 // PolicyFDs are the descriptors the running tender still uses.
@@ -53,9 +55,9 @@ const (
 )
 
 // Policy returns the filter for arch ("amd64" or "arm64"). Anything not listed kills
-// the process. The Go runtime's needs are the ones it has once running with no
-// netpoller (the tender uses raw descriptors and no timers): memory, futexes, threads,
-// signals for preemption, sleeping and exiting.
+// the process. The Go runtime's needs are the ones it has once running with an idle
+// netpoller (the tender uses raw descriptors and no timers, so nothing registers with it):
+// memory, futexes, threads, signals for preemption, sleeping and exiting.
 func Policy(arch string, fds PolicyFDs) (seccomp.Policy, error) {
 	t, ok := sysTables[arch]
 	if !ok {
@@ -75,6 +77,9 @@ func Policy(arch string, fds PolicyFDs) (seccomp.Policy, error) {
 	}
 
 	add("ioctl", "vCPU loop: KVM_RUN on the one vCPU", eq(0, uint64(fds.VCPU)), eq(1, kvmRunIoctl))
+	for _, req := range t.stateIoctls {
+		add("ioctl", "guest fault report: read the vCPU's registers", eq(0, uint64(fds.VCPU)), eq(1, req))
+	}
 	add("write", "PUTS hypercall: guest console", eq(0, 1))
 	add("write", "tender diagnostics and the Go runtime's fatal messages", eq(0, 2))
 	for _, fd := range fds.Nets {
@@ -87,8 +92,11 @@ func Policy(arch string, fds PolicyFDs) (seccomp.Policy, error) {
 	}
 	add("read", "POLL hypercall: drain the timerfd", eq(0, uint64(fds.TimerFD)))
 	add("timerfd_settime", "POLL hypercall: arm the timeout", eq(0, uint64(fds.TimerFD)))
-	add("epoll_pwait", "POLL hypercall: wait for taps or the timer", eq(0, uint64(fds.EpollFD)))
-	add("epoll_wait", "POLL hypercall (x/sys uses epoll_wait on amd64)", eq(0, uint64(fds.EpollFD)))
+	// Not pinned to our epoll fd: if anything started the Go netpoller (a non-blocking
+	// stdio descriptor does, at start-up), sysmon polls it with a zero timeout. Waiting
+	// on an epoll set grants nothing by itself.
+	add("epoll_pwait", "POLL hypercall: wait for taps or the timer; the Go netpoller")
+	add("epoll_wait", "POLL hypercall (x/sys uses epoll_wait on amd64)")
 	add("clock_gettime", "WALLTIME hypercall; Go runtime clocks (when the vDSO is bypassed)", eq(0, clockRealtim))
 	add("clock_gettime", "Go runtime: monotonic clock", eq(0, clockMonoton))
 	add("exit_group", "the tender exits with the guest's status")

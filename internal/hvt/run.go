@@ -3,7 +3,6 @@ package hvt
 
 import (
 	"debug/elf"
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -65,6 +64,9 @@ func run(o *tender.Options) *Stop {
 		return fatal(err)
 	}
 	watchSignals(v.cpu, unix.Gettid(), &v.stopped, Prog)
+	// Fixing GOMAXPROCS stops the runtime from re-reading the CPU affinity and cgroup
+	// limits periodically (Go 1.25+), calls the policy has no reason to allow.
+	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	if os.Getenv("NABLA_HVT_NO_SECCOMP") == "" {
 		p, err := Policy(runtime.GOARCH, v.fds)
 		if err != nil {
@@ -84,16 +86,22 @@ func run(o *tender.Options) *Stop {
 // setup loads the image, attaches devices and builds the VM, in upstream's order of
 // checks: image, memory size, devices, command line, KVM.
 func setup(o *tender.Options) (*vm, error) {
-	f, err := os.Open(o.Kernel)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", o.Kernel, errors.Unwrap(err))
-	}
-	defer f.Close()
-	st, err := f.Stat()
+	// A raw descriptor, not an os.File: os.Open would start the Go netpoller, whose
+	// descriptors the seccomp policy does not know about.
+	kfd, err := unix.Open(o.Kernel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
 	}
-	img, err := nelf.Parse(f, st.Size())
+	defer unix.Close(kfd)
+	var st unix.Stat_t
+	if err := unix.Fstat(kfd, &st); err != nil {
+		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return nil, fmt.Errorf("%s: not a regular file", o.Kernel)
+	}
+	f := fdReader(kfd)
+	img, err := nelf.Parse(f, st.Size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
 	}

@@ -3,6 +3,7 @@ package hvt
 
 import (
 	"debug/elf"
+	"fmt"
 
 	"github.com/nabla-containers/nabla/abi"
 	"github.com/nabla-containers/nabla/internal/kvm"
@@ -49,4 +50,17 @@ func setupVCPU(sys *kvm.System, _ *kvm.VM, cpu *kvm.VCPU, mem []byte, memSize, e
 		return 0, err
 	}
 	return khz * 1000, nil
+}
+
+// vcpuState describes where the vCPU stopped, for fault reports.
+func vcpuState(cpu *kvm.VCPU) string {
+	r, err := cpu.GetRegs()
+	if err != nil {
+		return ""
+	}
+	s, err := cpu.GetSregs()
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("rip=%#x rsp=%#x rflags=%#x cr2=%#x", r.RIP, r.RSP, r.RFLAGS, s.CR2)
 }

@@ -3,6 +3,7 @@ package hvt
 
 import (
 	"debug/elf"
+	"fmt"
 
 	"github.com/nabla-containers/nabla/abi"
 	"github.com/nabla-containers/nabla/internal/kvm"
@@ -39,4 +40,14 @@ func setupVCPU(_ *kvm.System, vm *kvm.VM, cpu *kvm.VCPU, mem []byte, memSize, en
 		}
 	}
 	return cntfrq(), nil
+}
+
+// vcpuState describes where the vCPU stopped, for fault reports.
+func vcpuState(cpu *kvm.VCPU) string {
+	pc, err := cpu.GetOneReg(kvm.RegPC)
+	if err != nil {
+		return ""
+	}
+	sp, _ := cpu.GetOneReg(kvm.RegSPEL1)
+	return fmt.Sprintf("pc=%#x sp_el1=%#x", pc, sp)
 }

@@ -24,28 +24,34 @@ type launchArgs struct {
 	sp        uint64 // guest stack pointer at entry
 	entry     uint64 // e_entry
 	bootInfo  uint64 // first argument: SPTBootInfoBase
+	ppid      uint64 // the tender's pid, which the child checks after PR_SET_PDEATHSIG
 }
 
 // rawLaunch blocks all signals, clones with SIGCHLD only and, in the parent,
 // restores the mask and returns the child's pid (or -errno). The child never
 // returns: it resets every signal handler, unblocks signals, moves the fds,
-// closes the rest, sets no_new_privs, installs the filter and jumps to the
-// guest; any failure there is exit_group(1). Implemented in launch_$GOARCH.s.
+// closes the rest, asks for SIGKILL when the tender dies, sets no_new_privs,
+// installs the filter and jumps to the guest; any failure there is
+// exit_group(1). Implemented in launch_$GOARCH.s.
 //
 //go:noescape
 func rawLaunch(a *launchArgs) int64
 
 // launch starts the guest and returns its wait status.
 func launch(g *guest) unix.WaitStatus {
-	// Registered before the clone so a TERM/INT arriving at any point is forwarded.
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, unix.SIGTERM, unix.SIGINT)
-
+	// PR_SET_PDEATHSIG follows the thread that cloned: keep it alive until exit.
+	runtime.LockOSThread()
+	g.args.ppid = uint64(unix.Getpid())
 	pid := rawLaunch(&g.args)
 	runtime.KeepAlive(g)
 	if pid < 0 {
 		tender.Fatalf("clone: %v", unix.Errno(-pid))
 	}
+	// Registered only now, off the path to guest entry (it costs a thread).
+	// A TERM/INT arriving before this kills the tender by Go's default
+	// action, and PR_SET_PDEATHSIG then kills the guest: the same end.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, unix.SIGTERM, unix.SIGINT)
 	go func() {
 		for s := range sigs {
 			unix.Kill(int(pid), s.(unix.Signal))
@@ -55,6 +61,7 @@ func launch(g *guest) unix.WaitStatus {
 	for {
 		_, err := unix.Wait4(int(pid), &ws, 0, nil)
 		if err == nil {
+			signal.Stop(sigs) // the pid is free now: never signal its next owner
 			return ws
 		}
 		if err != unix.EINTR {

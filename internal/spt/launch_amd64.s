@@ -7,6 +7,7 @@
 #define SYS_rt_sigaction	13
 #define SYS_rt_sigprocmask	14
 #define SYS_clone		56
+#define SYS_getppid		110
 #define SYS_prctl		157
 #define SYS_dup3		292
 #define SYS_exit_group		231
@@ -16,6 +17,8 @@
 #define SIG_SETMASK		2
 #define SIGCHLD			17
 #define PR_SET_NO_NEW_PRIVS	38
+#define PR_SET_PDEATHSIG	1
+#define SIGKILL			9
 #define SECCOMP_SET_MODE_FILTER	1
 
 // func rawLaunch(a *launchArgs) int64
@@ -105,6 +108,19 @@ dupdone:
 	XORQ	DX, DX
 	SYSCALL
 	TESTQ	AX, AX
+	JNE	fail
+
+	// The guest must not outlive the tender, however the tender ends; if
+	// the tender is already gone, getppid shows it.
+	MOVQ	$SYS_prctl, AX
+	MOVQ	$PR_SET_PDEATHSIG, DI
+	MOVQ	$SIGKILL, SI
+	SYSCALL
+	TESTQ	AX, AX
+	JNE	fail
+	MOVQ	$SYS_getppid, AX
+	SYSCALL
+	CMPQ	AX, launchArgs_ppid(R12)
 	JNE	fail
 
 	MOVQ	$SYS_prctl, AX

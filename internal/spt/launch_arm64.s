@@ -8,6 +8,7 @@
 #define SYS_exit_group		94
 #define SYS_rt_sigaction	134
 #define SYS_rt_sigprocmask	135
+#define SYS_getppid		173
 #define SYS_prctl		167
 #define SYS_clone		220
 #define SYS_seccomp		277
@@ -16,6 +17,8 @@
 #define SIG_SETMASK		2
 #define SIGCHLD			17
 #define PR_SET_NO_NEW_PRIVS	38
+#define PR_SET_PDEATHSIG	1
+#define SIGKILL			9
 #define SECCOMP_SET_MODE_FILTER	1
 
 // func rawLaunch(a *launchArgs) int64
@@ -105,6 +108,19 @@ dupdone:
 	MOVD	$SYS_close_range, R8
 	SVC
 	CBNZ	R0, fail
+
+	// The guest must not outlive the tender, however the tender ends; if
+	// the tender is already gone, getppid shows it.
+	MOVD	$PR_SET_PDEATHSIG, R0
+	MOVD	$SIGKILL, R1
+	MOVD	$SYS_prctl, R8
+	SVC
+	CBNZ	R0, fail
+	MOVD	$SYS_getppid, R8
+	SVC
+	MOVD	launchArgs_ppid(R9), R13
+	CMP	R13, R0
+	BNE	fail
 
 	MOVD	$PR_SET_NO_NEW_PRIVS, R0
 	MOVD	$1, R1

@@ -19,9 +19,12 @@ const pageSize = 0x1000
 func mapGuest(memSize uint64) error {
 	length := memSize - abi.SPTHostMemBase
 	r, _, errno := unix.Syscall6(unix.SYS_MMAP, abi.SPTHostMemBase, uintptr(length),
-		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_FIXED_NOREPLACE|unix.MAP_NORESERVE, ^uintptr(0), 0)
+		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_FIXED_NOREPLACE, ^uintptr(0), 0)
 	if errno == unix.EEXIST {
 		return fmt.Errorf("guest memory [%#x, %#x) overlaps a mapping of the tender; try a smaller --mem", abi.SPTHostMemBase, memSize)
+	}
+	if errno == unix.ENOMEM {
+		return fmt.Errorf("--mem=%d: the host will not commit that much memory (%v)", memSize/tender.MiB, errno)
 	}
 	if errno != 0 {
 		return fmt.Errorf("mapping %d MiB of guest memory: %v", memSize/tender.MiB, errno)

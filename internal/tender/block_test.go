@@ -99,8 +99,8 @@ func TestCheckAndAttach(t *testing.T) {
 		{parse("--block:nope=" + disk), "declares no device named 'nope'"},
 		{parse("--net:storage=tap0"), "is BLOCK_BASIC in the manifest, not NET_BASIC"},
 		{parse("--block:service=" + disk), "is NET_BASIC in the manifest, not BLOCK_BASIC"},
-		{parse("--block:storage=" + disk, "--net:service=tap0"), "device 'other' (BLOCK_BASIC) is declared in the manifest but not attached"},
-		{parse("--block:storage=" + disk, "--block:other=" + disk), "device 'service' (NET_BASIC) is declared"},
+		{parse("--block:storage="+disk, "--net:service=tap0"), "device 'other' (BLOCK_BASIC) is declared in the manifest but not attached"},
+		{parse("--block:storage="+disk, "--block:other="+disk), "device 'service' (NET_BASIC) is declared"},
 	}
 	for _, c := range bad {
 		if err := Check(c.o, decls); err == nil || !strings.Contains(err.Error(), c.err) {

@@ -1,13 +1,16 @@
 #!/bin/bash
 # Fetches Debian's arm64 kernel, tun module and static busybox into a cache (reused later).
-# Usage: fetch.sh CACHE   -> CACHE/{vmlinuz,busybox,modules/*.ko,modules.order}
+# Usage: fetch.sh CACHE   -> CACHE/{vmlinuz,busybox,ld-linux-aarch64.so.1,modules/*.ko,modules.order}
+# The dynamic loader is there because Go's -buildmode=pie binaries (CGO_ENABLED=0, internal
+# linker) still carry PT_INTERP /lib/ld-linux-aarch64.so.1 (no DT_NEEDED libraries).
 set -euo pipefail
 cache=${1:?usage: fetch.sh CACHE}
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 
 # A complete earlier fetch is reused as is: the VM run must not depend on the network.
-if [[ -s $cache/vmlinuz && -s $cache/busybox && -s $cache/modules.order ]]; then
+if [[ -s $cache/vmlinuz && -s $cache/busybox && -s $cache/ld-linux-aarch64.so.1 &&
+      -s $cache/modules.order ]]; then
     exit 0
 fi
 
@@ -26,12 +29,15 @@ echo "fetch.sh: kernel package $kpkg" >&2
 
 rm -rf "$cache/debs" "$cache/x"
 mkdir -p "$cache/debs" "$cache/x"
-(cd "$cache/debs" && apt-get "${o[@]}" download "$kpkg" busybox-static)
+(cd "$cache/debs" && apt-get "${o[@]}" download "$kpkg" busybox-static libc6)
 for d in "$cache"/debs/*.deb; do dpkg-deb -x "$d" "$cache/x"; done
 
 kver=${kpkg#linux-image-}
 cp "$cache/x/boot/vmlinuz-$kver" "$cache/vmlinuz"
 cp "$cache/x/bin/busybox" "$cache/busybox"
+ld=$(find "$cache/x" -name 'ld-linux-aarch64.so.1' -type f | head -1)
+[[ -n $ld ]] || { echo "fetch.sh: no ld-linux-aarch64.so.1 in libc6" >&2; exit 1; }
+cp "$ld" "$cache/ld-linux-aarch64.so.1"
 
 # tun plus what it needs. The .deb ships no modules.dep (depmod runs at install time), so
 # the "depends=" field of each module's .modinfo section is followed instead.

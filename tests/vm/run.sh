@@ -25,6 +25,7 @@ root=$work/root
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,lib/modules} \
          "$root"/nabla/{bin,tests,src,guest/build/aarch64,guest/tests}
 cp "$cache/busybox" "$root/bin/busybox"
+cp "$cache/ld-linux-aarch64.so.1" "$root/lib/" # PT_INTERP of Go PIE tenders
 ln -s busybox "$root/bin/sh"
 mknod "$root/dev/console" c 5 1
 cp "$cache"/modules/*.ko "$root/lib/modules/" 2>/dev/null

@@ -2,11 +2,13 @@
 #include "hvt.h"
 
 /* Flat long-mode descriptors: the tender's GDT lives in the unmapped low page, so the
- * first trap would fault again loading CS from it. */
-static const uint64_t gdt[3] __attribute__((aligned(16))) = {
+ * first trap would fault again loading CS from it. Writable and with the accessed bit
+ * already set: loading a selector sets that bit, and a read-only GDT page makes that
+ * write fault (on PVM hosts it loops forever). */
+static uint64_t gdt[3] __attribute__((aligned(16))) = {
     0,
-    0x00af9a000000ffffULL, /* 0x08: 64-bit code, DPL 0 */
-    0x00cf92000000ffffULL, /* 0x10: data, DPL 0 */
+    0x00af9b000000ffffULL, /* 0x08: 64-bit code, DPL 0, accessed */
+    0x00cf93000000ffffULL, /* 0x10: data, DPL 0, accessed */
 };
 
 struct idt_gate {

@@ -1,0 +1,100 @@
+// `runnc run`: create and start; in the foreground wait, forward signals, clean up.
+package cli
+
+import (
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
+)
+
+func runCommand() *cli.Command {
+	flags := append(createFlags(),
+		&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "detach from the container's process"},
+		&cli.BoolFlag{Name: "keep", Usage: "do not delete the container after it exits"},
+		&cli.BoolFlag{Name: "no-subreaper", Usage: "disable the use of the subreaper used to reap reparented processes (no effect)"},
+	)
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "create and run a container",
+		ArgsUsage: "<container-id>",
+		Flags:     flags,
+		Action: func(c *cli.Context) error {
+			id, err := oneID(c)
+			if err != nil {
+				return err
+			}
+			detach := c.Bool("detach")
+			cr, err := create(c, id, detach)
+			if err != nil {
+				return err
+			}
+			// Catch signals before start so none is lost; forward them to the container.
+			sigs := make(chan os.Signal, 16)
+			if !detach {
+				signal.Notify(sigs)
+				defer signal.Stop(sigs)
+			}
+			cr.lock.Release()
+			if err := start(root(c), id); err != nil {
+				_ = destroy(root(c), id, true)
+				cr.cmd.Wait()
+				return err
+			}
+			if detach {
+				cr.release()
+				return nil
+			}
+			if cr.pty != nil {
+				go io.Copy(cr.pty.Master, os.Stdin)
+				go io.Copy(os.Stdout, cr.pty.Master)
+			}
+			done := make(chan struct{})
+			go func() {
+				for {
+					select {
+					case s := <-sigs:
+						if s == unix.SIGCHLD || s == unix.SIGURG || s == unix.SIGWINCH || s == unix.SIGPIPE {
+							continue
+						}
+						cr.cmd.Process.Signal(s)
+					case <-done:
+						return
+					}
+				}
+			}()
+			werr := cr.cmd.Wait()
+			close(done)
+			code := exitStatus(cr.cmd.ProcessState, werr)
+			if !c.Bool("keep") {
+				if err := destroy(root(c), id, true); err != nil {
+					return err
+				}
+			}
+			if cr.pty != nil {
+				cr.pty.Close()
+			}
+			if code != 0 {
+				return exitCode(code)
+			}
+			return nil
+		},
+	}
+}
+
+// exitStatus maps a wait result to a shell-style exit code (128+signal when killed).
+func exitStatus(ps *os.ProcessState, err error) int {
+	if ps == nil {
+		if err != nil {
+			return 255
+		}
+		return 0
+	}
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ps.ExitCode()
+}

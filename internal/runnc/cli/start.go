@@ -1,0 +1,97 @@
+// `runnc start`: release the init waiting on the exec fifo so it execs the tender.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
+
+	"github.com/nabla-containers/nabla/internal/runnc/container"
+)
+
+func startCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "start",
+		Usage:     "executes the user defined process in a created container",
+		ArgsUsage: "<container-id>",
+		Action: func(c *cli.Context) error {
+			id, err := oneID(c)
+			if err != nil {
+				return err
+			}
+			return start(root(c), id)
+		},
+	}
+}
+
+func start(rootDir, id string) error {
+	lock, err := container.Acquire(rootDir, id)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	st, err := container.Load(rootDir, id)
+	if err != nil {
+		return err
+	}
+	switch s := st.Current(rootDir); s {
+	case container.Created:
+	case container.Stopped:
+		return errors.New("cannot start a container that has stopped")
+	case container.Running:
+		return errors.New("cannot start an already running container")
+	default:
+		return fmt.Errorf("cannot start a container in the %s state", s)
+	}
+	if err := releaseFifo(rootDir, st); err != nil {
+		return err
+	}
+	st.Status = container.Running
+	if err := st.Save(rootDir); err != nil {
+		return err
+	}
+	if st.Hooks != nil {
+		// A failing poststart hook is reported, but the container keeps running (OCI).
+		if err := container.RunHooks("poststart", st.Hooks.Poststart, st.OCIState(container.Running)); err != nil {
+			logf("warning", "%v", err)
+			fmt.Fprintln(os.Stderr, "runnc: warning:", err)
+		}
+	}
+	return nil
+}
+
+// releaseFifo opens the fifo without blocking and waits for init's byte, giving up if
+// init dies first.
+func releaseFifo(rootDir string, st *container.State) error {
+	path := filepath.Join(container.Dir(rootDir, st.ID), container.FifoName)
+	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open exec fifo: %v", err)
+	}
+	defer f.Close()
+	buf := make([]byte, 1)
+	deadline := time.Now().Add(10 * time.Second)
+	for delay := 50 * time.Microsecond; ; delay = min(delay*2, 10*time.Millisecond) {
+		n, err := unix.Read(int(f.Fd()), buf)
+		if n == 1 {
+			break
+		}
+		if err != nil && err != unix.EAGAIN && err != io.EOF {
+			return fmt.Errorf("read exec fifo: %v", err)
+		}
+		if !container.Alive(st.Pid, st.PidStart) {
+			return errors.New("container init exited before start")
+		}
+		if time.Now().After(deadline) {
+			return errors.New("container init did not answer on the exec fifo")
+		}
+		time.Sleep(delay)
+	}
+	return os.Remove(path)
+}

@@ -1,0 +1,100 @@
+// The container's init: enter namespaces, wait for start on the exec fifo, exec the tender.
+package initproc
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nabla-containers/nabla/internal/runnc/container"
+)
+
+// Main runs init and never returns: it either execs the tender or exits non-zero.
+func Main() {
+	runtime.GOMAXPROCS(1)
+	// setns and execve act on this thread only; keep the goroutine on it.
+	runtime.LockOSThread()
+	sync := os.NewFile(SyncFD, "sync")
+	if err := run(&sync); err != nil {
+		if sync != nil {
+			fmt.Fprintf(sync, "%c%v", Error, err)
+		}
+		fmt.Fprintln(os.Stderr, "runnc init:", err)
+		os.Exit(1)
+	}
+}
+
+func run(syncp **os.File) error {
+	sync := *syncp
+	if sync == nil {
+		return fmt.Errorf("no sync descriptor; init is started by runnc create only")
+	}
+	r := bufio.NewReader(sync)
+	line, err := r.ReadBytes('\n')
+	if err != nil {
+		return fmt.Errorf("read config: %v", err)
+	}
+	var c Config
+	if err := json.Unmarshal(line, &c); err != nil {
+		return fmt.Errorf("config: %v", err)
+	}
+	if c.NetNS != "" {
+		if err := joinNetNS(c.NetNS); err != nil {
+			return err
+		}
+	}
+	if _, err := sync.Write([]byte{Ready}); err != nil {
+		return err
+	}
+	b, err := r.ReadByte()
+	if err != nil || b != Go {
+		return fmt.Errorf("create did not confirm (%v)", err)
+	}
+	if c.Hooks != nil {
+		if err := container.RunHooks("createContainer", c.Hooks.CreateContainer, c.State); err != nil {
+			return err
+		}
+	}
+	if _, err := sync.Write([]byte{Created}); err != nil {
+		return err
+	}
+	sync.Close()
+	*syncp = nil // errors from here on go to stderr only
+	// Opening for writing blocks until `runnc start` opens the fifo for reading.
+	fifo, err := os.OpenFile(c.Fifo, os.O_WRONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open exec fifo: %v", err)
+	}
+	if _, err := fifo.Write([]byte{0}); err != nil {
+		return fmt.Errorf("exec fifo: %v", err)
+	}
+	fifo.Close()
+	if c.Hooks != nil {
+		st := c.State
+		st.Status = "running"
+		if err := container.RunHooks("startContainer", c.Hooks.StartContainer, st); err != nil {
+			fmt.Fprintln(os.Stderr, "runnc init:", err)
+			os.Exit(1)
+		}
+	}
+	err = unix.Exec(c.Tender, c.Argv, []string{})
+	fmt.Fprintf(os.Stderr, "runnc init: exec %s: %v\n", c.Tender, err)
+	os.Exit(127)
+	return nil
+}
+
+func joinNetNS(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("network namespace: %v", err)
+	}
+	defer f.Close()
+	if err := unix.Setns(int(f.Fd()), unix.CLONE_NEWNET); err != nil {
+		return fmt.Errorf("join network namespace %s: %v", path, err)
+	}
+	return nil
+}

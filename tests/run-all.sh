@@ -1,0 +1,47 @@
+#!/bin/bash
+# Runs every test: host unit tests (+ fuzz seeds), host e2e (root), the aarch64 VM run.
+# Prints "N passed, M failed" (test packages/binaries) and exits non-zero on any failure.
+# Expects `make` to have built bin/nabla-spt and guest/build/{x86_64,aarch64}.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo" || exit 1
+pass=0
+fail=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# count adds the ok/FAIL package lines of a `go test` output to the totals.
+count() {
+    local p f
+    p=$(grep -cE '^ok[[:space:]]' "$out")
+    f=$(grep -cE '^FAIL[[:space:]]+[^[:space:]]' "$out") # "FAIL<tab>pkg ..." only
+    [[ $2 -ne 0 && $f -eq 0 ]] && f=1 # go test failed without a FAIL package line (setup error)
+    echo "run-all: $1: $p passed, $f failed"
+    pass=$((pass + p)); fail=$((fail + f))
+}
+
+echo "== host unit tests"
+go test -count=1 $(go list ./... | grep -v '/tests/e2e$') 2>&1 | tee "$out"
+count unit "${PIPESTATUS[0]}"
+
+echo "== host e2e ($(go env GOARCH))"
+if [[ $(id -u) -ne 0 ]]; then
+    echo "run-all: e2e needs root" | tee "$out"
+    count e2e 1
+else
+    go test -count=1 -v ./tests/e2e 2>&1 | tee "$out"
+    count e2e "${PIPESTATUS[0]}"
+fi
+
+echo "== aarch64 VM"
+tests/vm/run.sh 2>&1 | tee "$out"
+vrc=${PIPESTATUS[0]}
+s=$(grep -E '^NABLA-VM-SUMMARY ' "$out" | tail -1)
+vp=$(sed -n 's/.*pass=\([0-9]*\).*/\1/p' <<<"$s"); vp=${vp:-0}
+vf=$(sed -n 's/.*fail=\([0-9]*\).*/\1/p' <<<"$s"); vf=${vf:-1}
+[[ $vrc -ne 0 && $vf -eq 0 ]] && vf=1
+echo "run-all: vm: $vp passed, $vf failed"
+pass=$((pass + vp)); fail=$((fail + vf))
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]
