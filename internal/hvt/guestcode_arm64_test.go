@@ -31,9 +31,11 @@ func asmHypercall(nr int, arg uint32) []byte {
 	return append(b, a64(strW0X1)...)
 }
 
-// asmPort has no aarch64 meaning; a store outside memory stands in for it.
+// asmPort has no aarch64 meaning; a store into the device gigabyte the tender maps at
+// 4 GiB, but past the hypercalls, stands in for it. (An unmapped address would make the
+// guest take an exception, and these guests have no vectors.)
 func asmPort(port uint16, size int) []byte {
-	return append(movImm(1, 0x200000000+uint64(port)), a64(strW0X1)...)
+	return append(movImm(1, 0x100001000+uint64(port)), a64(strW0X1)...)
 }
 
 // asmStore: str w0, [addr]
@@ -49,6 +51,6 @@ func asmStop() []byte {
 
 // What the tender says about asmPort(0x509, 4) and asmStop.
 const (
-	portFaultMsg = "outside guest memory at gpa=0x200000509"
+	portFaultMsg = "outside guest memory at gpa=0x100001509"
 	stopFaultMsg = "Invalid guest MMIO access"
 )

@@ -111,6 +111,13 @@ func (h *hostDevices) Console(p []byte) error {
 		if err == unix.EINTR {
 			continue
 		}
+		if err == unix.EAGAIN {
+			// stdout was inherited non-blocking and is full: wait for the reader
+			// with a raw sleep (no netpoller, see the seccomp policy).
+			ts := unix.Timespec{Nsec: 1_000_000}
+			unix.Nanosleep(&ts, nil)
+			continue
+		}
 		if err != nil {
 			return err
 		}

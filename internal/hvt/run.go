@@ -67,6 +67,8 @@ func run(o *tender.Options) *Stop {
 	// Fixing GOMAXPROCS stops the runtime from re-reading the CPU affinity and cgroup
 	// limits periodically (Go 1.25+), calls the policy has no reason to allow.
 	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	// NABLA_HVT_NO_SECCOMP=1 is a debugging aid (e.g. under strace of new code paths);
+	// only whoever starts the tender can set it, never the guest.
 	if os.Getenv("NABLA_HVT_NO_SECCOMP") == "" {
 		p, err := Policy(runtime.GOARCH, v.fds)
 		if err != nil {

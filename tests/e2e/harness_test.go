@@ -17,7 +17,7 @@ func TestHarness(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ns.close()
-	const tap = "tap0"
+	tap := tapName(0)
 	if err := ns.do(func() error { return createTap(tap, hostIP(0)) }); err != nil {
 		t.Fatal(err)
 	}

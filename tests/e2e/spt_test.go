@@ -70,8 +70,9 @@ func blockArgs(dir string, blocks []blockSpec) ([]string, error) {
 }
 
 // tapName and hostIP give net i its tap and host-side address (10.i.0.1/24; net 0 is the
-// contract's 10.0.0.1/24).
-func tapName(i int) string  { return "tap" + strconv.Itoa(i) }
+// contract's 10.0.0.1/24). The prefix makes a tap leaked by a killed test run (the kernel
+// moves persistent taps to the host namespace when theirs dies) easy to recognise.
+func tapName(i int) string  { return "e2etap" + strconv.Itoa(i) }
 func hostIP(i int) net.IP   { return net.IPv4(10, byte(i), 0, 1) }
 func memArg(mib int) string { return "--mem=" + strconv.Itoa(mib) }
 func indent(s string) string {

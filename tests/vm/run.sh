@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${NABLA_CACHE:-/var/cache/nabla}
 timeout_s=${NABLA_VM_TIMEOUT:-1500}
-log=${NABLA_VM_LOG:-$repo/tests/vm/vm.log}
+log=${NABLA_VM_LOG:-/tmp/nabla-vm-aarch64.log}
 work=$(mktemp -d /tmp/nabla-vm.XXXXXX)
 [[ ${NABLA_VM_KEEP:-0} == 1 ]] || trap 'rm -rf "$work"' EXIT
 

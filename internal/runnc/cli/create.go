@@ -63,6 +63,9 @@ func oneID(c *cli.Context) (string, error) {
 	return id, container.CheckID(id)
 }
 
+// initArgv0 is the init's argv[0]; start watches it change to see the exec happen.
+const initArgv0 = "runnc:init"
+
 // created is a container whose init waits on the fifo; run keeps the process handle.
 type created struct {
 	st   *container.State
@@ -167,7 +170,7 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 		return err
 	}
 	cmd := exec.Command(self, initproc.Arg)
-	cmd.Args[0] = "runnc"
+	cmd.Args[0] = initArgv0
 	cmd.Env = []string{}
 	cmd.Dir = p.bundle.Dir
 	cmd.ExtraFiles = []*os.File{child} // fd 3 = initproc.SyncFD

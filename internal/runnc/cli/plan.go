@@ -2,6 +2,9 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -46,6 +49,9 @@ func makePlan(bundleDir string) (*plan, error) {
 	p.netns, p.newNet = b.NetNS()
 	if p.netns != "" {
 		p.newNet = false
+		if _, err := os.Stat(p.netns); err != nil {
+			return nil, fmt.Errorf("network namespace %s: %v", p.netns, errors.Unwrap(err))
+		}
 	}
 	return p, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -93,5 +94,25 @@ func releaseFifo(rootDir string, st *container.State) error {
 		}
 		time.Sleep(delay)
 	}
-	return os.Remove(path)
+	if err := os.Remove(path); err != nil {
+		return err
+	}
+	waitExec(st)
+	return nil
+}
+
+// waitExec waits until init has replaced itself with the tender (its argv[0] is no
+// longer runnc's), so poststart hooks run after the container process started.
+func waitExec(st *container.State) {
+	deadline := time.Now().Add(5 * time.Second)
+	for delay := 50 * time.Microsecond; time.Now().Before(deadline); delay = min(delay*2, 5*time.Millisecond) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", st.Pid))
+		if err != nil || !container.Alive(st.Pid, st.PidStart) {
+			return
+		}
+		if arg0, _, _ := strings.Cut(string(b), "\x00"); arg0 != initArgv0 {
+			return
+		}
+		time.Sleep(delay)
+	}
 }

@@ -21,9 +21,10 @@ func Main() {
 	sync := os.NewFile(SyncFD, "sync")
 	if err := run(&sync); err != nil {
 		if sync != nil {
-			fmt.Fprintf(sync, "%c%v", Error, err)
+			fmt.Fprintf(sync, "%c%v", Error, err) // create reports it
+		} else {
+			fmt.Fprintln(os.Stderr, "runnc init:", err)
 		}
-		fmt.Fprintln(os.Stderr, "runnc init:", err)
 		os.Exit(1)
 	}
 }
@@ -52,7 +53,8 @@ func run(syncp **os.File) error {
 	}
 	b, err := r.ReadByte()
 	if err != nil || b != Go {
-		return fmt.Errorf("create did not confirm (%v)", err)
+		// create gave up (a hook failed) and reports the reason itself.
+		os.Exit(1)
 	}
 	if c.Hooks != nil {
 		if err := container.RunHooks("createContainer", c.Hooks.CreateContainer, c.State); err != nil {

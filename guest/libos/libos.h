@@ -1,0 +1,155 @@
+/* libos.h: internal interfaces of the library OS that runs a static Linux ELF as a Solo5 guest. */
+#ifndef LIBOS_H_INCLUDED
+#define LIBOS_H_INCLUDED
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bindings.h"
+#include "linux.h"
+
+/* ---- the embedded application, described by bake (app.c) ---- */
+#define APP_MAGIC "NABLA-LIBOS-APP1"  /* 16 bytes, no NUL: bake finds the struct by it */
+#define APP_MAX_PHDRS 32
+#define APP_NAME_MAX 64
+#define APP_FLAG_PHDR_COPY 1u /* AT_PHDR points at phdrs[] (the app does not load them) */
+
+struct libos_app {
+    char magic[16];
+    uint32_t version;    /* 1 */
+    uint32_t flags;      /* APP_FLAG_* */
+    uint64_t entry;      /* absolute entry point (bias applied) */
+    uint64_t phdr;       /* absolute address of the loaded program headers */
+    uint64_t bias;       /* load bias (0 for ET_EXEC) */
+    uint64_t lo, hi;     /* loaded span of the app, page aligned */
+    uint32_t phnum, phent;
+    char name[APP_NAME_MAX]; /* argv[0] */
+    uint8_t phdrs[APP_MAX_PHDRS * 56];
+};
+extern volatile struct libos_app libos_app;
+
+/* ---- limits ---- */
+#define MAX_THREADS 256
+#define MAX_FDS 256
+#define NCPU 2 /* what sched_getaffinity reports: Go then runs GOMAXPROCS=2 */
+
+/* ---- arch layer (host_<arch>.c, entry_<arch>.S) ---- */
+struct arch_ctx; /* saved user registers of a thread, defined per arch */
+struct thread;
+
+/* Raw host calls beyond the solo5 API; each is allowed by the libOS seccomp policy. */
+long host_sigaction(int sig, void (*fn)(int, void *, void *), uint64_t mask);
+long host_sigaltstack(void *base, size_t size);
+long host_setitimer_ms(unsigned ms);
+long host_madvise_dontneed(uintptr_t addr, size_t len);
+long host_set_tls(uint64_t tp);
+void arch_start_app(uint64_t entry, uint64_t sp) __attribute__((noreturn));
+void arch_init(void);
+uint64_t arch_hwcap(void);
+uint64_t arch_hwcap2(void);
+const char *arch_platform(void);
+uint64_t arch_random64(int *ok);
+/* Translates a host syscall number to the libOS's own (SC_*), or -1. */
+int arch_sysno(long nr);
+
+/* ucontext access: uc is the kernel's ucontext_t in a signal frame. */
+uint64_t uc_pc(void *uc);
+uint64_t uc_arg(void *uc, int i);
+void uc_set_ret(void *uc, long v);
+void uc_save(struct thread *t, void *uc);  /* frame -> thread */
+void uc_load(struct thread *t, void *uc);  /* thread -> frame */
+void ctx_set_ret(struct thread *t, long v);
+void ctx_set_sp(struct thread *t, uint64_t sp);
+void ctx_restart(struct thread *t, long nr); /* re-run the system call on resume */
+/* clone: the TLS and child-tid arguments, whose order differs per arch. */
+uint64_t clone_tls_arg(void *uc);
+uint64_t clone_ctid_arg(void *uc);
+size_t arch_ctx_size(void);
+
+/* ---- threads and scheduling (sched.c) ---- */
+enum tstate { T_FREE = 0, T_RUN, T_BLOCKED };
+#define NO_DEADLINE UINT64_MAX
+#define WAIT_EPOLL ((uintptr_t)1) /* key of threads in epoll_pwait */
+
+struct thread {
+    enum tstate state;
+    int tid;
+    uint64_t tls;
+    uint64_t deadline;   /* monotonic ns, NO_DEADLINE */
+    uintptr_t key;       /* wait queue key: futex address, WAIT_EPOLL, object */
+    long nr;             /* the blocked call's host number, for a restart */
+    long timeout_ret;    /* result when the deadline passes */
+    int restart;         /* on wake: re-run the call rather than return 0 */
+    uint64_t clear_tid;  /* CLONE_CHILD_CLEARTID / set_tid_address */
+    uint64_t sigmask;
+    uint64_t altstack[3];
+    unsigned char ctx[] __attribute__((aligned(64))); /* struct arch_ctx */
+};
+
+extern struct thread *cur;
+void sched_init(void);
+struct thread *thread_new(void);
+int thread_count(void);
+/* Parks cur until woken on key or the deadline; the frame is switched on return. */
+void sched_block(uintptr_t key, uint64_t deadline, long nr, int restart, long timeout_ret);
+int sched_wake(uintptr_t key, int n);
+int sched_requeue(uintptr_t from, uintptr_t to, int n);
+void sched_exit_thread(void);
+void sched_yield_now(void);
+/* Runs at the end of each trap or tick: switches the frame to another thread if needed. */
+void sched_switch(void *uc);
+void sched_tick(void *uc);
+extern int need_switch;
+
+/* ---- memory (mm.c) ---- */
+void mm_init(uintptr_t lo, uintptr_t hi);
+long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd);
+long mm_munmap(uint64_t addr, uint64_t len);
+long mm_madvise(uint64_t addr, uint64_t len, int advice);
+long mm_brk(uint64_t addr);
+void mm_brk_init(uintptr_t start);
+int user_ok(uint64_t p, uint64_t len); /* inside guest memory */
+
+/* ---- files (fd.c) ---- */
+void fd_init(void);
+long fd_read(int fd, uint64_t buf, uint64_t n);
+long fd_write(int fd, uint64_t buf, uint64_t n);
+long fd_writev(int fd, uint64_t iov, int cnt);
+long fd_readv(int fd, uint64_t iov, int cnt);
+long fd_close(int fd);
+long fd_fcntl(int fd, int cmd, uint64_t arg);
+long fd_fstat(int fd, uint64_t st);
+long fd_ioctl(int fd, unsigned long req);
+long fd_pipe2(uint64_t fds, int flags);
+long fd_eventfd2(unsigned initval, int flags);
+long fd_epoll_create1(int flags);
+long fd_epoll_ctl(int epfd, int op, int fd, uint64_t ev);
+long fd_epoll_wait(int epfd, uint64_t evs, int max, long timeout_ms);
+long fd_dup(int fd, int newfd, int flags);
+long fd_lseek(int fd);
+
+/* ---- syscalls (syscall.c) ---- */
+void libos_sigsys(int sig, void *info, void *uc);
+void libos_sigalrm(int sig, void *info, void *uc);
+void libos_fault(int sig, void *info, void *uc);
+extern int libos_debug;
+void libos_report(void);
+void libos_exit(int status) __attribute__((noreturn));
+
+/* ---- random (random.c) ---- */
+void rnd_init(void);
+void rnd_fill(void *buf, size_t n);
+
+/* ---- time ---- */
+static inline uint64_t now_ns(void) { return solo5_clock_monotonic(); }
+
+/* ---- text bounds of the libOS: signals from inside are the libOS's own ---- */
+static inline int in_libos(uint64_t pc)
+{
+    return pc >= (uint64_t)(uintptr_t)_stext && pc < (uint64_t)(uintptr_t)_etext;
+}
+
+#define LOG(...) log_printf(LOG_ERROR, __VA_ARGS__)
+#define DBG(...) do { if (libos_debug) log_printf(LOG_ERROR, __VA_ARGS__); } while (0)
+
+#endif

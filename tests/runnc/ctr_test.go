@@ -1,0 +1,141 @@
+// `ctr run --runc-binary runnc`: containerd's runc shim drives runnc unchanged.
+package runnc
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// containerd is a private containerd: state in a temporary root, stopped by pid.
+type containerd struct {
+	sock string
+	cmd  *exec.Cmd
+}
+
+func startContainerd(t *testing.T, dir string) *containerd {
+	if os.Geteuid() != 0 {
+		t.Fatal("ctr tests need root (containerd, snapshots, network namespaces)")
+	}
+	for _, tool := range []string{"containerd", "ctr", "containerd-shim-runc-v2"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("ctr tests need %s (apt-get install containerd): %v", tool, err)
+		}
+	}
+	sock := filepath.Join(dir, "c.sock")
+	cfg := fmt.Sprintf(`version = 2
+root = %q
+state = %q
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.devmapper"]
+[grpc]
+  address = %q
+[ttrpc]
+  address = %q
+[debug]
+  address = ""
+[metrics]
+  address = ""
+`, filepath.Join(dir, "root"), filepath.Join(dir, "state"), sock, sock+".ttrpc")
+	cfgPath := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfgPath, []byte(cfg), 0o644)
+	logf, _ := os.Create(filepath.Join(dir, "containerd.log"))
+	cmd := exec.Command("containerd", "--config", cfgPath)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &containerd{sock: sock, cmd: cmd}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		// Unmount anything containerd left under its root before TempDir removal.
+		exec.Command("umount", "-R", filepath.Join(dir, "root")).Run()
+		logf.Close()
+	})
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if _, err := c.ctr(t, "version"); err == nil {
+			return c
+		}
+		if time.Now().After(deadline) {
+			b, _ := os.ReadFile(logf.Name())
+			t.Fatalf("containerd did not come up:\n%s", b)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (c *containerd) ctr(t *testing.T, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "ctr", append([]string{"-a", c.sock, "-n", "runnctest"}, args...)...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func TestCtrRun(t *testing.T) {
+	dir, err := os.MkdirTemp("", "runnc-ctr-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	// Registered first, so it runs after containerd is stopped: no shim, no tender left.
+	t.Cleanup(func() {
+		if p := ourProcesses(dir); len(p) > 0 {
+			t.Errorf("processes left behind: %v", p)
+		}
+	})
+	c := startContainerd(t, dir)
+	hello, _ := os.ReadFile(image(t, "test_hello.spt"))
+	abort, _ := os.ReadFile(image(t, "test_abort.spt"))
+	tarPath := filepath.Join(dir, "img.tar")
+	writeOCIImage(t, tarPath, "docker.io/library/runnc-hello:latest",
+		map[string][]byte{"test_hello.spt": hello, "test_abort.spt": abort}, []string{"/test_hello.spt"})
+	if out, err := c.ctr(t, "image", "import", tarPath); err != nil {
+		t.Fatalf("ctr image import: %v\n%s", err, out)
+	}
+	runcRoot := filepath.Join(dir, "runnc-root")
+	run := func(id string, args ...string) (string, error) {
+		a := append([]string{"run", "--rm", "--runc-binary", runncB, "--runc-root", runcRoot, "docker.io/library/runnc-hello:latest", id}, args...)
+		return c.ctr(t, a...)
+	}
+	out, err := run("hello1", "/test_hello.spt", "from", "ctr")
+	if err != nil || !strings.Contains(out, "Hello, World") || !strings.Contains(out, `"cmdline":"/test_hello.spt from ctr"`) {
+		t.Errorf("ctr run hello: %v\n%s", err, out)
+	}
+	// The exit status propagates (solo5_abort is 255).
+	abortTar := filepath.Join(dir, "abort.tar")
+	writeOCIImage(t, abortTar, "docker.io/library/runnc-abort:latest", map[string][]byte{"test_abort.spt": abort}, []string{"/test_abort.spt"})
+	if out, err := c.ctr(t, "image", "import", abortTar); err != nil {
+		t.Fatalf("ctr image import: %v\n%s", err, out)
+	}
+	out, err = c.ctr(t, "run", "--rm", "--runc-binary", runncB, "--runc-root", runcRoot, "docker.io/library/runnc-abort:latest", "abort1")
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 255 {
+		t.Errorf("ctr run abort: %v (want exit 255)\n%s", err, out)
+	}
+	if l, _ := c.ctr(t, "containers", "ls", "-q"); strings.TrimSpace(l) != "" {
+		t.Errorf("containers left: %q", l)
+	}
+	// The shim passes --root <runc-root>/<namespace>; only the image cache may stay.
+	filepath.Walk(runcRoot, func(p string, info os.FileInfo, err error) error {
+		rel, _ := filepath.Rel(runcRoot, p)
+		if err == nil && rel != "." && rel != "runnctest" && !strings.HasPrefix(rel, "runnctest/.cache") {
+			t.Errorf("runnc state left: %s", rel)
+		}
+		return nil
+	})
+}
