@@ -20,6 +20,10 @@ count() {
     pass=$((pass + p)); fail=$((fail + f))
 }
 
+# On the host every tool a test needs (gcc, aarch64 cross gcc, ...) must be there: tests
+# that honour NABLA_REQUIRE_TOOLS then fail instead of skipping. The VM sets it to 0.
+export NABLA_REQUIRE_TOOLS=1
+
 echo "== host unit tests"
 go test -count=1 $(go list ./... | grep -v '/tests/e2e$') 2>&1 | tee "$out"
 count unit "${PIPESTATUS[0]}"

@@ -29,12 +29,18 @@ struct libos_app {
 extern volatile struct libos_app libos_app;
 
 /* ---- limits ---- */
-#define MAX_THREADS 256
+#define MAX_THREADS 128
 #define MAX_FDS 256
 #define NCPU 2 /* what sched_getaffinity reports: Go then runs GOMAXPROCS=2 */
 
 /* ---- arch layer (host_<arch>.c, entry_<arch>.S) ---- */
-struct arch_ctx; /* saved user registers of a thread, defined per arch */
+#if defined(__x86_64__)
+#include "arch_x86_64.h"
+#elif defined(__aarch64__)
+#include "arch_aarch64.h"
+#else
+#error "unsupported architecture"
+#endif
 struct thread;
 
 /* Raw host calls beyond the solo5 API; each is allowed by the libOS seccomp policy. */
@@ -64,7 +70,8 @@ void ctx_restart(struct thread *t, long nr); /* re-run the system call on resume
 /* clone: the TLS and child-tid arguments, whose order differs per arch. */
 uint64_t clone_tls_arg(void *uc);
 uint64_t clone_ctid_arg(void *uc);
-size_t arch_ctx_size(void);
+
+long arch_prctl_emul(int code, uint64_t addr);
 
 /* ---- threads and scheduling (sched.c) ---- */
 enum tstate { T_FREE = 0, T_RUN, T_BLOCKED };
@@ -83,7 +90,7 @@ struct thread {
     uint64_t clear_tid;  /* CLONE_CHILD_CLEARTID / set_tid_address */
     uint64_t sigmask;
     uint64_t altstack[3];
-    unsigned char ctx[] __attribute__((aligned(64))); /* struct arch_ctx */
+    struct arch_ctx ctx; /* user registers while not running */
 };
 
 extern struct thread *cur;

@@ -16,6 +16,7 @@
 #define EEXIST 17
 #define EINVAL 22
 #define EMFILE 24
+#define ENODEV 19
 #define ENOTTY 25
 #define ESPIPE 29
 #define EPIPE 32

@@ -1,4 +1,4 @@
-// Self-test of the harness plumbing (netns, taps, carrier detection, ping driver), so a
+// Self-test of the harness plumbing (netns, taps, tap-attach detection, ping driver), so a
 // broken harness is told apart from a broken tender.
 package e2e
 

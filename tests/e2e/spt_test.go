@@ -13,8 +13,8 @@ import (
 )
 
 const (
-	runTimeout     = 30 * time.Second // a guest that runs longer has hung
-	carrierTimeout = 10 * time.Second // tender start until it holds the tap
+	runTimeout    = 30 * time.Second // a guest that runs longer has hung
+	attachTimeout = 10 * time.Second // tender start until it holds the tap
 )
 
 func TestSPT(t *testing.T) {
@@ -166,7 +166,7 @@ func runCase(t *testing.T, tender string, c guestCase) {
 // namespace. Failures are reported; the caller still checks the guest's own exit.
 func driveping(t *testing.T, ns *netns, r *running, ip string) {
 	t.Helper()
-	deadline := time.Now().Add(carrierTimeout * timeoutScale())
+	deadline := time.Now().Add(attachTimeout * timeoutScale())
 	for {
 		up, err := tapHeldBy(r.cmd.Process.Pid, tapName(0))
 		if err != nil && !r.exited() {
@@ -181,7 +181,7 @@ func driveping(t *testing.T, ns *netns, r *running, ip string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Errorf("tender did not open %s within %v", tapName(0), carrierTimeout*timeoutScale())
+			t.Errorf("tender did not open %s within %v", tapName(0), attachTimeout*timeoutScale())
 			return
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -204,7 +204,7 @@ func TestHalfCreated(t *testing.T) {
 	os.MkdirAll(filepath.Join(e.root, "bare"), 0o711)
 	e.ok("delete", "--force", "bare")
 
-	sleeper := exec.Command("sleep", "60", e.tmp) // e.tmp in argv: the leak check sees it
+	sleeper := exec.Command("sh", "-c", "sleep 60; : "+e.tmp) // e.tmp in argv: the leak check sees it
 	sleeper.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := sleeper.Start(); err != nil {
 		t.Fatal(err)

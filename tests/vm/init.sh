@@ -1,7 +1,7 @@
 #!/bin/sh
 # /init of the aarch64 test VM: runs every test binary, prints result lines, powers off.
 # Layout (made by tests/vm/run.sh): /nabla/unit.list lines "PKGDIR BINARY", /nabla/e2e.test,
-# /nabla/bin (tenders), /nabla/guest/build, /nabla/guest/tests.
+# /nabla/src: a mirror of the repository (package dirs, bin/arm64, guest/build, guest/tests).
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 /bin/busybox --install -s
 mount -t proc proc /proc
@@ -16,9 +16,10 @@ for m in $(cat /nabla/modules.order); do
 done
 ip link set lo up
 
-# What the VM lacks, told to the tests (they must not guess): no C toolchain here.
-export NABLA_VM=1 NABLA_NO_CC=1 HOME=/tmp TMPDIR=/tmp NABLA_E2E_TIMEOUT_SCALE=4
-export NABLA_BIN=/nabla/bin NABLA_GUEST_DIR=/nabla/guest/build NABLA_TESTS_DIR=/nabla/guest/tests
+# What the VM lacks, told to the tests (they must not guess): no C toolchain, no go.
+export NABLA_VM=1 NABLA_NO_CC=1 NABLA_REQUIRE_TOOLS=0 HOME=/tmp TMPDIR=/tmp NABLA_E2E_TIMEOUT_SCALE=4
+export NABLA_BIN=/nabla/src/bin/arm64 NABLA_GUEST_DIR=/nabla/src/guest/build
+export NABLA_TESTS_DIR=/nabla/src/guest/tests
 echo "NABLA-VM: booted $(uname -m) $(uname -r), kvm: $(ls /dev/kvm 2>&1)"
 
 pass=0

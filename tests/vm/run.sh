@@ -2,7 +2,7 @@
 # aarch64 test run: cross-builds tenders and test binaries, packs an initramfs, boots qemu.
 # Env: NABLA_CACHE (kernel/busybox cache), NABLA_VM_TIMEOUT (s), NABLA_VM_LOG, NABLA_VM_KEEP=1;
 # NABLA_VM_BIN (use these prebuilt arm64 tenders instead of building cmd/*),
-# NABLA_VM_GUESTS (dir with test_*.spt, default guest/build/aarch64),
+# NABLA_VM_GUESTS (dir with test_*.{spt,hvt}, default guest/build/aarch64),
 # NABLA_VM_TESTS (dir with test_*/expect.json, default guest/tests).
 # Exit 0 only if the VM printed its result marker and every binary (and build) passed.
 set -uo pipefail
@@ -22,8 +22,11 @@ done
 "$here/fetch.sh" "$cache" || die "kernel/busybox fetch failed"
 
 root=$work/root
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,lib/modules} \
-         "$root"/nabla/{bin,tests,src,guest/build/aarch64,guest/tests}
+# /nabla/src mirrors the repository (package dirs, bin/arm64, guest/build, guest/tests)
+# so tests that find files relative to their package directory work in the VM too.
+src=$root/nabla/src
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,lib/modules} "$root"/nabla/tests \
+         "$src"/{bin/arm64,guest/build/aarch64,guest/build/x86_64,guest/tests}
 cp "$cache/busybox" "$root/bin/busybox"
 cp "$cache/ld-linux-aarch64.so.1" "$root/lib/" # PT_INTERP of Go PIE tenders
 ln -s busybox "$root/bin/sh"
@@ -38,20 +41,20 @@ cd "$repo" || die "no repo"
 
 # Tenders and the CLI: every main package under cmd/.
 if [[ -n ${NABLA_VM_BIN:-} ]]; then
-    cp "$NABLA_VM_BIN"/* "$root/nabla/bin/" || die "cannot copy $NABLA_VM_BIN"
+    cp "$NABLA_VM_BIN"/* "$src/bin/arm64/" || die "cannot copy $NABLA_VM_BIN"
 else for d in cmd/*/; do
     name=$(basename "$d")
     ls "$d"*.go >/dev/null 2>&1 || continue
-    if ! go build -buildmode=pie -o "$root/nabla/bin/$name" "./$d"; then
+    if ! go build -buildmode=pie -o "$src/bin/arm64/$name" "./$d"; then
         echo "NABLA-VM-TEST build:$name FAIL"; buildfail=$((buildfail + 1))
     fi
 done; fi
 
 # Copies a package directory's files (not its sub-packages) plus testdata, for tests' cwd.
 copypkg() {
-    mkdir -p "$root/nabla/src/$1"
-    find "$1" -maxdepth 1 -type f -exec cp {} "$root/nabla/src/$1/" \;
-    [[ -d $1/testdata ]] && cp -r "$1/testdata" "$root/nabla/src/$1/"
+    mkdir -p "$src/$1"
+    find "$1" -maxdepth 1 -type f -exec cp {} "$src/$1/" \;
+    [[ -d $1/testdata ]] && cp -r "$1/testdata" "$src/$1/"
     return 0
 }
 
@@ -74,14 +77,16 @@ if ! go test -c -o "$root/nabla/e2e.test" ./tests/e2e; then
     echo "NABLA-VM-TEST build:tests/e2e FAIL"; buildfail=$((buildfail + 1))
 fi
 
-# Guest images and their expectations.
-cp "${NABLA_VM_GUESTS:-guest/build/aarch64}"/*.spt "$root/nabla/guest/build/aarch64/" 2>/dev/null ||
+# Guest images (both arches: wrong-arch checks use x86_64 ones) and their expectations.
+cp "${NABLA_VM_GUESTS:-guest/build/aarch64}"/test_*.{spt,hvt} "$src/guest/build/aarch64/" 2>/dev/null
+ls "$src"/guest/build/aarch64/*.spt >/dev/null 2>&1 ||
     echo "vm/run.sh: warning: no aarch64 guest images" >&2
+cp guest/build/x86_64/test_*.{spt,hvt} "$src/guest/build/x86_64/" 2>/dev/null
 for e in "${NABLA_VM_TESTS:-guest/tests}"/test_*/expect.json; do
     [[ -f $e ]] || continue
     t=$(basename "$(dirname "$e")")
-    mkdir -p "$root/nabla/guest/tests/$t"
-    cp "$e" "$root/nabla/guest/tests/$t/"
+    mkdir -p "$src/guest/tests/$t"
+    cp "$e" "$src/guest/tests/$t/"
 done
 
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.cpio.gz" ||

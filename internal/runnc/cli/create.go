@@ -148,11 +148,11 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 		return err
 	}
 	st.Image = disk
-	argv, err := p.argv(disk)
+	launch, err := p.launch(disk)
 	if err != nil {
 		return err
 	}
-	logf("debug", "tender: %s %q", p.tender, argv)
+	logf("debug", "tender: %s %q", p.tender, launch.Head)
 	fifo := filepath.Join(container.Dir(rootDir, st.ID), container.FifoName)
 	if err := unix.Mkfifo(fifo, 0o600); err != nil {
 		return fmt.Errorf("create exec fifo: %v", err)
@@ -217,16 +217,16 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 		cr.pty.Close()
 		cr.pty = nil
 	}
-	if err := cr.handshake(parent, p, argv, fifo); err != nil {
+	if err := cr.handshake(parent, p, launch, fifo); err != nil {
 		return err
 	}
 	return finishCreate(c, rootDir, cr)
 }
 
 // handshake drives init through its namespaces and the hooks to the created state.
-func (cr *created) handshake(sync *os.File, p *plan, argv []string, fifo string) error {
+func (cr *created) handshake(sync *os.File, p *plan, launch *initproc.Launch, fifo string) error {
 	st := cr.st
-	cfg := initproc.Config{Tender: p.tender, Argv: argv, Fifo: fifo, NetNS: p.netns, Hooks: p.bundle.Spec.Hooks, State: st.OCIState(container.Creating)}
+	cfg := initproc.Config{Launch: launch, Fifo: fifo, NetNS: p.netns, Hooks: p.bundle.Spec.Hooks, State: st.OCIState(container.Creating)}
 	b, err := json.Marshal(cfg)
 	if err != nil {
 		return err

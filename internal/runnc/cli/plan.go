@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nabla-containers/nabla/abi"
+	"github.com/nabla-containers/nabla/internal/runnc/initproc"
 	"github.com/nabla-containers/nabla/internal/runnc/rootfs"
 	"github.com/nabla-containers/nabla/internal/runnc/specconv"
 )
@@ -83,17 +84,37 @@ func (p *plan) disk(cacheDir string) (string, error) {
 	return res.Path, nil
 }
 
-// argv is the tender's argv: options, the image, then the JSON configuration.
-func (p *plan) argv(disk string) ([]string, error) {
-	cfg := p.bundle.GuestConfig()
-	a := []string{filepath.Base(p.tender), "--mem=" + strconv.FormatUint(p.memMB, 10)}
-	if disk != "" {
-		a = append(a, "--block:rootfs="+disk)
-		cfg.Blk = &specconv.Block{Source: "etfs", Path: "rootfs", FSType: "ustar", Mountpoint: "/"}
+// PlainAnnotation set to "plain" passes args[1:] as the guest's command line as they
+// are, for unikernels that are not rumprun (the Solo5 test programs, MirageOS).
+const PlainAnnotation = "org.nabla-containers.runnc.cmdline"
+
+// launch is what init needs to exec the tender. Memory and the disk are decided here;
+// init adds the network once it is in the container's namespace.
+func (p *plan) launch(disk string) (*initproc.Launch, error) {
+	l := &initproc.Launch{
+		Tender: p.tender,
+		Head:   []string{filepath.Base(p.tender), "--mem=" + strconv.FormatUint(p.memMB, 10)},
+		Image:  p.image.Path,
+		Guest:  p.bundle.GuestConfig(),
+		Plain:  p.bundle.Spec.Annotations[PlainAnnotation] == "plain",
 	}
-	cmdline, err := cfg.Cmdline()
-	if err != nil {
+	if disk != "" {
+		l.Head = append(l.Head, "--block:rootfs="+disk)
+		l.Guest.Blk = &specconv.Block{Source: "etfs", Path: "rootfs", FSType: "ustar", Mountpoint: "/"}
+	}
+	nets := p.image.Devices(abi.MFTNetBasic)
+	switch {
+	case len(nets) > 1:
+		return nil, fmt.Errorf("the image declares %d network devices; runnc attaches one", len(nets))
+	case len(nets) == 1:
+		if !p.newNet && p.netns == "" {
+			return nil, fmt.Errorf("the image declares network device %q; the container needs a network namespace in config.json", nets[0])
+		}
+		l.NetDevice = nets[0]
+	}
+	// Fail early on a command line that is too long even before the network is added.
+	if _, err := l.Argv(-1, nil); err != nil {
 		return nil, err
 	}
-	return append(a, "--", p.image.Path, cmdline), nil
+	return l, nil
 }

@@ -4,6 +4,7 @@ package cli
 import (
 	"archive/tar"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/nabla-containers/nabla/abi"
 	"github.com/nabla-containers/nabla/internal/mft"
+	"github.com/nabla-containers/nabla/internal/runnc/netns"
 	"github.com/nabla-containers/nabla/internal/runnc/specconv"
 )
 
@@ -38,16 +40,65 @@ func testPlan(t *testing.T, devices ...mft.Entry) *plan {
 	}
 }
 
+func argv(t *testing.T, p *plan, disk string) []string {
+	l, err := p.launch(disk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := l.Argv(-1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestNetworkArgs(t *testing.T) {
+	p := testPlan(t, mft.Entry{Name: "service", Type: abi.MFTNetBasic})
+	if _, err := p.launch(""); err == nil || !strings.Contains(err.Error(), "needs a network namespace") {
+		t.Errorf("NIC without netns: %v", err)
+	}
+	p.newNet = true
+	l, err := p.launch("")
+	if err != nil || l.NetDevice != "service" {
+		t.Fatalf("launch: %+v %v", l, err)
+	}
+	cfg := &netns.Config{Addr: net.IPv4(172, 17, 0, 2).To4(), Prefix: 32, Gateway: net.IPv4(169, 254, 1, 1).To4(), MAC: net.HardwareAddr{2, 0x42, 0xac, 0x11, 0, 2}}
+	a, err := l.Argv(5, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(a, " ")
+	for _, w := range []string{"--net:service=@5", "--net-mac:service=02:42:ac:11:00:02",
+		`"net":{"if":"ukvmif0","cloner":"True","type":"inet","method":"static","addr":"172.17.0.2","mask":"32","gw":"169.254.1.1"}`} {
+		if !strings.Contains(got, w) {
+			t.Errorf("argv %q lacks %q", got, w)
+		}
+	}
+	// A tap without eth0 configuration: the NIC is attached, no "net" key.
+	a, _ = l.Argv(5, nil)
+	if got := strings.Join(a, " "); !strings.Contains(got, "--net:service=@5") || strings.Contains(got, `"net"`) {
+		t.Errorf("unconfigured NIC argv %q", got)
+	}
+	p.bundle.Spec.Annotations = map[string]string{PlainAnnotation: "plain"}
+	l, _ = p.launch("")
+	if a, _ := l.Argv(-1, nil); a[len(a)-1] != "-v" {
+		t.Errorf("plain command line %q", a[len(a)-1])
+	}
+	p = testPlan(t, mft.Entry{Name: "a", Type: abi.MFTNetBasic}, mft.Entry{Name: "b", Type: abi.MFTNetBasic})
+	p.newNet = true
+	if _, err := p.launch(""); err == nil || !strings.Contains(err.Error(), "2 network devices") {
+		t.Errorf("two NICs: %v", err)
+	}
+}
+
 func TestArgvWithoutRootfs(t *testing.T) {
 	p := testPlan(t, mft.Entry{Name: "storage", Type: abi.MFTBlockBasic}, mft.Entry{Name: "rootfs", Type: abi.MFTNetBasic})
+	p.newNet = true
 	disk, err := p.disk(t.TempDir())
 	if err != nil || disk != "" {
 		t.Fatalf("disk = %q, %v; want none (no BLOCK device named rootfs)", disk, err)
 	}
-	a, err := p.argv(disk)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := argv(t, p, disk)
 	want := []string{"nabla-spt", "--mem=64", "--", p.image.Path, `{"env":"K=V","cmdline":"/app.spt -v","cwd":"/data"}`}
 	if strings.Join(a, "|") != strings.Join(want, "|") {
 		t.Errorf("argv\n got %q\nwant %q", a, want)
@@ -61,10 +112,7 @@ func TestArgvWithRootfs(t *testing.T) {
 	if err != nil || disk == "" {
 		t.Fatalf("disk = %q, %v", disk, err)
 	}
-	a, err := p.argv(disk)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := argv(t, p, disk)
 	if a[2] != "--block:rootfs="+disk || !strings.Contains(a[len(a)-1], `"blk":{"source":"etfs","path":"rootfs","fstype":"ustar","mountpoint":"/"}`) {
 		t.Errorf("argv %q", a)
 	}

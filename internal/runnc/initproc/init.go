@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nabla-containers/nabla/internal/runnc/container"
+	"github.com/nabla-containers/nabla/internal/runnc/netns"
 )
 
 // Main runs init and never returns: it either execs the tender or exits non-zero.
@@ -56,6 +57,26 @@ func run(syncp **os.File) error {
 		// create gave up (a hook failed) and reports the reason itself.
 		os.Exit(1)
 	}
+	if c.Launch == nil {
+		return fmt.Errorf("config: no launch")
+	}
+	tapFD := -1
+	var netCfg *netns.Config
+	if c.Launch.NetDevice != "" {
+		res, err := netns.Setup()
+		if err != nil {
+			return fmt.Errorf("network: %v", err)
+		}
+		// The tender inherits the tap; it is destroyed when the tender exits.
+		if _, err := unix.FcntlInt(uintptr(res.TapFD), unix.F_SETFD, 0); err != nil {
+			return fmt.Errorf("network: %v", err)
+		}
+		tapFD, netCfg = res.TapFD, res.Config
+	}
+	argv, err := c.Launch.Argv(tapFD, netCfg)
+	if err != nil {
+		return err
+	}
 	if c.Hooks != nil {
 		if err := container.RunHooks("createContainer", c.Hooks.CreateContainer, c.State); err != nil {
 			return err
@@ -83,8 +104,8 @@ func run(syncp **os.File) error {
 			os.Exit(1)
 		}
 	}
-	err = unix.Exec(c.Tender, c.Argv, []string{})
-	fmt.Fprintf(os.Stderr, "runnc init: exec %s: %v\n", c.Tender, err)
+	err = unix.Exec(c.Launch.Tender, argv, []string{})
+	fmt.Fprintf(os.Stderr, "runnc init: exec %s: %v\n", c.Launch.Tender, err)
 	os.Exit(127)
 	return nil
 }

@@ -7,8 +7,7 @@ import (
 
 // Config is what create sends init, as one JSON line.
 type Config struct {
-	Tender string       `json:"tender"` // absolute path of the tender to exec
-	Argv   []string     `json:"argv"`   // its argv, argv[0] included
+	Launch *Launch      `json:"launch"` // the tender to exec
 	Fifo   string       `json:"fifo"`   // exec fifo to block on until start
 	NetNS  string       `json:"netns,omitempty"`
 	Hooks  *specs.Hooks `json:"hooks,omitempty"` // createContainer, startContainer

@@ -106,3 +106,17 @@ func (im *Image) Device(name string, typ uint32) bool {
 	i, ok := im.Manifest.Index(name)
 	return ok && im.Manifest.Entries[i].Type == typ
 }
+
+// Devices returns the names of the manifest's devices of type typ, in manifest order.
+func (im *Image) Devices(typ uint32) []string {
+	var out []string
+	if im.Manifest == nil {
+		return nil
+	}
+	for i, e := range im.Manifest.Entries {
+		if i > 0 && e.Type == typ {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}

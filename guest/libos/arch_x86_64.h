@@ -1,0 +1,17 @@
+/* arch_x86_64.h: a thread's saved user context on x86_64 (sigcontext registers, xsave area, FS base). */
+#ifndef ARCH_X86_64_H_INCLUDED
+#define ARCH_X86_64_H_INCLUDED
+
+#include <stdint.h>
+
+#define ARCH_NGREGS 18   /* r8..r15 rdi rsi rbp rbx rdx rax rcx rsp rip eflags */
+#define ARCH_FP_MAX 4096 /* the largest xsave area we accept (AVX-512 needs ~2.7 KiB) */
+#define ARCH_SYSCALL_LEN 2
+
+struct arch_ctx {
+    uint64_t g[ARCH_NGREGS];
+    uint32_t fpsize;
+    uint8_t fp[ARCH_FP_MAX] __attribute__((aligned(64)));
+};
+
+#endif

@@ -1,0 +1,5 @@
+build/x86_64/bindings/exit.o: ../bindings/exit.c ../bindings/bindings.h \
+ ../include/solo5.h ../include/mft_abi.h
+../bindings/bindings.h:
+../include/solo5.h:
+../include/mft_abi.h:

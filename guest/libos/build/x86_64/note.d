@@ -1,0 +1,1 @@
+build/x86_64/./note.o: note.c

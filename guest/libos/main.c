@@ -1,0 +1,166 @@
+/* main.c: the libOS's solo5_app_main: configuration, memory, handlers, the app's stack, the jump. */
+#include "libos.h"
+
+#define APP_STACK_SIZE (8ULL << 20)
+#define BOOT_STACK_RESERVE (1ULL << 20) /* the tender's stack at the top stays the libOS's */
+#define ALTSTACK_SIZE (256 << 10)
+#define MAX_ARGS 256
+#define MAX_ENVS 256
+
+/* AT_* keys */
+enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
+       AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
+       AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
+       AT_HWCAP2 = 26, AT_EXECFN = 31 };
+
+extern uint64_t guest_mem_end;
+void libos_time_init(void);
+
+static uint8_t altstack[ALTSTACK_SIZE] __attribute__((aligned(16)));
+static char cmdbuf[8192];
+static char *argv[MAX_ARGS + 1];
+static char *envp[MAX_ENVS + 1];
+static int argc, envc;
+
+static int prefix(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* The command line after the --solo5: options: leading --libos:debug and --env=NAME=VALUE
+ * words configure the libOS, an optional "--" ends them, the rest are argv[1..]. */
+static void parse_cmdline(const char *cmdline)
+{
+    size_t n = strlen(cmdline);
+    if (n >= sizeof cmdbuf)
+        n = sizeof cmdbuf - 1;
+    memcpy(cmdbuf, cmdline, n);
+    cmdbuf[n] = 0;
+    argv[argc++] = (char *)libos_app.name;
+    int opts = 1;
+    for (char *p = cmdbuf; *p;) {
+        while (*p == ' ')
+            *p++ = 0;
+        if (!*p)
+            break;
+        char *w = p;
+        while (*p && *p != ' ')
+            p++;
+        if (*p)
+            *p++ = 0;
+        if (opts && strcmp(w, "--") == 0) {
+            opts = 0;
+        } else if (opts && strcmp(w, "--libos:debug") == 0) {
+            libos_debug = 1;
+        } else if (opts && prefix(w, "--env=")) {
+            if (envc == MAX_ENVS)
+                bindings_panic("libos: too many --env options");
+            envp[envc++] = w + 6;
+        } else {
+            opts = 0;
+            if (argc == MAX_ARGS)
+                bindings_panic("libos: too many arguments");
+            argv[argc++] = w;
+        }
+    }
+}
+
+static uint64_t *push_str(uint8_t **top, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    *top -= n;
+    memcpy(*top, s, n);
+    return (uint64_t *)*top;
+}
+
+/* Builds the System V initial stack: argc, argv, envp, auxv, then the strings above. */
+static uint64_t build_stack(uint64_t top_addr)
+{
+    uint8_t *top = (uint8_t *)(uintptr_t)top_addr;
+    static uint64_t argp[MAX_ARGS + 1], envpp[MAX_ENVS + 1];
+    const char *platform = (const char *)push_str(&top, arch_platform());
+    uint8_t rnd[16];
+    rnd_fill(rnd, sizeof rnd);
+    top -= 16;
+    memcpy(top, rnd, 16);
+    uint8_t *rndp = top;
+    for (int i = 0; i < envc; i++)
+        envpp[i] = (uint64_t)(uintptr_t)push_str(&top, envp[i]);
+    for (int i = 0; i < argc; i++)
+        argp[i] = (uint64_t)(uintptr_t)push_str(&top, argv[i]);
+    uint64_t execfn = argp[0];
+
+    uint64_t phdr = (libos_app.flags & APP_FLAG_PHDR_COPY) ?
+            (uint64_t)(uintptr_t)libos_app.phdrs : libos_app.phdr;
+    uint64_t aux[][2] = {
+        { AT_PHDR, phdr }, { AT_PHENT, libos_app.phent }, { AT_PHNUM, libos_app.phnum },
+        { AT_PAGESZ, 4096 }, { AT_BASE, 0 }, { AT_FLAGS, 0 }, { AT_ENTRY, libos_app.entry },
+        { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
+        { AT_PLATFORM, (uint64_t)(uintptr_t)platform }, { AT_HWCAP, arch_hwcap() },
+        { AT_HWCAP2, arch_hwcap2() }, { AT_CLKTCK, 100 }, { AT_SECURE, 0 },
+        { AT_RANDOM, (uint64_t)(uintptr_t)rndp }, { AT_EXECFN, execfn }, { AT_NULL, 0 },
+    };
+    size_t naux = sizeof aux / sizeof aux[0];
+    size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * naux;
+    uint64_t sp = ((uint64_t)(uintptr_t)top - words * 8) & ~15ULL;
+    uint64_t *w = (uint64_t *)(uintptr_t)sp;
+    *w++ = (uint64_t)argc;
+    for (int i = 0; i < argc; i++)
+        *w++ = argp[i];
+    *w++ = 0;
+    for (int i = 0; i < envc; i++)
+        *w++ = envpp[i];
+    *w++ = 0;
+    memcpy(w, aux, sizeof aux);
+    return sp;
+}
+
+int solo5_app_main(const struct solo5_start_info *si)
+{
+    if (memcmp((const void *)libos_app.magic, APP_MAGIC, 16) != 0 || libos_app.version != 1) {
+        LOG("libos: no application in this image (join one with `nabla bake`)\n");
+        return 1;
+    }
+    if (libos_app.phent != 56 || libos_app.phnum == 0 || libos_app.phnum > APP_MAX_PHDRS) {
+        LOG("libos: bad application description\n");
+        return 1;
+    }
+    parse_cmdline(si->cmdline);
+    libos_time_init();
+
+    uint64_t mem_end = si->heap_start + si->heap_size;
+    guest_mem_end = mem_end;
+    uint64_t lo = libos_app.hi > si->heap_start ? libos_app.hi : si->heap_start;
+    lo = (lo + 4095) & ~4095ULL;
+    uint64_t hi = (mem_end - BOOT_STACK_RESERVE) & ~4095ULL;
+    if (hi <= lo || hi - lo < APP_STACK_SIZE + (16ULL << 20)) {
+        LOG("libos: not enough memory for the app (image ends at %p, memory at %p)\n",
+                (void *)(uintptr_t)lo, (void *)(uintptr_t)mem_end);
+        return 1;
+    }
+    arch_init();
+    mm_init(lo, hi);
+    mm_brk_init(lo);
+    sched_init();
+    fd_init();
+    rnd_init();
+
+    if (host_sigaltstack(altstack, sizeof altstack) != 0)
+        bindings_panic("libos: sigaltstack failed");
+    uint64_t alrm = 1ULL << (SIGALRM - 1);
+    if (host_sigaction(SIGSYS, libos_sigsys, alrm) != 0 ||
+            host_sigaction(SIGALRM, libos_sigalrm, 0) != 0)
+        bindings_panic("libos: installing the SIGSYS handler failed (is the tender libOS-aware?)");
+    static const int faults[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
+    for (unsigned i = 0; i < sizeof faults / sizeof faults[0]; i++)
+        if (host_sigaction(faults[i], libos_fault, alrm) != 0)
+            bindings_panic("libos: installing a fault handler failed");
+
+    long stack = mm_mmap(0, APP_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+    if (stack < 0)
+        bindings_panic("libos: no memory for the app stack");
+    uint64_t sp = build_stack((uint64_t)stack + APP_STACK_SIZE);
+    DBG("libos: starting %s at %p, memory [%p, %p)\n", argv[0],
+            (void *)(uintptr_t)libos_app.entry, (void *)(uintptr_t)lo, (void *)(uintptr_t)hi);
+    arch_start_app(libos_app.entry, sp);
+}

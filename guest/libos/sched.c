@@ -1,0 +1,171 @@
+/* sched.c: the libOS's threads on one host thread: run queue, blocking with deadlines, the tick. */
+#include "libos.h"
+
+#define TICK_MS 10
+
+static struct thread threads[MAX_THREADS];
+struct thread *cur;
+int need_switch;
+static int next_tid = 1;
+static int ticking;
+
+void sched_init(void)
+{
+    cur = &threads[0];
+    cur->state = T_RUN;
+    cur->tid = next_tid++;
+    cur->deadline = NO_DEADLINE;
+}
+
+int thread_count(void)
+{
+    int n = 0;
+    for (int i = 0; i < MAX_THREADS; i++)
+        n += threads[i].state != T_FREE;
+    return n;
+}
+
+struct thread *thread_new(void)
+{
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = &threads[i];
+        if (t->state != T_FREE || t == cur)
+            continue;
+        memset(t, 0, sizeof *t - sizeof t->ctx);
+        t->tid = next_tid++;
+        t->deadline = NO_DEADLINE;
+        /* The tick starts with the second thread: one thread never needs preempting. */
+        if (!ticking) {
+            if (host_setitimer_ms(TICK_MS) != 0)
+                bindings_panic("libos: setitimer failed");
+            ticking = 1;
+        }
+        return t;
+    }
+    return NULL;
+}
+
+void sched_block(uintptr_t key, uint64_t deadline, long nr, int restart, long timeout_ret)
+{
+    cur->state = T_BLOCKED;
+    cur->key = key;
+    cur->deadline = deadline;
+    cur->nr = nr;
+    cur->restart = restart;
+    cur->timeout_ret = timeout_ret;
+    need_switch = 1;
+}
+
+static void wake(struct thread *t, long ret, int timed_out)
+{
+    t->state = T_RUN;
+    t->deadline = NO_DEADLINE;
+    t->key = 0;
+    if (timed_out || !t->restart)
+        ctx_set_ret(t, ret);
+    else
+        ctx_restart(t, t->nr);
+}
+
+int sched_wake(uintptr_t key, int n)
+{
+    int woken = 0;
+    for (int i = 0; i < MAX_THREADS && woken < n; i++) {
+        struct thread *t = &threads[i];
+        if (t->state == T_BLOCKED && t->key == key) {
+            wake(t, 0, 0);
+            woken++;
+        }
+    }
+    return woken;
+}
+
+int sched_requeue(uintptr_t from, uintptr_t to, int n)
+{
+    int moved = 0;
+    for (int i = 0; i < MAX_THREADS && moved < n; i++) {
+        struct thread *t = &threads[i];
+        if (t->state == T_BLOCKED && t->key == from) {
+            t->key = to;
+            moved++;
+        }
+    }
+    return moved;
+}
+
+void sched_exit_thread(void)
+{
+    cur->state = T_FREE;
+    need_switch = 1;
+}
+
+void sched_yield_now(void)
+{
+    need_switch = 1;
+}
+
+/* Wakes the threads whose deadline has passed; returns the earliest deadline left. */
+static uint64_t expire(uint64_t now)
+{
+    uint64_t next = NO_DEADLINE;
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = &threads[i];
+        if (t->state != T_BLOCKED || t->deadline == NO_DEADLINE)
+            continue;
+        if (t->deadline <= now)
+            wake(t, t->timeout_ret, 1);
+        else if (t->deadline < next)
+            next = t->deadline;
+    }
+    return next;
+}
+
+/* The next runnable thread after cur in round-robin order (cur itself last); idles the
+ * host thread in solo5_yield until a deadline passes when nothing can run. */
+static struct thread *pick(void)
+{
+    int start = (int)(cur - threads);
+    for (;;) {
+        uint64_t next = expire(now_ns());
+        for (int k = 1; k <= MAX_THREADS; k++) {
+            struct thread *t = &threads[(start + k) % MAX_THREADS];
+            if (t->state == T_RUN)
+                return t;
+        }
+        if (thread_count() == 0)
+            libos_exit(0);
+        if (next == NO_DEADLINE) {
+            LOG("libos: every thread is blocked with no deadline: deadlock\n");
+            libos_exit(1);
+        }
+        solo5_yield(next, NULL);
+    }
+}
+
+void sched_switch(void *uc)
+{
+    if (!need_switch && cur->state == T_RUN)
+        return;
+    need_switch = 0;
+    struct thread *next = pick();
+    if (next == cur)
+        return;
+    if (cur->state != T_FREE)
+        uc_save(cur, uc);
+    uc_load(next, uc);
+    cur = next;
+}
+
+void sched_tick(void *uc)
+{
+    if (in_libos(uc_pc(uc)))
+        return;
+    expire(now_ns());
+    for (int i = 0; i < MAX_THREADS; i++) {
+        if (&threads[i] != cur && threads[i].state == T_RUN) {
+            need_switch = 1;
+            break;
+        }
+    }
+    sched_switch(uc);
+}

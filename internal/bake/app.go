@@ -1,0 +1,175 @@
+// Checks of the application ELF: static, 64-bit, the right arch, loadable segments that fit.
+package bake
+
+import (
+	"bytes"
+	"debug/elf"
+	"encoding/binary"
+	"fmt"
+	"math/bits"
+	"strings"
+)
+
+const pageSize = 0x1000
+
+// segment is one PT_LOAD of the app.
+type segment struct {
+	flags                              uint32
+	offset, vaddr, filesz, memsz       uint64
+}
+
+// app is a checked application image.
+type app struct {
+	machine  elf.Machine
+	typ      elf.Type
+	entry    uint64
+	phoff    uint64
+	phnum    int
+	phdrs    []byte // the raw program header table
+	segs     []segment
+	phdrAddr uint64 // link-time address of the program headers in memory, 0 if not loaded
+	lo, hi   uint64 // page-aligned span of the PT_LOADs, before bias
+}
+
+// ArchName gives the bake --arch name of an ELF machine.
+func ArchName(m elf.Machine) string {
+	switch m {
+	case elf.EM_X86_64:
+		return "x86_64"
+	case elf.EM_AARCH64:
+		return "aarch64"
+	}
+	return m.String()
+}
+
+// parseApp checks app (the whole file) and returns its layout. Nothing in the file is
+// trusted: sizes and offsets are checked against the file and for overflow.
+func parseApp(b []byte) (a *app, err error) {
+	if len(b) < 64 || string(b[:4]) != elf.ELFMAG {
+		return nil, fmt.Errorf("not an ELF file")
+	}
+	if elf.Class(b[elf.EI_CLASS]) != elf.ELFCLASS64 || elf.Data(b[elf.EI_DATA]) != elf.ELFDATA2LSB {
+		return nil, fmt.Errorf("not a 64-bit little-endian ELF file")
+	}
+	le := binary.LittleEndian
+	a = &app{
+		typ:     elf.Type(le.Uint16(b[16:])),
+		machine: elf.Machine(le.Uint16(b[18:])),
+		entry:   le.Uint64(b[24:]),
+		phoff:   le.Uint64(b[32:]),
+		phnum:   int(le.Uint16(b[56:])),
+	}
+	if a.machine != elf.EM_X86_64 && a.machine != elf.EM_AARCH64 {
+		return nil, fmt.Errorf("unsupported architecture %v (want x86_64 or aarch64)", a.machine)
+	}
+	if a.typ != elf.ET_EXEC && a.typ != elf.ET_DYN {
+		return nil, fmt.Errorf("not an executable (ELF type %v)", a.typ)
+	}
+	if le.Uint16(b[54:]) != phdrSize {
+		return nil, fmt.Errorf("program header size %d, want %d", le.Uint16(b[54:]), phdrSize)
+	}
+	if a.phnum == 0 || a.phnum > maxPhdrs {
+		return nil, fmt.Errorf("%d program headers (the libOS takes 1 to %d)", a.phnum, maxPhdrs)
+	}
+	end, carry := bits.Add64(a.phoff, uint64(a.phnum)*phdrSize, 0)
+	if carry != 0 || end > uint64(len(b)) {
+		return nil, fmt.Errorf("program header table is outside the file")
+	}
+	a.phdrs = b[a.phoff:end]
+	if err := dynamicError(b); err != nil {
+		return nil, err
+	}
+	var phdrSeg uint64
+	hasPhdr := false
+	a.lo = ^uint64(0)
+	for i := 0; i < a.phnum; i++ {
+		p := a.phdrs[i*phdrSize:][:phdrSize]
+		typ := elf.ProgType(le.Uint32(p))
+		if typ == elf.PT_PHDR {
+			phdrSeg, hasPhdr = le.Uint64(p[16:]), true
+		}
+		if typ != elf.PT_LOAD {
+			continue
+		}
+		s := segment{flags: le.Uint32(p[4:]), offset: le.Uint64(p[8:]), vaddr: le.Uint64(p[16:]),
+			filesz: le.Uint64(p[32:]), memsz: le.Uint64(p[40:])}
+		if err := checkSegment(i, s, uint64(len(b))); err != nil {
+			return nil, err
+		}
+		start := s.vaddr &^ (pageSize - 1)
+		if len(a.segs) > 0 && start < a.hi {
+			return nil, fmt.Errorf("segment %d at %#x overlaps the previous one (ends %#x) at page granularity", i, s.vaddr, a.hi)
+		}
+		a.segs = append(a.segs, s)
+		a.lo = min(a.lo, start)
+		a.hi = (s.vaddr + s.memsz + pageSize - 1) &^ (pageSize - 1)
+		// The program headers are in memory when a segment maps them from the file.
+		if !hasPhdr && s.offset <= a.phoff && end <= s.offset+s.filesz {
+			a.phdrAddr = s.vaddr + (a.phoff - s.offset)
+		}
+	}
+	if len(a.segs) == 0 {
+		return nil, fmt.Errorf("no loadable segment")
+	}
+	if hasPhdr {
+		a.phdrAddr = phdrSeg
+	}
+	if a.entry < a.lo || a.entry >= a.hi {
+		return nil, fmt.Errorf("entry point %#x is outside the loaded image [%#x, %#x)", a.entry, a.lo, a.hi)
+	}
+	return a, nil
+}
+
+// maxSpan bounds an app's address span (and keeps every sum below from overflowing).
+const maxSpan = 1 << 36
+
+func checkSegment(i int, s segment, size uint64) error {
+	switch {
+	case s.filesz > s.memsz:
+		return fmt.Errorf("segment %d: file size %#x exceeds memory size %#x", i, s.filesz, s.memsz)
+	case s.vaddr >= maxSpan || s.memsz >= maxSpan:
+		return fmt.Errorf("segment %d: [%#x, +%#x) is outside the supported %d GiB", i, s.vaddr, s.memsz, maxSpan>>30)
+	case s.offset > size || s.filesz > size-s.offset:
+		return fmt.Errorf("segment %d: contents (offset %#x, %#x bytes) are outside the file", i, s.offset, s.filesz)
+	case s.vaddr%pageSize != s.offset%pageSize:
+		return fmt.Errorf("segment %d: address %#x and file offset %#x disagree modulo the page size", i, s.vaddr, s.offset)
+	case s.flags&uint32(elf.PF_W) != 0 && s.flags&uint32(elf.PF_X) != 0:
+		return fmt.Errorf("segment %d is writable and executable (the tender refuses W+X)", i)
+	}
+	return nil
+}
+
+// dynamicError explains a dynamically linked app: its interpreter and the libraries it needs.
+func dynamicError(b []byte) (err error) {
+	f, ferr := elf.NewFile(bytes.NewReader(b))
+	if ferr != nil {
+		return fmt.Errorf("unreadable ELF: %v", ferr)
+	}
+	// debug/elf is not meant for hostile input: a panic in it is a malformed file.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("malformed ELF file")
+		}
+	}()
+	interp := ""
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP && p.Filesz > 0 && p.Filesz < 4096 {
+			buf := make([]byte, p.Filesz)
+			if _, err := p.ReadAt(buf, 0); err == nil {
+				interp = strings.TrimRight(string(buf), "\x00")
+			}
+		}
+	}
+	libs, _ := f.ImportedLibraries()
+	if interp == "" && len(libs) == 0 {
+		return nil
+	}
+	msg := "is dynamically linked"
+	if interp != "" {
+		msg += " (interpreter " + interp + ")"
+	}
+	if len(libs) > 0 {
+		msg += ", needs " + strings.Join(libs, ", ")
+	}
+	return fmt.Errorf("%s: the libOS runs static binaries only (Go: CGO_ENABLED=0; C: link with -static, e.g. musl-gcc -static)", msg)
+}

@@ -1,0 +1,54 @@
+// The tender's command line, finished by init once the network is known.
+package initproc
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/nabla-containers/nabla/abi"
+	"github.com/nabla-containers/nabla/internal/runnc/netns"
+	"github.com/nabla-containers/nabla/internal/runnc/specconv"
+)
+
+// Launch is everything needed to exec the tender except the network attachment.
+type Launch struct {
+	Tender    string           `json:"tender"` // absolute path
+	Head      []string         `json:"head"`   // argv[0] and options (memory, disks)
+	Image     string           `json:"image"`  // host path of the unikernel
+	Guest     *specconv.Config `json:"guest"`
+	NetDevice string           `json:"netDevice,omitempty"` // manifest name of the NIC, if any
+	Plain     bool             `json:"plain,omitempty"`     // args[1:] as the command line, no JSON
+}
+
+// Argv completes the tender's argv: the tap descriptor and eth0's MAC for the NIC,
+// eth0's address in the guest configuration, then the image and its command line.
+func (l *Launch) Argv(tapFD int, net *netns.Config) ([]string, error) {
+	a := append([]string{}, l.Head...)
+	g := *l.Guest
+	if l.NetDevice != "" && tapFD >= 0 {
+		a = append(a, "--net:"+l.NetDevice+"=@"+strconv.Itoa(tapFD))
+		if net != nil {
+			a = append(a, "--net-mac:"+l.NetDevice+"="+net.MAC.String())
+			n := &specconv.Net{If: "ukvmif0", Cloner: "True", Type: "inet", Method: "static", Addr: net.Addr.String(), Mask: net.Mask()}
+			if net.Gateway != nil {
+				n.Gw = net.Gateway.String()
+			}
+			g.Net = n
+		}
+	}
+	var cmdline string
+	if l.Plain {
+		if len(g.Args) > 1 {
+			cmdline = specconv.JoinArgs(g.Args[1:])
+		}
+		if len(cmdline) >= abi.CmdlineSize {
+			return nil, fmt.Errorf("guest command line is %d bytes, the limit is %d", len(cmdline), abi.CmdlineSize-1)
+		}
+	} else {
+		var err error
+		if cmdline, err = g.Cmdline(); err != nil {
+			return nil, err
+		}
+	}
+	return append(a, "--", l.Image, cmdline), nil
+}
