@@ -117,7 +117,9 @@ static uint64_t build_stack(uint64_t top_addr)
 
 int solo5_app_main(const struct solo5_start_info *si)
 {
-    if (memcmp((const void *)libos_app.magic, APP_MAGIC, 16) != 0 || libos_app.version != 1) {
+    /* Compared in two parts: the whole magic must appear once in the image, in libos_app. */
+    if (memcmp((const void *)libos_app.magic, "NABLA-LIBOS-", 12) != 0 ||
+            memcmp((const void *)(libos_app.magic + 12), "APP1", 4) != 0 || libos_app.version != 1) {
         LOG("libos: no application in this image (join one with `nabla bake`)\n");
         return 1;
     }

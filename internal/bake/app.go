@@ -14,8 +14,8 @@ const pageSize = 0x1000
 
 // segment is one PT_LOAD of the app.
 type segment struct {
-	flags                              uint32
-	offset, vaddr, filesz, memsz       uint64
+	flags                        uint32
+	offset, vaddr, filesz, memsz uint64
 }
 
 // app is a checked application image.

@@ -75,6 +75,15 @@ func blockArgs(dir string, blocks []blockSpec) ([]string, error) {
 func tapName(i int) string  { return "e2etap" + strconv.Itoa(i) }
 func hostIP(i int) net.IP   { return net.IPv4(10, byte(i), 0, 1) }
 func memArg(mib int) string { return "--mem=" + strconv.Itoa(mib) }
+
+// shorten keeps logs readable for cases with many devices (mft_maxdevices: 63 blocks).
+func shorten(s string) string {
+	if len(s) > 600 {
+		return s[:300] + " ... " + s[len(s)-250:]
+	}
+	return s
+}
+
 func indent(s string) string {
 	return "\t" + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n\t")
 }
@@ -95,7 +104,7 @@ func runCase(t *testing.T, tender string, c guestCase) {
 	}
 	argv = append(argv, guestImage(t, c.Name))
 	argv = append(argv, e.Args...)
-	t.Logf("running %s", strings.Join(argv, " "))
+	t.Logf("running %s", shorten(strings.Join(argv, " ")))
 
 	var ns *netns
 	if len(e.Nets) > 0 {

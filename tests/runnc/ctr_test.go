@@ -99,6 +99,19 @@ func TestCtrRun(t *testing.T) {
 			t.Errorf("processes left behind: %v", p)
 		}
 	})
+	// The shim puts its sockets under /run/containerd/s whatever the config says;
+	// remove those directories afterwards if this test made them (only when empty).
+	var made []string
+	for _, d := range []string{"/run/containerd", "/run/containerd/s", "/run/containerd/fifo"} {
+		if _, err := os.Stat(d); err != nil {
+			made = append([]string{d}, made...)
+		}
+	}
+	t.Cleanup(func() {
+		for _, d := range made {
+			os.Remove(d)
+		}
+	})
 	c := startContainerd(t, dir)
 	hello, _ := os.ReadFile(image(t, "test_hello.spt"))
 	abort, _ := os.ReadFile(image(t, "test_abort.spt"))
@@ -110,7 +123,7 @@ func TestCtrRun(t *testing.T) {
 	}
 	runcRoot := filepath.Join(dir, "runnc-root")
 	run := func(id string, args ...string) (string, error) {
-		a := append([]string{"run", "--rm", "--runc-binary", runncB, "--runc-root", runcRoot, "docker.io/library/runnc-hello:latest", id}, args...)
+		a := append([]string{"run", "--rm", "--fifo-dir", filepath.Join(dir, "fifo"), "--runc-binary", runncB, "--runc-root", runcRoot, "docker.io/library/runnc-hello:latest", id}, args...)
 		return c.ctr(t, a...)
 	}
 	out, err := run("hello1", "/test_hello.spt", "from", "ctr")
@@ -123,9 +136,51 @@ func TestCtrRun(t *testing.T) {
 	if out, err := c.ctr(t, "image", "import", abortTar); err != nil {
 		t.Fatalf("ctr image import: %v\n%s", err, out)
 	}
-	out, err = c.ctr(t, "run", "--rm", "--runc-binary", runncB, "--runc-root", runcRoot, "docker.io/library/runnc-abort:latest", "abort1")
+	out, err = c.ctr(t, "run", "--rm", "--fifo-dir", filepath.Join(dir, "fifo"), "--runc-binary", runncB, "--runc-root", runcRoot, "docker.io/library/runnc-abort:latest", "abort1")
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 255 {
 		t.Errorf("ctr run abort: %v (want exit 255)\n%s", err, out)
+	}
+	// A long-running guest (test_net in a fresh namespace, NIC without link): kill and
+	// delete through ctr.
+	netImg, _ := os.ReadFile(image(t, "test_net.spt"))
+	netTar := filepath.Join(dir, "net.tar")
+	writeOCIImage(t, netTar, "docker.io/library/runnc-net:latest", map[string][]byte{"test_net.spt": netImg}, []string{"/test_net.spt", "10.0.0.2"})
+	if out, err := c.ctr(t, "image", "import", netTar); err != nil {
+		t.Fatalf("ctr image import: %v\n%s", err, out)
+	}
+	if out, err := c.ctr(t, "run", "-d", "--fifo-dir", filepath.Join(dir, "fifo"), "--runc-binary", runncB, "--runc-root", runcRoot,
+		"--annotation", "org.nabla-containers.runnc.cmdline=plain", "docker.io/library/runnc-net:latest", "net1"); err != nil {
+		t.Fatalf("ctr run -d: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out, _ := c.ctr(t, "task", "ls")
+		if strings.Contains(out, "net1") && strings.Contains(out, "RUNNING") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("task net1 not running:\n%s", out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if out, err := c.ctr(t, "task", "kill", "-s", "SIGKILL", "net1"); err != nil {
+		t.Errorf("ctr task kill: %v\n%s", err, out)
+	}
+	for {
+		out, _ := c.ctr(t, "task", "ls")
+		if strings.Contains(out, "STOPPED") || !strings.Contains(out, "net1") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("task net1 not stopped after kill:\n%s", out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if out, err := c.ctr(t, "task", "delete", "net1"); err != nil {
+		t.Errorf("ctr task delete: %v\n%s", err, out)
+	}
+	if out, err := c.ctr(t, "container", "delete", "net1"); err != nil {
+		t.Errorf("ctr container delete: %v\n%s", err, out)
 	}
 	if l, _ := c.ctr(t, "containers", "ls", "-q"); strings.TrimSpace(l) != "" {
 		t.Errorf("containers left: %q", l)

@@ -229,3 +229,26 @@ func TestHalfCreated(t *testing.T) {
 		sleeper.Process.Kill()
 	}
 }
+
+func TestOOMScoreAdjAndTerminalRun(t *testing.T) {
+	e := newEnv(t)
+	s := helloSpec()
+	adj := 104
+	s.Process.OOMScoreAdj = &adj
+	b := e.bundle(s, "test_hello.spt")
+	e.ok("create", "-b", b, "o1")
+	pid := int(e.state("o1")["pid"].(float64))
+	if v, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/oom_score_adj"); strings.TrimSpace(string(v)) != "104" {
+		t.Errorf("oom_score_adj = %q", v)
+	}
+	e.ok("delete", "o1")
+
+	// run in the foreground with a terminal: runnc allocates the pty and copies output.
+	s = helloSpec("tty")
+	s.Process.Terminal = true
+	b = e.bundle(s, "test_hello.spt")
+	r := e.run("run", "-b", b, "t1")
+	if r.code != 0 || !strings.Contains(r.stdout, "Hello, World") {
+		t.Errorf("run with terminal: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}

@@ -208,6 +208,11 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 	if err := st.Save(rootDir); err != nil {
 		return err
 	}
+	if adj := p.bundle.Spec.Process.OOMScoreAdj; adj != nil {
+		if err := os.WriteFile(fmt.Sprintf("/proc/%d/oom_score_adj", st.Pid), []byte(strconv.Itoa(*adj)), 0); err != nil {
+			return fmt.Errorf("process.oomScoreAdj: %v", err)
+		}
+	}
 	if terminal && sock != "" {
 		if err := console.Send(sock, cr.pty.Master, cr.pty.Master.Name()); err != nil {
 			return err

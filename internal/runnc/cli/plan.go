@@ -88,6 +88,9 @@ func (p *plan) disk(cacheDir string) (string, error) {
 // are, for unikernels that are not rumprun (the Solo5 test programs, MirageOS).
 const PlainAnnotation = "org.nabla-containers.runnc.cmdline"
 
+// PlainEnv=plain in process.env does the same as the annotation.
+const PlainEnv = "RUNNC_CMDLINE"
+
 // launch is what init needs to exec the tender. Memory and the disk are decided here;
 // init adds the network once it is in the container's namespace.
 func (p *plan) launch(disk string) (*initproc.Launch, error) {
@@ -97,6 +100,12 @@ func (p *plan) launch(disk string) (*initproc.Launch, error) {
 		Image:  p.image.Path,
 		Guest:  p.bundle.GuestConfig(),
 		Plain:  p.bundle.Spec.Annotations[PlainAnnotation] == "plain",
+	}
+	// Docker before API 1.43 cannot set annotations; an image's ENV can say the same.
+	for _, e := range p.bundle.Spec.Process.Env {
+		if e == PlainEnv+"=plain" {
+			l.Plain = true
+		}
 	}
 	if disk != "" {
 		l.Head = append(l.Head, "--block:rootfs="+disk)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
@@ -48,9 +49,12 @@ func runCommand() *cli.Command {
 				cr.release()
 				return nil
 			}
+			copied := make(chan struct{})
 			if cr.pty != nil {
 				go io.Copy(cr.pty.Master, os.Stdin)
-				go io.Copy(os.Stdout, cr.pty.Master)
+				go func() { io.Copy(os.Stdout, cr.pty.Master); close(copied) }()
+			} else {
+				close(copied)
 			}
 			done := make(chan struct{})
 			go func() {
@@ -68,6 +72,11 @@ func runCommand() *cli.Command {
 			}()
 			werr := cr.cmd.Wait()
 			close(done)
+			// The master reads EIO once the guest's output is drained.
+			select {
+			case <-copied:
+			case <-time.After(time.Second):
+			}
 			code := exitStatus(cr.cmd.ProcessState, werr)
 			if !c.Bool("keep") {
 				if err := destroy(root(c), id, true); err != nil {

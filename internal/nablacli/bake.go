@@ -1,0 +1,170 @@
+// `nabla bake` and `nabla run`: a static Linux ELF joined with the libOS into a Solo5 spt unikernel.
+package nablacli
+
+import (
+	"debug/elf"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
+
+	"github.com/nabla-containers/nabla/internal/bake"
+)
+
+// maxAppSize bounds the app file read into memory.
+const maxAppSize = 1 << 30
+
+// defaultRunMemMiB is the guest memory of `nabla run`: Go reserves about 1.2 GiB of
+// address space at start, and spt guest memory is only backed once touched.
+const defaultRunMemMiB = 2048
+
+func hostArch() string {
+	if runtime.GOARCH == "arm64" {
+		return "aarch64"
+	}
+	return "x86_64"
+}
+
+// appArch reads the ELF machine of the app to pick the libOS when --arch is not given.
+func appArch(b []byte) string {
+	if len(b) >= 20 && string(b[:4]) == elf.ELFMAG {
+		return bake.ArchName(elf.Machine(uint16(b[18]) | uint16(b[19])<<8))
+	}
+	return hostArch()
+}
+
+func bakeImage(appPath, arch, libosPath string) (img, libos, app []byte, o bake.Options, err error) {
+	app, err = readFileLimited(appPath, maxAppSize)
+	if err != nil {
+		return nil, nil, nil, o, err
+	}
+	if len(app) > maxAppSize {
+		return nil, nil, nil, o, fmt.Errorf("%s: larger than %d bytes", appPath, maxAppSize)
+	}
+	if arch == "" {
+		arch = appArch(app)
+	} else if arch != "x86_64" && arch != "aarch64" {
+		return nil, nil, nil, o, fmt.Errorf("--arch must be x86_64 or aarch64, not %q", arch)
+	}
+	lp, err := bake.LibOSFile(libosPath, arch)
+	if err != nil {
+		return nil, nil, nil, o, err
+	}
+	libos, err = readFileLimited(lp, 64<<20)
+	if err != nil {
+		return nil, nil, nil, o, err
+	}
+	o = bake.Options{Arch: arch, Name: filepath.Base(appPath)}
+	img, err = bake.Bake(libos, app, o)
+	if err != nil {
+		return nil, nil, nil, o, fmt.Errorf("%s: %v", appPath, err)
+	}
+	return img, libos, app, o, nil
+}
+
+// bakeCommand parses its own flags so that they may follow APP (`nabla bake APP -o IMAGE`),
+// which urfave/cli v2 does not allow.
+func bakeCommand() *cli.Command {
+	return &cli.Command{
+		Name:            "bake",
+		Usage:           "join a static Linux ELF (Go CGO_ENABLED=0, musl -static) and the libOS into a unikernel",
+		ArgsUsage:       "APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt]",
+		SkipFlagParsing: true,
+		Action: func(c *cli.Context) error {
+			fs := flag.NewFlagSet("bake", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			out := fs.String("o", "", "unikernel image to write")
+			target := fs.String("target", "spt", "Solo5 target")
+			arch := fs.String("arch", "", "x86_64 or aarch64 (default: the app's)")
+			libos := fs.String("libos", "", "libOS image (default: found next to nabla)")
+			args := c.Args().Slice()
+			var pos []string
+			for {
+				if err := fs.Parse(args); err != nil {
+					return fmt.Errorf("bake: %v", err)
+				}
+				if fs.NArg() == 0 {
+					break
+				}
+				pos = append(pos, fs.Arg(0))
+				args = fs.Args()[1:]
+			}
+			if len(pos) != 1 {
+				return fmt.Errorf("bake: want one APP argument, got %d (usage: nabla bake APP -o IMAGE)", len(pos))
+			}
+			if *out == "" {
+				return fmt.Errorf("bake: -o IMAGE is required")
+			}
+			if *target != "spt" {
+				return fmt.Errorf("bake: --target %q: only spt is supported", *target)
+			}
+			img, _, _, _, err := bakeImage(pos[0], *arch, *libos)
+			if err != nil {
+				return fmt.Errorf("bake: %v", err)
+			}
+			if err := writeFileAtomic(*out, img); err != nil {
+				return fmt.Errorf("bake: %v", err)
+			}
+			return os.Chmod(*out, 0o755)
+		},
+	}
+}
+
+func runCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "run a static Linux ELF as an spt unikernel (baked into a cache first)",
+		ArgsUsage: "APP [ARGS...]",
+		Flags: []cli.Flag{
+			&cli.Uint64Flag{Name: "mem", Value: defaultRunMemMiB, Usage: "guest memory in MiB"},
+			&cli.StringSliceFlag{Name: "env", Usage: "NAME=VALUE for the app's environment (repeatable)"},
+			&cli.BoolFlag{Name: "debug", Usage: "libOS debug output (unsupported system call counts at exit)"},
+			&cli.StringFlag{Name: "libos", Usage: "libOS image (default: found next to nabla)"},
+			&cli.StringFlag{Name: "tender", Usage: "nabla-spt to run (default: next to nabla)"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() < 1 {
+				return fmt.Errorf("run: want APP [ARGS...]")
+			}
+			img, libos, app, o, err := bakeImage(c.Args().First(), "", c.String("libos"))
+			if err != nil {
+				return fmt.Errorf("run: %v", err)
+			}
+			if o.Arch != hostArch() {
+				return fmt.Errorf("run: %s is an %s binary; this host runs %s", c.Args().First(), o.Arch, hostArch())
+			}
+			path, err := bake.CachePath(libos, app, o)
+			if err != nil {
+				return fmt.Errorf("run: %v", err)
+			}
+			if _, err := os.Stat(path); err != nil {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					return fmt.Errorf("run: %v", err)
+				}
+				if err := writeFileAtomic(path, img); err != nil {
+					return fmt.Errorf("run: %v", err)
+				}
+			}
+			tender, err := bake.TenderFile(c.String("tender"))
+			if err != nil {
+				return fmt.Errorf("run: %v", err)
+			}
+			argv := []string{tender, fmt.Sprintf("--mem=%d", c.Uint64("mem")), path, "--solo5:quiet"}
+			if c.Bool("debug") {
+				argv = append(argv, "--libos:debug")
+			}
+			for _, e := range c.StringSlice("env") {
+				argv = append(argv, "--env="+e)
+			}
+			argv = append(argv, "--")
+			argv = append(argv, c.Args().Tail()...)
+			// The tender takes over this process: its exit status is the app's.
+			return unix.Exec(tender, argv, os.Environ())
+		},
+	}
+}

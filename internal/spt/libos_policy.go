@@ -1,0 +1,92 @@
+// The filter for a libOS image: app calls trap to the libOS, which gets the solo5 set plus a few calls.
+package spt
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"fmt"
+
+	nelf "github.com/nabla-containers/nabla/internal/elf"
+	"github.com/nabla-containers/nabla/internal/seccomp"
+)
+
+// The note a libOS image carries (guest/libos/note.c): descriptor = text range [lo, hi).
+const (
+	LibOSNoteName = "Nabla"
+	LibOSNoteType = 0x31534f4c // "LOS1"
+)
+
+// libosTable holds the numbers of the extra calls the libOS makes, per arch.
+type libosTable struct {
+	rtSigaction, rtSigreturn, sigaltstack, setitimer, madvise uint32
+}
+
+var libosArches = map[string]libosTable{
+	"amd64": {rtSigaction: 13, rtSigreturn: 15, sigaltstack: 131, setitimer: 38, madvise: 28},
+	"arm64": {rtSigaction: 134, rtSigreturn: 139, sigaltstack: 132, setitimer: 103, madvise: 233},
+}
+
+// Signal numbers (the same on both arches) whose handlers the libOS installs.
+const (
+	sigILL  = 4
+	sigTRAP = 5
+	sigBUS  = 7
+	sigFPE  = 8
+	sigSEGV = 11
+	sigALRM = 14
+	sigSYS  = 31
+
+	itimerReal   = 0
+	madvDontneed = 4
+	kernelSigset = 8 // sizeof the kernel's sigset_t, rt_sigaction's 4th argument
+)
+
+// LibOSText returns the libOS text range from img's LOS1 note; ok is false for an image
+// without the note (a plain Solo5 unikernel, which keeps exactly the upstream filter).
+// The range must lie inside one executable loaded segment.
+func LibOSText(img *nelf.Image) (r seccomp.Range, ok bool, err error) {
+	d, found := img.Notes[nelf.NoteKey{Name: LibOSNoteName, Type: LibOSNoteType}]
+	if !found {
+		return seccomp.Range{}, false, nil
+	}
+	if len(d) != 16 {
+		return seccomp.Range{}, false, fmt.Errorf("invalid executable: libOS note is %d bytes, want 16", len(d))
+	}
+	r = seccomp.Range{Lo: binary.LittleEndian.Uint64(d), Hi: binary.LittleEndian.Uint64(d[8:])}
+	if r.Lo >= r.Hi {
+		return seccomp.Range{}, false, fmt.Errorf("invalid executable: libOS text range [%#x, %#x) is empty", r.Lo, r.Hi)
+	}
+	for _, s := range img.Segments {
+		if s.Flags&uint32(elf.PF_X) != 0 && s.Vaddr <= r.Lo && r.Hi <= s.Vaddr+s.Memsz {
+			return r, true, nil
+		}
+	}
+	return seccomp.Range{}, false, fmt.Errorf("invalid executable: libOS text range [%#x, %#x) is not inside an executable segment", r.Lo, r.Hi)
+}
+
+// LibOSPolicy is Policy(arch, d) with a gate: a call made from outside text (the app's own
+// code) traps (SIGSYS) to the libOS, which emulates Linux for it. Calls from the libOS's
+// text get the solo5 set plus the rules below, each needed by the trap machinery itself.
+// The host still sees nothing else: every app call ends in the libOS.
+func LibOSPolicy(arch string, d Devices, text seccomp.Range) seccomp.Policy {
+	p := Policy(arch, d)
+	t, ok := libosArches[arch]
+	if !ok {
+		return p // AuditArch 0: Compile rejects it
+	}
+	eq := func(i int, v uint64) seccomp.Arg { return seccomp.Arg{Index: i, Op: seccomp.OpEQ, Value: v} }
+	add := func(nr uint32, why string, args ...seccomp.Arg) {
+		p.Rules = append(p.Rules, seccomp.Rule{Syscall: nr, Args: args, Why: why})
+	}
+	add(t.rtSigaction, "libOS: SIGSYS handler receives the app's trapped system calls", eq(0, sigSYS), eq(3, kernelSigset))
+	add(t.rtSigaction, "libOS: SIGALRM handler is the preemption tick of its thread scheduler", eq(0, sigALRM), eq(3, kernelSigset))
+	for _, s := range []uint64{sigSEGV, sigBUS, sigILL, sigFPE, sigTRAP} {
+		add(t.rtSigaction, "libOS: a fault of the app is reported (address, pc) and ends it cleanly", eq(0, s), eq(3, kernelSigset))
+	}
+	add(t.rtSigreturn, "libOS: every handler returns through rt_sigreturn, which also switches threads")
+	add(t.sigaltstack, "libOS: handlers run on the libOS's own stack, never on the app's small (Go) stacks")
+	add(t.setitimer, "libOS: ITIMER_REAL delivers the preemption tick (SIGALRM) to this process only", eq(0, itimerReal))
+	add(t.madvise, "libOS: munmap/MADV_DONTNEED of the app drop guest pages (memory is reused and reads as zero)", eq(2, madvDontneed))
+	p.Gate = &seccomp.Gate{Inside: text, Action: seccomp.RetTrap}
+	return p
+}

@@ -1,0 +1,152 @@
+// `docker run --runtime=runnc`: output, exit status, bridge networking, stop and rm.
+package runnc
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+type dockerd struct {
+	host string
+	dir  string
+}
+
+// startDockerd runs dockerd inside peer's network namespace (docker0 and its
+// iptables rules stay there), with every state directory under dir.
+func startDockerd(t *testing.T, dir string, c *containerd, peer *peerNS) *dockerd {
+	if _, err := exec.LookPath("dockerd"); err != nil {
+		t.Fatalf("docker tests need dockerd (apt-get install docker.io): %v", err)
+	}
+	if _, err := exec.LookPath("docker"); err != nil {
+		t.Fatalf("docker tests need the docker CLI: %v", err)
+	}
+	sock := filepath.Join(dir, "docker.sock")
+	logf, _ := os.Create(filepath.Join(dir, "dockerd.log"))
+	cmd := exec.Command("nsenter", "--net="+peer.path, "dockerd",
+		"--data-root", filepath.Join(dir, "docker"), "--exec-root", filepath.Join(dir, "exec"),
+		"--pidfile", filepath.Join(dir, "docker.pid"), "-H", "unix://"+sock, "--containerd", c.sock,
+		"--add-runtime", "runnc="+runncB, "--bip", "10.99.0.1/24", "--userland-proxy=false",
+		"--config-file", filepath.Join(dir, "daemon.json"))
+	os.WriteFile(filepath.Join(dir, "daemon.json"), []byte("{}"), 0o644)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	d := &dockerd{host: "unix://" + sock, dir: dir}
+	t.Cleanup(func() {
+		// nsenter execs dockerd, so the pid is dockerd's.
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+		exec.Command("umount", "-R", filepath.Join(dir, "docker")).Run()
+		exec.Command("umount", "-R", filepath.Join(dir, "exec")).Run()
+		logf.Close()
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if out, err := d.docker(t, "version", "--format", "{{.Server.Version}}"); err == nil && strings.TrimSpace(out) != "" {
+			return d
+		}
+		if time.Now().After(deadline) {
+			b, _ := os.ReadFile(logf.Name())
+			t.Fatalf("dockerd did not come up:\n%s", b)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (d *dockerd) docker(t *testing.T, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "docker", append([]string{"-H", d.host}, args...)...)
+	cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+filepath.Join(d.dir, "cli"))
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func TestDockerRun(t *testing.T) {
+	requireRoot(t)
+	dir, err := os.MkdirTemp("", "runnc-docker-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	t.Cleanup(func() {
+		if p := ourProcesses(dir); len(p) > 0 {
+			t.Errorf("processes left behind: %v", p)
+		}
+	})
+	before := hostLinks(t)
+	c := startContainerd(t, dir)
+	peer := newPeerNS(t, dir)
+	d := startDockerd(t, dir, c, peer)
+
+	hello, _ := os.ReadFile(image(t, "test_hello.spt"))
+	abort, _ := os.ReadFile(image(t, "test_abort.spt"))
+	netImg, _ := os.ReadFile(image(t, "test_net.spt"))
+	for _, img := range []struct {
+		tag   string
+		files map[string][]byte
+		entry []string
+		env   []string
+	}{
+		{"runnc-hello:latest", map[string][]byte{"test_hello.spt": hello}, []string{"/test_hello.spt"}, []string{"A=1"}},
+		{"runnc-abort:latest", map[string][]byte{"test_abort.spt": abort}, []string{"/test_abort.spt"}, nil},
+		{"runnc-net:latest", map[string][]byte{"test_net.spt": netImg}, []string{"/test_net.spt", "10.99.0.2"}, []string{"RUNNC_CMDLINE=plain"}},
+	} {
+		p := filepath.Join(dir, strings.Split(img.tag, ":")[0]+".tar")
+		writeDockerArchive(t, p, img.tag, img.files, img.entry, img.env)
+		if out, err := d.docker(t, "load", "-i", p); err != nil {
+			t.Fatalf("docker load %s: %v\n%s", img.tag, err, out)
+		}
+	}
+
+	out, err := d.docker(t, "run", "--rm", "--runtime=runnc", "runnc-hello", "from", "docker")
+	if err != nil || !strings.Contains(out, "Hello, World") || !strings.Contains(out, `"cmdline":"/test_hello.spt from docker"`) {
+		t.Errorf("docker run hello: %v\n%s", err, out)
+	}
+	out, err = d.docker(t, "run", "--rm", "--runtime=runnc", "--network", "none", "runnc-abort")
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 255 {
+		t.Errorf("docker run abort: %v (want exit 255)\n%s", err, out)
+	}
+
+	// Bridge network: the unikernel answers at the address Docker gave the container.
+	out, err = d.docker(t, "run", "-d", "--runtime=runnc", "--name", "pingme", "runnc-net")
+	if err != nil {
+		t.Fatalf("docker run -d: %v\n%s", err, out)
+	}
+	ip, err := d.docker(t, "inspect", "-f", "{{.NetworkSettings.IPAddress}}", "pingme")
+	ip = strings.TrimSpace(ip)
+	if err != nil || ip != "10.99.0.2" {
+		t.Errorf("container address %q (%v), want 10.99.0.2 (the guest's configured address)", ip, err)
+	}
+	if po, err := peer.in("ping", "-c", "5", "-i", "0.2", "-W", "2", "10.99.0.2"); err != nil || !strings.Contains(po, " 0% packet loss") {
+		logs, _ := d.docker(t, "logs", "pingme")
+		t.Errorf("ping: %v\n%s\nlogs:\n%s", err, po, logs)
+	}
+	if out, err := d.docker(t, "stop", "-t", "1", "pingme"); err != nil {
+		t.Errorf("docker stop: %v\n%s", err, out)
+	}
+	if out, err := d.docker(t, "rm", "pingme"); err != nil {
+		t.Errorf("docker rm: %v\n%s", err, out)
+	}
+	if out, _ := d.docker(t, "ps", "-aq"); strings.TrimSpace(out) != "" {
+		t.Errorf("containers left: %q", out)
+	}
+	if after := hostLinks(t); after != before {
+		t.Errorf("host links changed: %q -> %q", before, after)
+	}
+}
