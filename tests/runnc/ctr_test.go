@@ -99,19 +99,7 @@ func TestCtrRun(t *testing.T) {
 			t.Errorf("processes left behind: %v", p)
 		}
 	})
-	// The shim puts its sockets under /run/containerd/s whatever the config says;
-	// remove those directories afterwards if this test made them (only when empty).
-	var made []string
-	for _, d := range []string{"/run/containerd", "/run/containerd/s", "/run/containerd/fifo"} {
-		if _, err := os.Stat(d); err != nil {
-			made = append([]string{d}, made...)
-		}
-	}
-	t.Cleanup(func() {
-		for _, d := range made {
-			os.Remove(d)
-		}
-	})
+	removeIfNew(t, "/run/containerd", "/run/containerd/s", "/run/containerd/fifo", "/run/mount")
 	c := startContainerd(t, dir)
 	hello, _ := os.ReadFile(image(t, "test_hello.spt"))
 	abort, _ := os.ReadFile(image(t, "test_abort.spt"))
@@ -192,5 +180,23 @@ func TestCtrRun(t *testing.T) {
 			t.Errorf("runnc state left: %s", rel)
 		}
 		return nil
+	})
+}
+
+// removeIfNew removes, when the test ends, those of dirs that do not exist now and are
+// empty then: the daemons make some fixed directories (the shim's socket directory
+// /run/containerd/s, dockerd's /run/docker/plugins) whatever their configuration says.
+// Register it first so it runs after the daemons are stopped.
+func removeIfNew(t *testing.T, dirs ...string) {
+	var made []string
+	for _, d := range dirs {
+		if _, err := os.Stat(d); err != nil {
+			made = append([]string{d}, made...) // children before parents
+		}
+	}
+	t.Cleanup(func() {
+		for _, d := range made {
+			os.Remove(d)
+		}
 	})
 }

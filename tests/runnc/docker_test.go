@@ -33,7 +33,8 @@ func startDockerd(t *testing.T, dir string, c *containerd, peer *peerNS) *docker
 		"--pidfile", filepath.Join(dir, "docker.pid"), "-H", "unix://"+sock, "--containerd", c.sock,
 		"--add-runtime", "runnc="+runncB, "--bip", "10.99.0.1/24", "--userland-proxy=false",
 		"--config-file", filepath.Join(dir, "daemon.json"))
-	os.WriteFile(filepath.Join(dir, "daemon.json"), []byte("{}"), 0o644)
+	// The trust key would otherwise go to /etc/docker/key.json.
+	os.WriteFile(filepath.Join(dir, "daemon.json"), []byte(`{"deprecated-key-path": "`+filepath.Join(dir, "key.json")+`"}`), 0o644)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
@@ -84,6 +85,7 @@ func TestDockerRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
+	removeIfNew(t, "/run/containerd", "/run/containerd/s", "/run/containerd/fifo", "/run/docker", "/run/docker/plugins", "/run/mount", "/etc/docker")
 	t.Cleanup(func() {
 		if p := ourProcesses(dir); len(p) > 0 {
 			t.Errorf("processes left behind: %v", p)

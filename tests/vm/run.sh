@@ -39,16 +39,13 @@ export GOARCH=arm64 CGO_ENABLED=0 GOFLAGS=${GOFLAGS:--buildvcs=false}
 buildfail=0
 cd "$repo" || die "no repo"
 
-# Tenders and the CLI: every main package under cmd/.
-if [[ -n ${NABLA_VM_BIN:-} ]]; then
-    cp "$NABLA_VM_BIN"/* "$src/bin/arm64/" || die "cannot copy $NABLA_VM_BIN"
-else for d in cmd/*/; do
-    name=$(basename "$d")
-    ls "$d"*.go >/dev/null 2>&1 || continue
-    if ! go build -buildmode=pie -o "$src/bin/arm64/$name" "./$d"; then
-        echo "NABLA-VM-TEST build:$name FAIL"; buildfail=$((buildfail + 1))
-    fi
-done; fi
+# Tenders and the CLI: the top Makefile's arm64 builds (nabla-spt is static and linked high,
+# as shipped), unless NABLA_VM_BIN names another directory.
+if [[ -z ${NABLA_VM_BIN:-} ]]; then
+    (unset GOARCH; make -s -C "$repo" go) || die "make go failed"
+    NABLA_VM_BIN=$repo/bin/arm64
+fi
+cp "$NABLA_VM_BIN"/* "$src/bin/arm64/" || die "cannot copy $NABLA_VM_BIN"
 
 # Copies a package directory's files (not its sub-packages) plus testdata, for tests' cwd.
 copypkg() {
