@@ -147,11 +147,11 @@ void sched_switch(void *uc)
     if (!need_switch && cur->state == T_RUN)
         return;
     need_switch = 0;
-    struct thread *next = pick();
-    if (next == cur)
-        return;
+    /* Saved before picking: pick may wake cur itself (its deadline passed while idle), and
+     * that wake edits the saved context, which must then be the one resumed. */
     if (cur->state != T_FREE)
         uc_save(cur, uc);
+    struct thread *next = pick();
     uc_load(next, uc);
     cur = next;
 }

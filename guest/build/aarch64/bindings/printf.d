@@ -1,5 +1,0 @@
-build/aarch64/bindings/printf.o: bindings/printf.c bindings/bindings.h \
- include/solo5.h include/mft_abi.h
-bindings/bindings.h:
-include/solo5.h:
-include/mft_abi.h:

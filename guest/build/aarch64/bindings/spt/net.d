@@ -1,9 +1,0 @@
-build/aarch64/bindings/spt/net.o: bindings/spt/net.c bindings/spt/spt.h \
- bindings/bindings.h include/solo5.h include/mft_abi.h include/spt_abi.h \
- bindings/spt/sys_aarch64.h
-bindings/spt/spt.h:
-bindings/bindings.h:
-include/solo5.h:
-include/mft_abi.h:
-include/spt_abi.h:
-bindings/spt/sys_aarch64.h:

@@ -1,4 +1,0 @@
-build/aarch64/tests/test_globals/globals.o: tests/test_globals/globals.c \
- tests/common/test.h include/solo5.h
-tests/common/test.h:
-include/solo5.h:

@@ -1,4 +1,0 @@
-build/aarch64/tests/test_hello/hello.o: tests/test_hello/hello.c \
- tests/common/test.h include/solo5.h
-tests/common/test.h:
-include/solo5.h:

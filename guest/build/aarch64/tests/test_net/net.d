@@ -1,4 +1,0 @@
-build/aarch64/tests/test_net/net.o: tests/test_net/net.c \
- tests/common/test.h include/solo5.h
-tests/common/test.h:
-include/solo5.h:

@@ -1,4 +1,0 @@
-build/aarch64/tests/test_time/time.o: tests/test_time/time.c \
- tests/common/test.h include/solo5.h
-tests/common/test.h:
-include/solo5.h:

@@ -1,9 +1,0 @@
-build/x86_64/bindings/hvt/block.o: bindings/hvt/block.c \
- bindings/hvt/hvt.h bindings/bindings.h include/solo5.h include/mft_abi.h \
- include/hvt_abi.h bindings/hvt/hvt_x86_64.h
-bindings/hvt/hvt.h:
-bindings/bindings.h:
-include/solo5.h:
-include/mft_abi.h:
-include/hvt_abi.h:
-bindings/hvt/hvt_x86_64.h:

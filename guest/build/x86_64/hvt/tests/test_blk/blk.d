@@ -1,4 +1,0 @@
-build/x86_64/hvt/tests/test_blk/blk.o: tests/test_blk/blk.c \
- tests/common/test.h include/solo5.h
-tests/common/test.h:
-include/solo5.h:

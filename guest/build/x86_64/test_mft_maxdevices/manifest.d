@@ -1,3 +1,0 @@
-build/x86_64/test_mft_maxdevices/manifest.o: \
- build/x86_64/test_mft_maxdevices/manifest.c include/mft_abi.h
-include/mft_abi.h:

@@ -1,4 +1,0 @@
-build/x86_64/tests/test_quiet/quiet.o: tests/test_quiet/quiet.c \
- tests/common/test.h include/solo5.h
-tests/common/test.h:
-include/solo5.h:

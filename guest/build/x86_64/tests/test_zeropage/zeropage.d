@@ -1,4 +1,0 @@
-build/x86_64/tests/test_zeropage/zeropage.o: \
- tests/test_zeropage/zeropage.c tests/common/test.h include/solo5.h
-tests/common/test.h:
-include/solo5.h:

@@ -1,8 +1,0 @@
-build/x86_64/./app.o: app.c libos.h ../bindings/bindings.h \
- ../include/solo5.h ../include/mft_abi.h linux.h arch_x86_64.h
-libos.h:
-../bindings/bindings.h:
-../include/solo5.h:
-../include/mft_abi.h:
-linux.h:
-arch_x86_64.h:

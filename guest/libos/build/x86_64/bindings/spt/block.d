@@ -1,9 +1,0 @@
-build/x86_64/bindings/spt/block.o: ../bindings/spt/block.c \
- ../bindings/spt/spt.h ../bindings/bindings.h ../include/solo5.h \
- ../include/mft_abi.h ../include/spt_abi.h ../bindings/spt/sys_x86_64.h
-../bindings/spt/spt.h:
-../bindings/bindings.h:
-../include/solo5.h:
-../include/mft_abi.h:
-../include/spt_abi.h:
-../bindings/spt/sys_x86_64.h:

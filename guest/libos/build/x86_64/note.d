@@ -1,1 +1,0 @@
-build/x86_64/./note.o: note.c
