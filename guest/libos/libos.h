@@ -89,13 +89,15 @@ struct thread {
     int restart;         /* on wake: re-run the call rather than return 0 */
     uint64_t clear_tid;  /* CLONE_CHILD_CLEARTID / set_tid_address */
     uint64_t sigmask;
-    uint64_t altstack[3];
+    uint64_t pending;     /* signals posted to this thread, delivered when it runs */
+    uint64_t altstack[3]; /* stack_t: ss_sp, ss_flags, ss_size */
     struct arch_ctx ctx; /* user registers while not running */
 };
 
 extern struct thread *cur;
 void sched_init(void);
 struct thread *thread_new(void);
+struct thread *thread_by_tid(int tid);
 int thread_count(void);
 /* Parks cur until woken on key or the deadline; the frame is switched on return. */
 void sched_block(uintptr_t key, uint64_t deadline, long nr, int restart, long timeout_ret);
@@ -134,6 +136,38 @@ long fd_epoll_ctl(int epfd, int op, int fd, uint64_t ev);
 long fd_epoll_wait(int epfd, uint64_t evs, int max, long timeout_ms);
 long fd_dup(int fd, int newfd, int flags);
 long fd_lseek(int fd);
+
+/* ---- signal delivery (signal.c, sigframe_<arch>.c) ---- */
+#define SI_SIZE 128
+/* Posts sig to thread tid (tgkill); -ESRCH if there is none. */
+long sig_post(int tid, int sig);
+/* Delivers a pending signal to cur by rewriting the frame, if one can be. */
+void sig_deliver(void *uc);
+/* A fault of the app: delivered to its handler if it has one (1), else 0. */
+int sig_fault(void *uc, int sig, const void *host_info);
+struct k_sigaction *sig_action(int sig);
+/* Builds the app's signal frame below sp and points the frame at the handler; -1 if the
+ * app's stack cannot hold it. */
+int arch_sig_enter(void *uc, struct thread *t, int sig, const struct k_sigaction *act,
+        const uint8_t *info);
+/* rt_sigreturn of the app: the frame gets the context saved in the app's signal frame. */
+long arch_sigreturn(void *uc);
+uint64_t uc_sp(void *uc);
+extern int keep_frame; /* set by a call whose result is the whole frame (rt_sigreturn) */
+
+/* ---- configuration (config.c, main.c) ---- */
+#define MAX_ARGS 256
+#define MAX_ENVS 256
+struct libos_config {
+    char *envp[MAX_ENVS];
+    int envc;
+    char *cmdline;  /* argv, split at spaces; argv[0] included */
+    char *cwd;      /* "/" if absent */
+    char *hostname; /* "nabla" if absent */
+};
+/* Parses a JSON object in place: 0, -1 if s is not an object, -2 (reported) if malformed. */
+int config_json(char *s, struct libos_config *cfg);
+extern struct libos_config libos_cfg;
 
 /* ---- syscalls (syscall.c) ---- */
 void libos_sigsys(int sig, void *info, void *uc);

@@ -25,6 +25,14 @@ int thread_count(void)
     return n;
 }
 
+struct thread *thread_by_tid(int tid)
+{
+    for (int i = 0; i < MAX_THREADS; i++)
+        if (threads[i].state != T_FREE && threads[i].tid == tid)
+            return &threads[i];
+    return NULL;
+}
+
 struct thread *thread_new(void)
 {
     for (int i = 0; i < MAX_THREADS; i++) {

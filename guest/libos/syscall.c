@@ -213,22 +213,19 @@ static void thread_exit(void)
     sched_exit_thread();
 }
 
-static long sys_kill(int sig)
+static long sys_kill(int tid, int sig)
 {
     if (sig < 0 || sig > NSIG)
         return -EINVAL;
-    if (sig == 0)
-        return 0;
-    uint64_t h = actions[sig].handler;
-    /* No delivery yet: a signal with a handler, ignored, or harmless by default is dropped
-     * (Go's SIGURG preemption requests land here); a fatal one ends the app like Linux. */
-    if (h != SIG_DFL || sig == 17 || sig == 18 || sig == 23 || sig == 28)
-        return 0;
-    LOG("libos: app killed itself with signal %d\n", sig);
-    libos_exit(128 + sig);
+    return sig_post(tid, sig);
 }
 
-/* ---- signals (recorded, not delivered) ---- */
+struct k_sigaction *sig_action(int sig)
+{
+    return &actions[sig];
+}
+
+/* ---- signal state (delivery: signal.c) ---- */
 static long sys_rt_sigaction(int sig, uint64_t act, uint64_t oact, uint64_t size)
 {
     if (size != 8 || sig < 1 || sig > NSIG)
@@ -396,8 +393,10 @@ static long dispatch(void *uc, long nr)
     case SC_gettid: return cur->tid;
     case SC_getpid: return 1;
     case SC_getppid: return 0;
-    case SC_tgkill: return sys_kill((int)a[2]);
-    case SC_tkill: case SC_kill: return sys_kill((int)a[1]);
+    case SC_tgkill: return a[0] != 1 ? -ESRCH : sys_kill((int)a[1], (int)a[2]);
+    case SC_tkill: return sys_kill((int)a[0], (int)a[1]);
+    case SC_kill: return a[0] != 1 && a[0] != 0 ? -ESRCH : sys_kill(cur->tid, (int)a[1]);
+    case SC_rt_sigreturn: return arch_sigreturn(uc);
     case SC_exit:
         thread_exit();
         return 0;
@@ -463,9 +462,11 @@ void libos_sigsys(int sig, void *info, void *uc)
     trap_count++;
     cur->nr = nr;
     long r = dispatch(uc, nr);
-    if (cur->state == T_RUN)
+    if (cur->state == T_RUN && !keep_frame)
         uc_set_ret(uc, r);
+    keep_frame = 0;
     sched_switch(uc);
+    sig_deliver(uc);
 }
 
 void libos_sigalrm(int sig, void *info, void *uc)
@@ -473,12 +474,15 @@ void libos_sigalrm(int sig, void *info, void *uc)
     (void)sig;
     (void)info;
     sched_tick(uc);
+    sig_deliver(uc);
 }
 
 void libos_fault(int sig, void *info, void *uc)
 {
     uint64_t addr = *(uint64_t *)((char *)info + 16);
     uint64_t pc = uc_pc(uc);
+    if (!in_libos(pc) && cur && sig_fault(uc, sig, info))
+        return; /* the app's own handler (Go turns faults into panics) */
     LOG("libos: fatal signal %d in %s: fault address %p, pc %p (thread %d)\n", sig,
             in_libos(pc) ? "the libOS" : "the app", (void *)(uintptr_t)addr,
             (void *)(uintptr_t)pc, cur ? cur->tid : 0);

@@ -29,6 +29,10 @@ type app struct {
 	segs     []segment
 	phdrAddr uint64 // link-time address of the program headers in memory, 0 if not loaded
 	lo, hi   uint64 // page-aligned span of the PT_LOADs, before bias
+	// needsReloc is set for a position-independent app that names an interpreter but needs
+	// no library (Go's -buildmode=pie): bake applies its relative relocations itself.
+	needsReloc      bool
+	dynOff, dynSize uint64 // PT_DYNAMIC in the file
 }
 
 // ArchName gives the bake --arch name of an ELF machine.
@@ -76,9 +80,11 @@ func parseApp(b []byte) (a *app, err error) {
 		return nil, fmt.Errorf("program header table is outside the file")
 	}
 	a.phdrs = b[a.phoff:end]
-	if err := dynamicError(b); err != nil {
+	interp, err := dynamicError(b, a.typ)
+	if err != nil {
 		return nil, err
 	}
+	a.needsReloc = interp
 	var phdrSeg uint64
 	hasPhdr := false
 	a.lo = ^uint64(0)
@@ -87,6 +93,13 @@ func parseApp(b []byte) (a *app, err error) {
 		typ := elf.ProgType(le.Uint32(p))
 		if typ == elf.PT_PHDR {
 			phdrSeg, hasPhdr = le.Uint64(p[16:]), true
+		}
+		if typ == elf.PT_DYNAMIC {
+			off, size := le.Uint64(p[8:]), le.Uint64(p[32:])
+			if off > uint64(len(b)) || size > uint64(len(b))-off || size > 1<<20 {
+				return nil, fmt.Errorf("dynamic section is outside the file")
+			}
+			a.dynOff, a.dynSize = off, size
 		}
 		if typ != elf.PT_LOAD {
 			continue
@@ -139,37 +152,40 @@ func checkSegment(i int, s segment, size uint64) error {
 	return nil
 }
 
-// dynamicError explains a dynamically linked app: its interpreter and the libraries it needs.
-func dynamicError(b []byte) (err error) {
+// dynamicError explains a dynamically linked app: its interpreter and the libraries it
+// needs. A position-independent app with an interpreter but no library (Go's
+// -buildmode=pie) is accepted: interp reports that bake must relocate it.
+func dynamicError(b []byte, typ elf.Type) (interp bool, err error) {
 	f, ferr := elf.NewFile(bytes.NewReader(b))
 	if ferr != nil {
-		return fmt.Errorf("unreadable ELF: %v", ferr)
+		return false, fmt.Errorf("unreadable ELF: %v", ferr)
 	}
 	// debug/elf is not meant for hostile input: a panic in it is a malformed file.
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("malformed ELF file")
+			interp, err = false, fmt.Errorf("malformed ELF file")
 		}
 	}()
-	interp := ""
+	name := ""
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_INTERP && p.Filesz > 0 && p.Filesz < 4096 {
 			buf := make([]byte, p.Filesz)
 			if _, err := p.ReadAt(buf, 0); err == nil {
-				interp = strings.TrimRight(string(buf), "\x00")
+				name = strings.TrimRight(string(buf), "\x00")
 			}
+			interp = true
 		}
 	}
 	libs, _ := f.ImportedLibraries()
-	if interp == "" && len(libs) == 0 {
-		return nil
+	if len(libs) == 0 && (!interp || typ == elf.ET_DYN) {
+		return interp, nil
 	}
 	msg := "is dynamically linked"
-	if interp != "" {
-		msg += " (interpreter " + interp + ")"
+	if name != "" {
+		msg += " (interpreter " + name + ")"
 	}
 	if len(libs) > 0 {
 		msg += ", needs " + strings.Join(libs, ", ")
 	}
-	return fmt.Errorf("%s: the libOS runs static binaries only (Go: CGO_ENABLED=0; C: link with -static, e.g. musl-gcc -static)", msg)
+	return false, fmt.Errorf("%s: the libOS runs static binaries only (Go: CGO_ENABLED=0; C: link with -static, e.g. musl-gcc -static)", msg)
 }

@@ -52,7 +52,7 @@ func Bake(libos, appFile []byte, o Options) ([]byte, error) {
 	if a.typ == elf.ET_DYN {
 		bias = (libEnd+pieAlign-1)&^(pieAlign-1) - a.lo
 	} else if a.lo < libEnd {
-		return nil, fmt.Errorf("the app is linked at %#x, inside the libOS (which ends at %#x); link it at 0x400000 or above, or as static-pie", a.lo, libEnd)
+		return nil, fmt.Errorf("the app is linked at %#x, inside the libOS (which ends at %#x); link it at 0x400000 or above, or position-independent (Go: -buildmode=pie; C: -static-pie)", a.lo, libEnd)
 	}
 
 	le := binary.LittleEndian
@@ -78,6 +78,11 @@ func Bake(libos, appFile []byte, o Options) ([]byte, error) {
 		le.PutUint64(p[40:], s.memsz)
 		le.PutUint64(p[48:], pageSize)
 		out = append(out, p[:]...)
+	}
+	if a.needsReloc {
+		if err := a.relocate(appFile, out, appOff, bias); err != nil {
+			return nil, err
+		}
 	}
 	total := lphnum + len(a.segs)
 	if total > 0xffff {

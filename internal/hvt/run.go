@@ -59,6 +59,11 @@ type vm struct {
 }
 
 func run(o *tender.Options) *Stop {
+	// Test hook, read before setup so nothing a guest does can turn it on: with
+	// NABLA_HVT_TEST_SECCOMP_VIOLATION=1 the tender makes one system call outside its
+	// policy (getppid) right after installing the filter, which must kill it with SIGSYS
+	// (tests/e2e TestHVTSeccomp). Only whoever starts the tender controls its environment.
+	violate := os.Getenv("NABLA_HVT_TEST_SECCOMP_VIOLATION") == "1"
 	v, err := setup(o)
 	if err != nil {
 		return fatal(err)
@@ -80,6 +85,10 @@ func run(o *tender.Options) *Stop {
 		}
 		if err := seccomp.Install(prog); err != nil {
 			return fatal(err)
+		}
+		if violate {
+			unix.Getppid() // not in the policy: the kernel kills the process here
+			return fatal(fmt.Errorf("seccomp: getppid was allowed after the filter was installed"))
 		}
 	}
 	return runLoop(v.cpu, v.mem, v.devs, &v.stopped)

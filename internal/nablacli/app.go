@@ -20,7 +20,7 @@ func App(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	}
 	return &cli.App{
 		Name:                 "nabla",
-		Usage:                "build and inspect Solo5 unikernel images",
+		Usage:                "build, inspect and run Solo5 unikernel images",
 		Version:              Version,
 		Reader:               stdin,
 		Writer:               stdout,
@@ -30,6 +30,7 @@ func App(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Commands: []*cli.Command{
 			inspectCommand(),
 			genManifestCommand(),
+			kernelRunCommand(),
 		},
 		// Errors are printed once, by main, as one line.
 		ExitErrHandler: func(*cli.Context, error) {},

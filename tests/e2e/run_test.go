@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -27,10 +28,29 @@ func timeoutScale() time.Duration {
 	return 1
 }
 
+// syncBuf is a bytes.Buffer that may be read while the process is still writing to it
+// (the signal driver waits for the guest's first line).
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 type running struct {
 	cmd    *exec.Cmd
-	out    bytes.Buffer
-	errb   bytes.Buffer
+	out    syncBuf
+	errb   syncBuf
 	done   chan struct{} // closed when the process is reaped
 	err    error
 	waited bool
@@ -38,9 +58,15 @@ type running struct {
 }
 
 // start launches argv; call it from the goroutine (thread) whose netns the tender must use.
-func start(argv []string) (*running, error) {
+func start(argv []string) (*running, error) { return startWith(argv, nil) }
+
+// startWith is start with a hook that adjusts the command (credentials) before it starts.
+func startWith(argv []string, prep func(*exec.Cmd)) (*running, error) {
 	r := &running{done: make(chan struct{})}
 	r.cmd = exec.Command(argv[0], argv[1:]...)
+	if prep != nil {
+		prep(r.cmd)
+	}
 	r.cmd.Stdout = &r.out
 	r.cmd.Stderr = &r.errb
 	r.cmd.Stdin = nil

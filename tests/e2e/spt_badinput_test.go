@@ -1,4 +1,5 @@
 // TestSPTBadInput: bad images, devices and options must give exit 1 and one stderr line.
+// The same cases run on nabla-hvt (hvt_badinput_test.go) through badInputCases.
 package e2e
 
 import (
@@ -15,6 +16,12 @@ type badCase struct {
 	name  string
 	inNS  bool // needs a private netns with tap0 (so nothing touches the host's links)
 	build func(t *testing.T, dir string) []string
+	// mount, when set, runs the tender in a private mount namespace prepared by it.
+	mount func(t *testing.T, dir string) error
+	// nobody runs the tender as uid/gid 65534 (permission checks, root bypasses them).
+	nobody bool
+	// stderrHas, when set, must appear in the error line.
+	stderrHas string
 }
 
 // pickCase finds a guest whose expectation matches want (plain, with blocks, with nets).
@@ -79,7 +86,12 @@ func netArgs(c guestCase) []string {
 
 func TestSPTBadInput(t *testing.T) {
 	requireHost(t)
-	tender := tenderPath(t, "nabla-spt")
+	runBadCases(t, tenderPath(t, "nabla-spt"), badInputCases(t, "spt"))
+}
+
+// badInputCases are the checks every tender must pass, with images built for target.
+func badInputCases(t *testing.T, target string) []badCase {
+	t.Helper()
 	cases, err := loadCases(testsDir())
 	if err != nil {
 		t.Fatalf("loading expectations: %v", err)
@@ -87,9 +99,14 @@ func TestSPTBadInput(t *testing.T) {
 	plainC := pickCase(t, cases, "no devices", func(e expectation) bool { return len(e.Blocks)+len(e.Nets) == 0 })
 	blockC := pickCase(t, cases, "a block device", func(e expectation) bool { return len(e.Blocks) > 0 && len(e.Nets) == 0 })
 	netC := pickCase(t, cases, "one net device", func(e expectation) bool { return len(e.Nets) == 1 && len(e.Blocks) == 0 })
-	plain := guestImage(t, plainC.Name)
-	blockImg := guestImage(t, blockC.Name)
-	netImg := guestImage(t, netC.Name)
+	plain := guestImageFor(t, plainC.Name, target)
+	blockImg := guestImageFor(t, blockC.Name, target)
+	netImg := guestImageFor(t, netC.Name, target)
+	other := "hvt"
+	if target == "hvt" {
+		other = "spt"
+	}
+	otherTarget := guestImageFor(t, plainC.Name, other)
 	otherMachine := uint16(183) // EM_AARCH64
 	if runtime.GOARCH == "arm64" {
 		otherMachine = 62 // EM_X86_64
@@ -102,7 +119,10 @@ func TestSPTBadInput(t *testing.T) {
 		return a
 	}
 
-	bad := []badCase{
+	return []badCase{
+		{name: "wrong-target", build: func(t *testing.T, dir string) []string {
+			return []string{otherTarget} // an image for the other tender
+		}},
 		{name: "truncated-header", build: func(t *testing.T, dir string) []string {
 			return []string{copyWith(t, plain, filepath.Join(dir, "k"), func(b []byte) []byte { return b[:40] })}
 		}},
@@ -163,12 +183,24 @@ func TestSPTBadInput(t *testing.T) {
 			return []string{"--mem=12x", plain}
 		}},
 	}
+}
+
+func runBadCases(t *testing.T, tender string, bad []badCase) {
 	for _, bc := range bad {
 		t.Run(bc.name, func(t *testing.T) {
-			argv := append([]string{tender}, bc.build(t, t.TempDir())...)
+			dir := t.TempDir()
+			argv := append([]string{tender}, bc.build(t, dir)...)
 			t.Logf("running %s", strings.Join(argv, " "))
-			res := runBad(t, argv, bc.inNS)
+			var res result
+			if bc.mount != nil || bc.nobody {
+				res = runIsolated(t, argv, dir, bc.mount, bc.nobody)
+			} else {
+				res = runBad(t, argv, bc.inNS)
+			}
 			checkBad(t, res)
+			if bc.stderrHas != "" && !strings.Contains(res.Stderr, bc.stderrHas) {
+				t.Errorf("stderr %q does not mention %q", strings.TrimSpace(res.Stderr), bc.stderrHas)
+			}
 		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -25,13 +26,22 @@ func TestSPT(t *testing.T) {
 		t.Fatalf("loading expectations: %v", err)
 	}
 	for _, c := range cases {
-		t.Run(c.Name, func(t *testing.T) { runCase(t, tender, c) })
+		t.Run(c.Name, func(t *testing.T) {
+			e, o := c.Expect.forTender("spt")
+			if o.NA != "" {
+				t.Skipf("not applicable on spt: %s", o.NA)
+			}
+			runCase(t, tender, guestImage(t, c.Name), e)
+		})
 	}
 }
 
-func guestImage(t *testing.T, name string) string {
+func guestImage(t *testing.T, name string) string { return guestImageFor(t, name, "spt") }
+
+// guestImageFor is the image of test_<name> built for target ("spt" or "hvt").
+func guestImageFor(t *testing.T, name, target string) string {
 	t.Helper()
-	p, err := filepath.Abs(filepath.Join(guestDir(), guestArch(), "test_"+name+".spt"))
+	p, err := filepath.Abs(filepath.Join(guestDir(), guestArch(), "test_"+name+"."+target))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,8 +98,8 @@ func indent(s string) string {
 	return "\t" + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n\t")
 }
 
-func runCase(t *testing.T, tender string, c guestCase) {
-	e := c.Expect
+// runCase runs image on tender with the expectation e (already resolved for the tender).
+func runCase(t *testing.T, tender, image string, e expectation) {
 	argv := []string{tender}
 	if e.Mem > 0 {
 		argv = append(argv, memArg(e.Mem))
@@ -102,7 +112,7 @@ func runCase(t *testing.T, tender string, c guestCase) {
 	for i, n := range e.Nets {
 		argv = append(argv, "--net:"+n.Name+"="+tapName(i))
 	}
-	argv = append(argv, guestImage(t, c.Name))
+	argv = append(argv, image)
 	argv = append(argv, e.Args...)
 	t.Logf("running %s", shorten(strings.Join(argv, " ")))
 
@@ -141,8 +151,11 @@ func runCase(t *testing.T, tender string, c guestCase) {
 	}
 	defer r.kill() // runs before the tap cleanup above: taps must be free to delete
 
-	if e.Driver == "ping" {
+	switch e.Driver {
+	case "ping":
 		driveping(t, ns, r, e.Nets[0].IP)
+	case "signal":
+		drivesignal(t, r, syscall.SIGTERM)
 	}
 
 	res, err := r.wait(runTimeout)

@@ -11,7 +11,7 @@ import (
 func TestConcurrentContainers(t *testing.T) {
 	e := newEnv(t)
 	b := e.bundle(helloSpec(), "test_hello.spt")
-	const n = 20
+	const n = 50
 	for round := 0; round < 2; round++ {
 		var wg sync.WaitGroup
 		errs := make(chan string, n)

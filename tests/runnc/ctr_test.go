@@ -92,7 +92,15 @@ func TestCtrRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
+	// Registered first, so it runs last: after the daemons stopped and unmounted.
+	t.Cleanup(func() {
+		if m, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(m), dir) {
+			t.Errorf("mounts left under %s", dir)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			t.Errorf("remove %s: %v", dir, err)
+		}
+	})
 	// Registered first, so it runs after containerd is stopped: no shim, no tender left.
 	t.Cleanup(func() {
 		if p := ourProcesses(dir); len(p) > 0 {
@@ -101,11 +109,8 @@ func TestCtrRun(t *testing.T) {
 	})
 	removeIfNew(t, "/run/containerd", "/run/containerd/s", "/run/containerd/fifo", "/run/mount")
 	c := startContainerd(t, dir)
-	hello, _ := os.ReadFile(image(t, "test_hello.spt"))
-	abort, _ := os.ReadFile(image(t, "test_abort.spt"))
 	tarPath := filepath.Join(dir, "img.tar")
-	writeOCIImage(t, tarPath, "docker.io/library/runnc-hello:latest",
-		map[string][]byte{"test_hello.spt": hello, "test_abort.spt": abort}, []string{"/test_hello.spt"})
+	writeImage(t, tarPath, "docker.io/library/runnc-hello:latest", "test_hello.spt", nil, nil, false)
 	if out, err := c.ctr(t, "image", "import", tarPath); err != nil {
 		t.Fatalf("ctr image import: %v\n%s", err, out)
 	}
@@ -120,7 +125,7 @@ func TestCtrRun(t *testing.T) {
 	}
 	// The exit status propagates (solo5_abort is 255).
 	abortTar := filepath.Join(dir, "abort.tar")
-	writeOCIImage(t, abortTar, "docker.io/library/runnc-abort:latest", map[string][]byte{"test_abort.spt": abort}, []string{"/test_abort.spt"})
+	writeImage(t, abortTar, "docker.io/library/runnc-abort:latest", "test_abort.spt", nil, nil, false)
 	if out, err := c.ctr(t, "image", "import", abortTar); err != nil {
 		t.Fatalf("ctr image import: %v\n%s", err, out)
 	}
@@ -130,9 +135,8 @@ func TestCtrRun(t *testing.T) {
 	}
 	// A long-running guest (test_net in a fresh namespace, NIC without link): kill and
 	// delete through ctr.
-	netImg, _ := os.ReadFile(image(t, "test_net.spt"))
 	netTar := filepath.Join(dir, "net.tar")
-	writeOCIImage(t, netTar, "docker.io/library/runnc-net:latest", map[string][]byte{"test_net.spt": netImg}, []string{"/test_net.spt", "10.0.0.2"})
+	writeImage(t, netTar, "docker.io/library/runnc-net:latest", "test_net.spt", []string{"10.0.0.2"}, nil, false)
 	if out, err := c.ctr(t, "image", "import", netTar); err != nil {
 		t.Fatalf("ctr image import: %v\n%s", err, out)
 	}

@@ -84,7 +84,15 @@ func TestDockerRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
+	// Registered first, so it runs last: after the daemons stopped and unmounted.
+	t.Cleanup(func() {
+		if m, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(m), dir) {
+			t.Errorf("mounts left under %s", dir)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			t.Errorf("remove %s: %v", dir, err)
+		}
+	})
 	removeIfNew(t, "/run/containerd", "/run/containerd/s", "/run/containerd/fifo", "/run/docker", "/run/docker/plugins", "/run/mount", "/etc/docker")
 	t.Cleanup(func() {
 		if p := ourProcesses(dir); len(p) > 0 {
@@ -96,21 +104,16 @@ func TestDockerRun(t *testing.T) {
 	peer := newPeerNS(t, dir)
 	d := startDockerd(t, dir, c, peer)
 
-	hello, _ := os.ReadFile(image(t, "test_hello.spt"))
-	abort, _ := os.ReadFile(image(t, "test_abort.spt"))
-	netImg, _ := os.ReadFile(image(t, "test_net.spt"))
 	for _, img := range []struct {
-		tag   string
-		files map[string][]byte
-		entry []string
-		env   []string
+		tag, name string
+		args, env []string
 	}{
-		{"runnc-hello:latest", map[string][]byte{"test_hello.spt": hello}, []string{"/test_hello.spt"}, []string{"A=1"}},
-		{"runnc-abort:latest", map[string][]byte{"test_abort.spt": abort}, []string{"/test_abort.spt"}, nil},
-		{"runnc-net:latest", map[string][]byte{"test_net.spt": netImg}, []string{"/test_net.spt", "10.99.0.2"}, []string{"RUNNC_CMDLINE=plain"}},
+		{"runnc-hello:latest", "test_hello.spt", nil, []string{"A=1"}},
+		{"runnc-abort:latest", "test_abort.spt", nil, nil},
+		{"runnc-net:latest", "test_net.spt", []string{"10.99.0.2"}, []string{"RUNNC_CMDLINE=plain"}},
 	} {
-		p := filepath.Join(dir, strings.Split(img.tag, ":")[0]+".tar")
-		writeDockerArchive(t, p, img.tag, img.files, img.entry, img.env)
+		p := filepath.Join(dir, img.name+".tar")
+		writeImage(t, p, img.tag, img.name, img.args, img.env, true)
 		if out, err := d.docker(t, "load", "-i", p); err != nil {
 			t.Fatalf("docker load %s: %v\n%s", img.tag, err, out)
 		}

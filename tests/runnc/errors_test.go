@@ -52,7 +52,7 @@ func TestBadBundles(t *testing.T) {
 		{"missing image", e.bundle(missing, "test_hello.spt"), "not found in the rootfs", nil},
 		{"not ELF", notElf, "not a Solo5 unikernel", nil},
 		{"wrong arch", wrongArch, "executable is for " + other, nil},
-		{"spt image named hvt", hvtB, "", nil},
+		{"spt image named hvt", hvtB, "executable is not for the solo5-hvt target", nil},
 		{"memory above host", e.bundle(hugeMem, "test_hello.spt"), "more than the host", nil},
 		{"terminal without console socket", e.bundle(tty, "test_hello.spt"), "cannot allocate tty", []string{"--detach"}},
 		{"console socket without terminal", e.bundle(helloSpec(), "test_hello.spt"), "cannot use console socket", []string{"--console-socket", "/nonexistent.sock"}},

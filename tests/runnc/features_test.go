@@ -252,3 +252,32 @@ func TestOOMScoreAdjAndTerminalRun(t *testing.T) {
 		t.Errorf("run with terminal: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestKilledDuringCreate: runnc create killed while a createRuntime hook runs leaves a
+// "creating" container; delete --force removes it and nothing is left.
+func TestKilledDuringCreate(t *testing.T) {
+	e := newEnv(t)
+	s := helloSpec()
+	marker := filepath.Join(e.tmp, "hook-started")
+	s.Hooks = &specs.Hooks{CreateRuntime: []specs.Hook{{Path: "/bin/sh", Args: []string{"sh", "-c", "touch " + marker + "; sleep 30; : " + e.tmp}}}}
+	b := e.bundle(s, "test_hello.spt")
+	cmd := exec.Command(runncB, "--root", e.root, "create", "-b", b, "k1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 1000; i++ { // the marker exists once the hook runs
+		if _, err := os.Stat(marker); err == nil {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // runnc and its hook
+	cmd.Wait()
+	if st := e.state("k1"); st["status"] != "creating" {
+		t.Errorf("after a killed create: %v", st)
+	}
+	e.fails("not stopped: creating", "delete", "k1")
+	e.ok("delete", "--force", "k1")
+	e.fails("does not exist", "state", "k1")
+}

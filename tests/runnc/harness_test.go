@@ -37,32 +37,36 @@ func testMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	runncB = filepath.Join(dir, "runnc")
-	build := exec.Command("go", "build", "-o", runncB, "./cmd/runnc")
+	build := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", runncB, "./cmd/runnc")
 	build.Dir = repo
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build runnc: %v\n%s", err, out)
 		return 1
 	}
-	// The tender next to runnc: bin/nabla-spt when built, else built here from source.
-	spt := filepath.Join(repo, "bin", "nabla-spt")
-	dst := filepath.Join(dir, "nabla-spt")
-	if b, err := os.ReadFile(spt); err == nil {
-		err = os.WriteFile(dst, b, 0o755)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-	} else {
-		build := exec.Command("go", "build", "-buildmode=pie", "-o", dst, "./cmd/nabla-spt")
-		build.Dir = repo
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "runnc tests need the tender: %s missing and building it failed: %v\n%s", spt, err, out)
+	// The tenders next to runnc: bin/nabla-* when built, else built here from source.
+	for _, tender := range []string{"nabla-spt", "nabla-hvt"} {
+		if err := installTender(dir, tender); err != nil {
+			fmt.Fprintf(os.Stderr, "runnc tests need the %s tender: %v\n", tender, err)
 			return 1
 		}
 	}
 	return m.Run()
+}
+
+// installTender copies bin/<name> into dir, or builds it from cmd/<name>.
+func installTender(dir, name string) error {
+	dst := filepath.Join(dir, name)
+	if b, err := os.ReadFile(filepath.Join(repo, "bin", name)); err == nil {
+		return os.WriteFile(dst, b, 0o755)
+	}
+	build := exec.Command("go", "build", "-buildmode=pie", "-o", dst, "./cmd/"+name)
+	build.Dir = repo
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("bin/%s missing and building it failed: %v\n%s", name, err, out)
+	}
+	return nil
 }
 
 // env is one test's runtime root and scratch space.

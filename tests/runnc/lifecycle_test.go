@@ -142,3 +142,36 @@ func TestDeleteCreatedAndForce(t *testing.T) {
 	e.ok("create", "-b", b, "x2")
 	e.ok("delete", "--force", "x2")
 }
+
+// TestAcceptedFlags: runc flags that do not apply to a unikernel are accepted.
+func TestAcceptedFlags(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle(helloSpec(), "test_hello.spt")
+	out := filepath.Join(e.tmp, "out")
+	e.runOut(out, "create", "--no-pivot", "--no-new-keyring", "--preserve-fds", "0", "-b", b, "f1")
+	e.ok("start", "f1")
+	e.waitStatus("f1", "stopped")
+	e.ok("delete", "-f", "f1")
+	if r := e.runOut(out, "run", "--no-subreaper", "--no-pivot", "--no-new-keyring", "-b", b, "f2"); r.code != 0 {
+		t.Errorf("run with accepted flags: %s", r.stderr)
+	}
+	dir := t.TempDir()
+	e.ok("spec", "--rootless", "-b", dir)
+	if _, err := os.Stat(filepath.Join(dir, "config.json")); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestUpdateMemory: a limit the guest's fixed memory fits is accepted, a smaller one not.
+func TestUpdateMemory(t *testing.T) {
+	e := newEnv(t)
+	b := e.bundle(helloSpec(), "test_hello.spt")
+	e.ok("create", "-b", b, "u1")
+	e.ok("update", "--memory", "1073741824", "u1")
+	e.fails("cannot shrink", "update", "--memory", "1048576", "u1")
+	res := filepath.Join(e.tmp, "r.json")
+	os.WriteFile(res, []byte(`{"memory":{"limit":1073741824}}`), 0o644)
+	e.ok("update", "-r", res, "u1")
+	e.fails("does not exist", "update", "--memory", "1073741824", "ghost")
+	e.ok("delete", "u1")
+}

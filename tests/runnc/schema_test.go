@@ -1,5 +1,5 @@
-// Validation of `runnc state` output against the OCI runtime-spec state schema
-// (schema/state-schema.json: required keys, types, the status enum, pid rules).
+// Validation of `runnc state` output: the OCI state schema, plus the rules the schema
+// cannot say (pid present while created/running, absolute bundle) and runc's extra keys.
 package runnc
 
 import (
@@ -13,6 +13,7 @@ var semver = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
 
 func validateState(t *testing.T, m map[string]any) {
 	t.Helper()
+	validateOCIState(t, m) // the runtime-spec's own schema
 	str := func(k string) string {
 		v, ok := m[k].(string)
 		if !ok {

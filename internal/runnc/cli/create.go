@@ -17,9 +17,11 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
 
+	"github.com/nabla-containers/nabla/abi"
 	"github.com/nabla-containers/nabla/internal/runnc/console"
 	"github.com/nabla-containers/nabla/internal/runnc/container"
 	"github.com/nabla-containers/nabla/internal/runnc/initproc"
+	"github.com/nabla-containers/nabla/internal/runnc/rootfs"
 )
 
 func createFlags() []cli.Flag {
@@ -91,10 +93,12 @@ func create(c *cli.Context, id string, detach bool) (*created, error) {
 	if n := c.Int("preserve-fds"); n != 0 {
 		return nil, fmt.Errorf("--preserve-fds=%d: a unikernel cannot use extra file descriptors", n)
 	}
+	logf("debug", "create %s: start", id)
 	p, err := makePlan(bundle)
 	if err != nil {
 		return nil, err
 	}
+	logf("debug", "create %s: bundle checked", id)
 	terminal := p.bundle.Spec.Process.Terminal
 	sock := c.String("console-socket")
 	switch {
@@ -102,6 +106,15 @@ func create(c *cli.Context, id string, detach bool) (*created, error) {
 		return nil, errors.New("cannot allocate tty if runnc will detach without setting console socket")
 	case !terminal && sock != "":
 		return nil, errors.New("cannot use console socket if runnc will not detach or allocate tty")
+	}
+	// Check the tender's command line (network device, length) before making anything;
+	// the disk's path does not change the guest's configuration.
+	placeholder := ""
+	if p.image.Device("rootfs", abi.MFTBlockBasic) {
+		placeholder = "rootfs.disk"
+	}
+	if _, err := p.launch(placeholder); err != nil {
+		return nil, err
 	}
 	if p.newNet || p.netns != "" {
 		if os.Geteuid() != 0 {
@@ -143,15 +156,25 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 	if err := st.Save(rootDir); err != nil {
 		return err
 	}
-	disk, err := p.disk(filepath.Join(rootDir, ".cache"))
+	cached, err := p.disk(filepath.Join(rootDir, ".cache"))
 	if err != nil {
 		return err
 	}
-	st.Image = disk
+	st.Image = cached
+	disk := ""
+	if cached != "" {
+		// Until the tender can attach a read-only descriptor, the guest gets its own
+		// copy (a reflink where possible), removed with the container's directory.
+		disk = filepath.Join(container.Dir(rootDir, st.ID), "rootfs.disk")
+		if err := rootfs.Clone(cached, disk); err != nil {
+			return err
+		}
+	}
 	launch, err := p.launch(disk)
 	if err != nil {
 		return err
 	}
+	st.Pause = launch.Pause
 	logf("debug", "tender: %s %q", p.tender, launch.Head)
 	fifo := filepath.Join(container.Dir(rootDir, st.ID), container.FifoName)
 	if err := unix.Mkfifo(fifo, 0o600); err != nil {
@@ -169,7 +192,8 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 		child.Close()
 		return err
 	}
-	cmd := exec.Command(self, initproc.Arg)
+	// The container's directory in argv shows in ps whose init this is.
+	cmd := exec.Command(self, initproc.Arg, container.Dir(rootDir, st.ID))
 	cmd.Args[0] = initArgv0
 	cmd.Env = []string{}
 	cmd.Dir = p.bundle.Dir
@@ -201,6 +225,7 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 		return fmt.Errorf("start init: %v", err)
 	}
 	cr.cmd = cmd
+	logf("debug", "create %s: init started", st.ID)
 	st.Pid = cmd.Process.Pid
 	if st.PidStart, err = container.StartTime(st.Pid); err != nil {
 		return fmt.Errorf("init process: %v", err)
@@ -218,13 +243,15 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 			return err
 		}
 	}
-	if terminal && detach {
+	if terminal && (detach || sock != "") {
+		// The receiver of the console socket owns the terminal now.
 		cr.pty.Close()
 		cr.pty = nil
 	}
 	if err := cr.handshake(parent, p, launch, fifo); err != nil {
 		return err
 	}
+	logf("debug", "create %s: init waits on the fifo", st.ID)
 	return finishCreate(c, rootDir, cr)
 }
 
@@ -243,6 +270,7 @@ func (cr *created) handshake(sync *os.File, p *plan, launch *initproc.Launch, fi
 	if err := expect(r, initproc.Ready); err != nil {
 		return err
 	}
+	logf("debug", "create %s: init ready", st.ID)
 	if h := p.bundle.Spec.Hooks; h != nil {
 		ost := st.OCIState(container.Creating)
 		if err := container.RunHooks("prestart", h.Prestart, ost); err != nil {

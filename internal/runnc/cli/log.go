@@ -27,7 +27,7 @@ func setupLog(c *cli.Context) error {
 	}
 	logger.debug = c.Bool("debug")
 	if p := c.String("log"); p != "" {
-		f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND|os.O_SYNC, 0o644)
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
 			return fmt.Errorf("open log: %v", err)
 		}

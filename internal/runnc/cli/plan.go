@@ -31,6 +31,12 @@ func makePlan(bundleDir string) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if b.IsPause() {
+		// A Kubernetes sandbox: no unikernel, init just holds the pod's namespaces.
+		p := &plan{bundle: b, image: &specconv.Image{}}
+		p.netns, p.newNet = b.NetNS()
+		return p, p.checkNetNS()
+	}
 	img, err := b.FindImage()
 	if err != nil {
 		return nil, err
@@ -48,13 +54,17 @@ func makePlan(bundleDir string) (*plan, error) {
 	}
 	p := &plan{bundle: b, image: img, tender: t, memMB: mem}
 	p.netns, p.newNet = b.NetNS()
+	return p, p.checkNetNS()
+}
+
+func (p *plan) checkNetNS() error {
 	if p.netns != "" {
 		p.newNet = false
 		if _, err := os.Stat(p.netns); err != nil {
-			return nil, fmt.Errorf("network namespace %s: %v", p.netns, errors.Unwrap(err))
+			return fmt.Errorf("network namespace %s: %v", p.netns, errors.Unwrap(err))
 		}
 	}
-	return p, nil
+	return nil
 }
 
 // disk builds (or finds in the cache) the rootfs image when the unikernel's manifest
@@ -94,6 +104,9 @@ const PlainEnv = "RUNNC_CMDLINE"
 // launch is what init needs to exec the tender. Memory and the disk are decided here;
 // init adds the network once it is in the container's namespace.
 func (p *plan) launch(disk string) (*initproc.Launch, error) {
+	if p.image.Path == "" {
+		return &initproc.Launch{Pause: true}, nil
+	}
 	l := &initproc.Launch{
 		Tender: p.tender,
 		Head:   []string{filepath.Base(p.tender), "--mem=" + strconv.FormatUint(p.memMB, 10)},

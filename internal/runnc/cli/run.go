@@ -36,10 +36,11 @@ func runCommand() *cli.Command {
 			// Catch signals before start so none is lost; forward them to the container.
 			sigs := make(chan os.Signal, 16)
 			if !detach {
-				signal.Notify(sigs)
+				signal.Notify(sigs, forwarded...)
 				defer signal.Stop(sigs)
 			}
 			cr.lock.Release()
+			logf("debug", "run %s: starting", id)
 			if err := start(root(c), id); err != nil {
 				_ = destroy(root(c), id, true)
 				cr.cmd.Wait()
@@ -61,9 +62,6 @@ func runCommand() *cli.Command {
 				for {
 					select {
 					case s := <-sigs:
-						if s == unix.SIGCHLD || s == unix.SIGURG || s == unix.SIGWINCH || s == unix.SIGPIPE {
-							continue
-						}
 						cr.cmd.Process.Signal(s)
 					case <-done:
 						return
@@ -72,6 +70,7 @@ func runCommand() *cli.Command {
 			}()
 			werr := cr.cmd.Wait()
 			close(done)
+			logf("debug", "run %s: container exited", id)
 			// The master reads EIO once the guest's output is drained.
 			select {
 			case <-copied:
@@ -83,6 +82,7 @@ func runCommand() *cli.Command {
 					return err
 				}
 			}
+			logf("debug", "run %s: deleted", id)
 			if cr.pty != nil {
 				cr.pty.Close()
 			}
@@ -93,6 +93,10 @@ func runCommand() *cli.Command {
 		},
 	}
 }
+
+// forwarded are the signals `run` passes on to the container, as runc's signal
+// handler does for the ones a shell or supervisor sends.
+var forwarded = []os.Signal{unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2, unix.SIGCONT, unix.SIGALRM}
 
 // exitStatus maps a wait result to a shell-style exit code (128+signal when killed).
 func exitStatus(ps *os.ProcessState, err error) int {

@@ -41,6 +41,7 @@ func start(rootDir, id string) error {
 	if err != nil {
 		return err
 	}
+	logf("debug", "start %s: loaded", id)
 	switch s := st.Current(rootDir); s {
 	case container.Created:
 	case container.Stopped:
@@ -50,9 +51,11 @@ func start(rootDir, id string) error {
 	default:
 		return fmt.Errorf("cannot start a container in the %s state", s)
 	}
+	logf("debug", "start %s: released", id)
 	if err := releaseFifo(rootDir, st); err != nil {
 		return err
 	}
+	logf("debug", "start %s: tender running", id)
 	st.Status = container.Running
 	if err := st.Save(rootDir); err != nil {
 		return err
@@ -102,7 +105,9 @@ func releaseFifo(rootDir string, st *container.State) error {
 	if err := os.Remove(path); err != nil {
 		return err
 	}
-	waitExec(st)
+	if !st.Pause {
+		waitExec(st)
+	}
 	return nil
 }
 

@@ -48,6 +48,7 @@ type State struct {
 	Hooks       *specs.Hooks      `json:"hooks,omitempty"` // poststart/poststop run by later commands
 	Image       string            `json:"image,omitempty"` // rootfs disk image in the cache, if any
 	MemMB       uint64            `json:"memMB,omitempty"` // guest memory given to the tender
+	Pause       bool              `json:"pause,omitempty"` // a sandbox: init never execs a tender
 }
 
 var idRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_+.-]*$`)
@@ -88,7 +89,7 @@ func Load(root, id string) (*State, error) {
 	return &s, nil
 }
 
-// Save writes the state atomically (temporary file, fsync, rename), so a reader sees
+// Save writes the state atomically (temporary file, rename), so a reader sees
 // either the old or the new record, never a torn one.
 func (s *State) Save(root string) error {
 	b, err := json.Marshal(s)
@@ -101,10 +102,9 @@ func (s *State) Save(root string) error {
 		return fmt.Errorf("save state: %v", err)
 	}
 	tmp := f.Name()
+	// No fsync: the root is a tmpfs (/run) that does not outlive the machine, and
+	// rename alone gives readers the atomicity they need.
 	_, werr := f.Write(b)
-	if werr == nil {
-		werr = f.Sync()
-	}
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/signal"
 	"runtime"
 
 	"golang.org/x/sys/unix"
@@ -73,9 +74,11 @@ func run(syncp **os.File) error {
 		}
 		tapFD, netCfg = res.TapFD, res.Config
 	}
-	argv, err := c.Launch.Argv(tapFD, netCfg)
-	if err != nil {
-		return err
+	var argv []string
+	if !c.Launch.Pause {
+		if argv, err = c.Launch.Argv(tapFD, netCfg); err != nil {
+			return err
+		}
 	}
 	if c.Hooks != nil {
 		if err := container.RunHooks("createContainer", c.Hooks.CreateContainer, c.State); err != nil {
@@ -104,6 +107,9 @@ func run(syncp **os.File) error {
 			os.Exit(1)
 		}
 	}
+	if c.Launch.Pause {
+		pause()
+	}
 	err = unix.Exec(c.Launch.Tender, argv, []string{})
 	fmt.Fprintf(os.Stderr, "runnc init: exec %s: %v\n", c.Launch.Tender, err)
 	os.Exit(127)
@@ -120,4 +126,13 @@ func joinNetNS(path string) error {
 		return fmt.Errorf("join network namespace %s: %v", path, err)
 	}
 	return nil
+}
+
+// pause is the sandbox's process: it exits 0 on SIGINT or SIGTERM, like Kubernetes'
+// pause, and otherwise only waits.
+func pause() {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, unix.SIGINT, unix.SIGTERM)
+	<-sigs
+	os.Exit(0)
 }

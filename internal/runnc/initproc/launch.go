@@ -18,6 +18,7 @@ type Launch struct {
 	Guest     *specconv.Config `json:"guest"`
 	NetDevice string           `json:"netDevice,omitempty"` // manifest name of the NIC, if any
 	Plain     bool             `json:"plain,omitempty"`     // args[1:] as the command line, no JSON
+	Pause     bool             `json:"pause,omitempty"`     // no tender: hold the namespaces until signalled
 }
 
 // Argv completes the tender's argv: the tap descriptor and eth0's MAC for the NIC,

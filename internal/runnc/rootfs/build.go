@@ -53,6 +53,7 @@ func Image(root, cacheDir string, o Options) (*Result, error) {
 	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
 		return nil, fmt.Errorf("rootfs cache: %v", err)
 	}
+	prune(cacheDir, time.Now())
 	f, err := os.CreateTemp(cacheDir, ".rootfs-*")
 	if err != nil {
 		return nil, fmt.Errorf("rootfs cache: %v", err)

@@ -149,3 +149,21 @@ func TestEtcFiles(t *testing.T) {
 		t.Error("missing source accepted")
 	}
 }
+
+func TestPrune(t *testing.T) {
+	cache := t.TempDir()
+	old := time.Now().Add(-MaxAge - time.Hour)
+	for name, mt := range map[string]time.Time{"rootfs-old.tar": old, "rootfs-new.tar": time.Now(), ".rootfs-123": old, ".rootfs-456": time.Now()} {
+		p := filepath.Join(cache, name)
+		os.WriteFile(p, nil, 0o600)
+		os.Chtimes(p, mt, mt)
+	}
+	if _, err := Image(tree(t), cache, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"rootfs-old.tar": false, "rootfs-new.tar": true, ".rootfs-123": false, ".rootfs-456": true} {
+		if _, err := os.Stat(filepath.Join(cache, name)); (err == nil) != want {
+			t.Errorf("%s present = %v, want %v", name, err == nil, want)
+		}
+	}
+}

@@ -120,3 +120,12 @@ func (im *Image) Devices(typ uint32) []string {
 	}
 	return out
 }
+
+// IsPause reports whether the process is a Kubernetes sandbox's pause program
+// (args[0] named "pause", not a unikernel image): runnc keeps the pod's namespaces
+// alive with its init instead of running it, as nabla's runnc did.
+func (b *Bundle) IsPause() bool {
+	a := b.Spec.Process.Args[0]
+	_, err := TargetOf(a)
+	return err != nil && filepath.Base(a) == "pause"
+}

@@ -164,3 +164,12 @@ func TestCmdline(t *testing.T) {
 		t.Errorf("long cmdline: %v", err)
 	}
 }
+
+func TestIsPause(t *testing.T) {
+	for args, want := range map[string]bool{"/pause": true, "pause": true, "/bin/pause": true, "/pause.spt": false, "/paused": false, "/app.spt": false} {
+		b := &Bundle{Spec: spec(args)}
+		if got := b.IsPause(); got != want {
+			t.Errorf("IsPause(%s) = %v", args, got)
+		}
+	}
+}

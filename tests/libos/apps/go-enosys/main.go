@@ -9,5 +9,6 @@ import (
 func main() {
 	// SYS_ACCT exists on both arches and is never served by the libOS.
 	_, _, errno := syscall.Syscall(syscall.SYS_ACCT, 0, 0, 0)
-	fmt.Println("acct errno:", errno == syscall.ENOSYS || errno == syscall.EPERM)
+	fmt.Println("acct:", errno == syscall.ENOSYS)
+	fmt.Println("still running")
 }

@@ -3,17 +3,18 @@ package main
 
 import (
 	"fmt"
+	"sync/atomic"
 	"time"
 )
 
-var counter uint64
+var counter atomic.Uint64
 
 func main() {
 	go func() {
 		for {
-			counter++
+			counter.Add(1)
 		}
 	}()
 	time.Sleep(100 * time.Millisecond)
-	fmt.Println("main woke up; spinner ran:", counter > 0)
+	fmt.Println("main woke up; spinner ran:", counter.Load() > 0)
 }

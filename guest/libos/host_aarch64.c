@@ -1,0 +1,270 @@
+/* host_aarch64.c: aarch64 specifics: host calls, ucontext layout, syscall numbers, CPU features. */
+#include "libos.h"
+
+#define HOST_rt_sigaction 134
+#define HOST_sigaltstack 132
+#define HOST_setitimer 103
+#define HOST_madvise 233
+
+#define SA_SIGINFO 0x4
+#define SA_ONSTACK 0x08000000
+#define SA_RESTORER 0x04000000
+
+extern char libos_restorer[];
+
+static long host6(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+    register long x8 __asm__("x8") = n;
+    register long x0 __asm__("x0") = a0;
+    register long x1 __asm__("x1") = a1;
+    register long x2 __asm__("x2") = a2;
+    register long x3 __asm__("x3") = a3;
+    register long x4 __asm__("x4") = a4;
+    register long x5 __asm__("x5") = a5;
+    __asm__ __volatile__("svc #0" : "+r"(x0)
+            : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory");
+    return x0;
+}
+
+long host_sigaction(int sig, void (*fn)(int, void *, void *), uint64_t mask)
+{
+    struct k_sigaction sa = {
+        .handler = (uint64_t)(uintptr_t)fn,
+        .flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER,
+        .restorer = (uint64_t)(uintptr_t)libos_restorer,
+        .mask = mask,
+    };
+    return host6(HOST_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
+}
+
+long host_sigaltstack(void *base, size_t size)
+{
+    struct { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; } ss = {
+        (uint64_t)(uintptr_t)base, 0, 0, size };
+    return host6(HOST_sigaltstack, (long)&ss, 0, 0, 0, 0, 0);
+}
+
+long host_setitimer_ms(unsigned ms)
+{
+    long us = (long)ms * 1000;
+    struct { long isec, iusec, vsec, vusec; } it = { us / 1000000, us % 1000000,
+        us / 1000000, us % 1000000 };
+    return host6(HOST_setitimer, 0 /* ITIMER_REAL */, (long)&it, 0, 0, 0, 0);
+}
+
+long host_madvise_dontneed(uintptr_t addr, size_t len)
+{
+    return host6(HOST_madvise, (long)addr, (long)len, MADV_DONTNEED, 0, 0, 0);
+}
+
+/* TPIDR_EL0 is written by the app itself (msr), so it is read at every switch. */
+static inline uint64_t tpidr_read(void)
+{
+    uint64_t v;
+    __asm__ __volatile__("mrs %0, tpidr_el0" : "=r"(v));
+    return v;
+}
+
+long host_set_tls(uint64_t tp)
+{
+    __asm__ __volatile__("msr tpidr_el0, %0" : : "r"(tp));
+    return 0;
+}
+
+/* ---- ucontext: uc_flags, uc_link, uc_stack (24), uc_sigmask padded to 128 bytes, then the
+ * 16-aligned struct sigcontext: fault_address, regs[31], sp, pc, pstate, __reserved[4096]
+ * (a list of records; the FP/SIMD one is first). ---- */
+#define UC_MCTX 176
+#define SC_REGS (UC_MCTX + 8)
+#define SC_SP (SC_REGS + 31 * 8)
+#define SC_PC (SC_SP + 8)
+#define SC_PSTATE (SC_PC + 8)
+#define SC_RESERVED (UC_MCTX + 288)
+#define FPSIMD_MAGIC 0x46508001u
+
+static inline uint64_t *reg(void *uc, int off)
+{
+    return (uint64_t *)((char *)uc + off);
+}
+
+uint64_t uc_pc(void *uc)
+{
+    return *reg(uc, SC_PC);
+}
+
+uint64_t uc_arg(void *uc, int i)
+{
+    return reg(uc, SC_REGS)[i];
+}
+
+void uc_set_ret(void *uc, long v)
+{
+    reg(uc, SC_REGS)[0] = (uint64_t)v;
+}
+
+uint64_t clone_tls_arg(void *uc)
+{
+    return uc_arg(uc, 3);
+}
+
+uint64_t clone_ctid_arg(void *uc)
+{
+    return uc_arg(uc, 4);
+}
+
+/* The fpsimd_context record: {magic, size} then fpsr, fpcr, vregs[32]. */
+static uint8_t *fpsimd(void *uc)
+{
+    uint8_t *p = (uint8_t *)uc + SC_RESERVED;
+    if (*(uint32_t *)p != FPSIMD_MAGIC)
+        return NULL;
+    return p;
+}
+
+void uc_save(struct thread *t, void *uc)
+{
+    memcpy(t->ctx.x, reg(uc, SC_REGS), sizeof t->ctx.x);
+    t->ctx.sp = *reg(uc, SC_SP);
+    t->ctx.pc = *reg(uc, SC_PC);
+    t->ctx.pstate = *reg(uc, SC_PSTATE);
+    uint8_t *fp = fpsimd(uc);
+    t->ctx.has_fp = fp != NULL;
+    if (fp) {
+        memcpy(&t->ctx.fpsr, fp + 8, 4);
+        memcpy(&t->ctx.fpcr, fp + 12, 4);
+        memcpy(t->ctx.v, fp + 16, sizeof t->ctx.v);
+    }
+    t->tls = tpidr_read();
+}
+
+void uc_load(struct thread *t, void *uc)
+{
+    memcpy(reg(uc, SC_REGS), t->ctx.x, sizeof t->ctx.x);
+    *reg(uc, SC_SP) = t->ctx.sp;
+    *reg(uc, SC_PC) = t->ctx.pc;
+    *reg(uc, SC_PSTATE) = t->ctx.pstate;
+    uint8_t *fp = fpsimd(uc);
+    if (fp && t->ctx.has_fp) {
+        memcpy(fp + 8, &t->ctx.fpsr, 4);
+        memcpy(fp + 12, &t->ctx.fpcr, 4);
+        memcpy(fp + 16, t->ctx.v, sizeof t->ctx.v);
+    }
+    host_set_tls(t->tls);
+}
+
+void ctx_set_ret(struct thread *t, long v)
+{
+    t->ctx.x[0] = (uint64_t)v;
+}
+
+void ctx_set_sp(struct thread *t, uint64_t sp)
+{
+    t->ctx.sp = sp;
+}
+
+void ctx_restart(struct thread *t, long nr)
+{
+    t->ctx.pc -= ARCH_SYSCALL_LEN;
+    t->ctx.x[8] = (uint64_t)nr;
+}
+
+void arch_init(void)
+{
+}
+
+/* HWCAP_FP | HWCAP_ASIMD: what every ARMv8-A Linux machine reports; the runtimes probe more
+ * only through HWCAP, so they fall back to baseline code. */
+uint64_t arch_hwcap(void)
+{
+    return 0x3;
+}
+
+uint64_t arch_hwcap2(void)
+{
+    return 0;
+}
+
+const char *arch_platform(void)
+{
+    return "aarch64";
+}
+
+uint64_t arch_random64(int *ok)
+{
+    uint64_t v;
+    __asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(v));
+    *ok = 0; /* no generator assumed: RNDR is optional in ARMv8.5 */
+    return v * 0x9e3779b97f4a7c15ULL;
+}
+
+/* ---- aarch64 (asm-generic) system call numbers ---- */
+int arch_sysno(long nr)
+{
+    switch (nr) {
+    case 17: return SC_getcwd;
+    case 19: return SC_eventfd2;
+    case 20: return SC_epoll_create1;
+    case 21: return SC_epoll_ctl;
+    case 22: return SC_epoll_pwait;
+    case 23: return SC_dup;
+    case 24: return SC_dup3;
+    case 25: return SC_fcntl;
+    case 29: return SC_ioctl;
+    case 48: return SC_faccessat;
+    case 56: return SC_openat;
+    case 57: return SC_close;
+    case 59: return SC_pipe2;
+    case 62: return SC_lseek;
+    case 63: return SC_read;
+    case 64: return SC_write;
+    case 65: return SC_readv;
+    case 66: return SC_writev;
+    case 67: return SC_pread64;
+    case 78: return SC_readlinkat;
+    case 79: return SC_newfstatat;
+    case 80: return SC_fstat;
+    case 93: return SC_exit;
+    case 94: return SC_exit_group;
+    case 96: return SC_set_tid_address;
+    case 98: return SC_futex;
+    case 99: return SC_set_robust_list;
+    case 101: return SC_nanosleep;
+    case 113: return SC_clock_gettime;
+    case 114: return SC_clock_getres;
+    case 115: return SC_clock_nanosleep;
+    case 123: return SC_sched_getaffinity;
+    case 124: return SC_sched_yield;
+    case 129: return SC_kill;
+    case 130: return SC_tkill;
+    case 131: return SC_tgkill;
+    case 132: return SC_sigaltstack;
+    case 134: return SC_rt_sigaction;
+    case 135: return SC_rt_sigprocmask;
+    case 139: return SC_rt_sigreturn;
+    case 160: return SC_uname;
+    case 163: return SC_getrlimit;
+    case 164: return SC_setrlimit;
+    case 167: return SC_prctl;
+    case 169: return SC_gettimeofday;
+    case 172: return SC_getpid;
+    case 173: return SC_getppid;
+    case 174: return SC_getuid;
+    case 175: return SC_geteuid;
+    case 176: return SC_getgid;
+    case 177: return SC_getegid;
+    case 178: return SC_gettid;
+    case 214: return SC_brk;
+    case 215: return SC_munmap;
+    case 220: return SC_clone;
+    case 222: return SC_mmap;
+    case 226: return SC_mprotect;
+    case 232: return SC_mincore;
+    case 233: return SC_madvise;
+    case 261: return SC_prlimit64;
+    case 278: return SC_getrandom;
+    case 283: return SC_membarrier;
+    case 293: return SC_rseq;
+    case 439: return SC_faccessat;
+    }
+    return -1;
+}

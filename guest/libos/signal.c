@@ -1,0 +1,78 @@
+/* signal.c: signals to the app's own handlers: tgkill (Go's SIGURG preemption) and faults. */
+#include "libos.h"
+
+#define SIG_DFL 0
+#define SIG_IGN 1
+#define SA_NODEFER 0x40000000ULL
+#define SA_RESETHAND 0x80000000ULL
+#define SI_TKILL (-6)
+
+int keep_frame;
+
+static int default_ignored(int sig)
+{
+    return sig == 17 || sig == 18 || sig == 23 || sig == 28; /* CHLD CONT URG WINCH */
+}
+
+long sig_post(int tid, int sig)
+{
+    struct thread *t = thread_by_tid(tid);
+    if (!t)
+        return -ESRCH;
+    if (sig == 0)
+        return 0;
+    uint64_t h = sig_action(sig)->handler;
+    if (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig)))
+        return 0;
+    if (h == SIG_DFL) {
+        LOG("libos: app killed by signal %d\n", sig);
+        libos_exit(128 + sig);
+    }
+    t->pending |= 1ULL << (sig - 1);
+    return 0;
+}
+
+static int enter(void *uc, int sig, const uint8_t *info)
+{
+    struct k_sigaction *act = sig_action(sig);
+    if (arch_sig_enter(uc, cur, sig, act, info) != 0)
+        return -1;
+    cur->sigmask |= act->mask;
+    if (!(act->flags & SA_NODEFER))
+        cur->sigmask |= 1ULL << (sig - 1);
+    if (act->flags & SA_RESETHAND)
+        act->handler = SIG_DFL;
+    return 0;
+}
+
+void sig_deliver(void *uc)
+{
+    uint64_t ready = cur->pending & ~cur->sigmask;
+    if (!ready || cur->state != T_RUN || in_libos(uc_pc(uc)))
+        return;
+    int sig = __builtin_ctzll(ready) + 1;
+    cur->pending &= ~(1ULL << (sig - 1));
+    uint64_t h = sig_action(sig)->handler;
+    if (h == SIG_DFL || h == SIG_IGN)
+        return; /* changed since it was posted */
+    uint8_t info[SI_SIZE];
+    memset(info, 0, sizeof info);
+    int32_t hdr[3] = { sig, 0, SI_TKILL };
+    memcpy(info, hdr, sizeof hdr);
+    int32_t pid = 1;
+    memcpy(info + 16, &pid, 4); /* si_pid; si_uid stays 0 */
+    if (enter(uc, sig, info) != 0) {
+        LOG("libos: cannot deliver signal %d: bad stack %p\n", sig, (void *)(uintptr_t)uc_sp(uc));
+        libos_exit(128 + 11);
+    }
+}
+
+int sig_fault(void *uc, int sig, const void *host_info)
+{
+    uint64_t h = sig_action(sig)->handler;
+    if (h == SIG_DFL || h == SIG_IGN || (cur->sigmask & (1ULL << (sig - 1))))
+        return 0;
+    uint8_t info[SI_SIZE];
+    memcpy(info, host_info, SI_SIZE); /* signo, code and fault address as the host saw them */
+    return enter(uc, sig, info) == 0;
+}

@@ -1,0 +1,135 @@
+// Tests the libOS filter: app calls trap, libOS calls get the solo5 set plus the documented extras.
+package spt
+
+import (
+	"encoding/binary"
+	"testing"
+
+	nelf "github.com/nabla-containers/nabla/internal/elf"
+	"github.com/nabla-containers/nabla/internal/seccomp"
+)
+
+// libosNrs is written out again from the Linux tables, so a wrong number in libos_policy.go fails.
+var libosNrs = map[string]struct {
+	audit                                                   uint32
+	write, exitGroup, sigaction, sigreturn, altstack, itimer int32
+	madvise, execve, mmap, getpid                           int32
+}{
+	"amd64": {0xc000003e, 1, 231, 13, 15, 131, 38, 28, 59, 9, 39},
+	"arm64": {0xc00000b7, 64, 94, 134, 139, 132, 103, 233, 221, 222, 172},
+}
+
+func TestLibOSPolicy(t *testing.T) {
+	text := seccomp.Range{Lo: 0x100000, Hi: 0x180000}
+	d := Devices{Nets: []int{3}, EpollFD: 4, TimerFD: 5}
+	inside, outside := []uint64{0x100000, 0x140002, 0x17ffff}, []uint64{0x0ffffe, 0x180000, 0x400123, 1 << 62}
+	for arch, n := range libosNrs {
+		prog, err := LibOSPolicy(arch, d, text).Compile()
+		if err != nil {
+			t.Fatalf("%s: %v", arch, err)
+		}
+		run := func(ip uint64, nr int32, args ...uint64) seccomp.Action {
+			var a [6]uint64
+			copy(a[:], args)
+			act, err := seccomp.Run(prog, seccomp.Data{Nr: nr, Arch: n.audit, IP: ip, Args: a})
+			if err != nil {
+				t.Fatalf("%s: interpreter: %v", arch, err)
+			}
+			return act
+		}
+		type call struct {
+			what string
+			nr   int32
+			args []uint64
+		}
+		allowed := []call{
+			{"console write", n.write, []uint64{1, 0x1000, 5}},
+			{"exit_group", n.exitGroup, []uint64{3}},
+			{"SIGSYS handler", n.sigaction, []uint64{31, 0x1000, 0, 8}},
+			{"SIGALRM handler", n.sigaction, []uint64{14, 0x1000, 0, 8}},
+			{"SIGSEGV handler", n.sigaction, []uint64{11, 0x1000, 0, 8}},
+			{"rt_sigreturn", n.sigreturn, nil},
+			{"sigaltstack", n.altstack, []uint64{0x1000, 0}},
+			{"ITIMER_REAL", n.itimer, []uint64{0, 0x1000, 0}},
+			{"MADV_DONTNEED", n.madvise, []uint64{0x200000, 0x1000, 4}},
+		}
+		denied := []call{
+			{"stderr write", n.write, []uint64{2, 0x1000, 5}},
+			{"SIGINT handler", n.sigaction, []uint64{2, 0x1000, 0, 8}},
+			{"SIGSYS handler, odd sigset size", n.sigaction, []uint64{31, 0x1000, 0, 16}},
+			{"SIGSYS with high word", n.sigaction, []uint64{31 | 1<<32, 0x1000, 0, 8}},
+			{"ITIMER_VIRTUAL", n.itimer, []uint64{1, 0x1000, 0}},
+			{"MADV_REMOVE", n.madvise, []uint64{0x200000, 0x1000, 9}},
+			{"execve", n.execve, nil},
+			{"mmap", n.mmap, []uint64{0, 4096, 7, 0x22}},
+			{"getpid", n.getpid, nil},
+		}
+		for _, c := range append(allowed, denied...) {
+			for _, ip := range outside {
+				if got := run(ip, c.nr, c.args...); got != seccomp.RetTrap {
+					t.Errorf("%s: %s from app ip %#x: got %v, want trap", arch, c.what, ip, got)
+				}
+			}
+		}
+		for _, c := range allowed {
+			for _, ip := range inside {
+				if got := run(ip, c.nr, c.args...); got != seccomp.RetAllow {
+					t.Errorf("%s: %s from libOS ip %#x: got %v, want allow", arch, c.what, ip, got)
+				}
+			}
+		}
+		for _, c := range denied {
+			if got := run(0x140000, c.nr, c.args...); got != seccomp.RetKillProcess {
+				t.Errorf("%s: %s from libOS: got %v, want kill", arch, c.what, got)
+			}
+		}
+		// Another arch's call is killed wherever it comes from.
+		if act, _ := seccomp.Run(prog, seccomp.Data{Nr: n.write, Arch: 0x40000003, IP: 0x400000}); act != seccomp.RetKillProcess {
+			t.Errorf("%s: foreign arch: got %v, want kill", arch, act)
+		}
+	}
+	// A plain image keeps exactly the upstream policy, without a gate.
+	if p := Policy("amd64", d); p.Gate != nil {
+		t.Errorf("plain policy has a gate")
+	}
+}
+
+func TestLibOSText(t *testing.T) {
+	desc := func(lo, hi uint64) []byte {
+		b := make([]byte, 16)
+		binary.LittleEndian.PutUint64(b, lo)
+		binary.LittleEndian.PutUint64(b[8:], hi)
+		return b
+	}
+	key := nelf.NoteKey{Name: LibOSNoteName, Type: LibOSNoteType}
+	segs := []nelf.Segment{
+		{Vaddr: 0x100000, Memsz: 0x8000, Flags: 5},
+		{Vaddr: 0x108000, Memsz: 0x1000, Flags: 6},
+	}
+	cases := []struct {
+		name  string
+		notes map[nelf.NoteKey][]byte
+		ok    bool
+		err   bool
+	}{
+		{"plain solo5 image", map[nelf.NoteKey][]byte{}, false, false},
+		{"good", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000)}, true, false},
+		{"whole text segment", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x108000)}, true, false},
+		{"short", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000)[:12]}, false, true},
+		{"empty range", map[nelf.NoteKey][]byte{key: desc(0x106000, 0x106000)}, false, true},
+		{"reversed", map[nelf.NoteKey][]byte{key: desc(0x106000, 0x100000)}, false, true},
+		{"past the text segment", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x108001)}, false, true},
+		{"in the data segment", map[nelf.NoteKey][]byte{key: desc(0x108000, 0x108100)}, false, true},
+		{"outside the image", map[nelf.NoteKey][]byte{key: desc(0x400000, 0x500000)}, false, true},
+		{"other note type", map[nelf.NoteKey][]byte{{Name: LibOSNoteName, Type: 1}: desc(0, 1)}, false, false},
+	}
+	for _, c := range cases {
+		r, ok, err := LibOSText(&nelf.Image{Segments: segs, Notes: c.notes})
+		if ok != c.ok || (err != nil) != c.err {
+			t.Errorf("%s: ok=%v err=%v, want ok=%v err=%v", c.name, ok, err, c.ok, c.err)
+		}
+		if ok && (r.Lo < 0x100000 || r.Hi > 0x108000 || r.Lo >= r.Hi) {
+			t.Errorf("%s: range %#x-%#x", c.name, r.Lo, r.Hi)
+		}
+	}
+}

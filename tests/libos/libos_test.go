@@ -1,0 +1,98 @@
+// The app suite: each app's unikernel run must match its native run (stdout and exit status).
+package libos
+
+import (
+	"strings"
+	"testing"
+)
+
+// same runs c natively and as a unikernel and compares stdout and exit status.
+func same(t *testing.T, c runCase) {
+	t.Helper()
+	n := c.native(t)
+	u := c.unikernel(t)
+	if n.stdout != u.stdout || n.status != u.status {
+		t.Fatalf("%s differs:\nnative (status %d):\n%s\nunikernel (status %d):\n%s", c.app, n.status, n.stdout, u.status, u.stdout)
+	}
+	t.Logf("%s: status %d, native %v, unikernel %v", c.app, n.status, n.dur, u.dur)
+}
+
+func TestGoHello(t *testing.T)      { same(t, runCase{app: "go-hello"}) }
+func TestGoHelloPIE(t *testing.T)   { same(t, runCase{app: "go-hello-pie"}) }
+func TestGoExit3(t *testing.T)      { same(t, runCase{app: "go-exit3"}) }
+func TestGoGoroutines(t *testing.T) { same(t, runCase{app: "go-goroutines"}) }
+func TestGoSpin(t *testing.T)       { same(t, runCase{app: "go-spin"}) }
+func TestMuslHello(t *testing.T) {
+	same(t, runCase{app: "musl-hello", args: []string{"first", "second"}})
+}
+func TestMuslPthreads(t *testing.T) { same(t, runCase{app: "musl-pthreads"}) }
+
+func TestGoArgsEnv(t *testing.T) {
+	same(t, runCase{app: "go-args", args: []string{"alpha", "beta", "--gamma=1"}, env: []string{"NABLA_TEST=from-config"}})
+}
+
+// 1 GiB of allocations in total, far more than what is left after Go's reservations: the
+// GC must free and the libOS must reuse memory.
+func TestGoAlloc(t *testing.T) { same(t, runCase{app: "go-alloc"}) }
+
+// Goroutines many times over, to catch scheduler races that a single run may miss.
+func TestGoGoroutinesRepeated(t *testing.T) {
+	for i := 0; i < 10; i++ {
+		same(t, runCase{app: "go-goroutines"})
+	}
+}
+
+func TestUnsupportedSyscall(t *testing.T) {
+	u := runCase{app: "go-enosys", opts: []string{"--libos:debug"}}.unikernel(t)
+	if u.status != 0 || !strings.Contains(u.stdout, "acct: true\nstill running\n") {
+		t.Fatalf("status %d, output:\n%s", u.status, u.stdout)
+	}
+	if !strings.Contains(u.stdout, "libos: ENOSYS: system call ") {
+		t.Fatalf("the debug report does not count the unsupported call:\n%s", u.stdout)
+	}
+	// Without the debug option the output is the app's alone.
+	u = runCase{app: "go-enosys"}.unikernel(t)
+	if u.stdout != "acct: true\nstill running\n" {
+		t.Fatalf("output without --libos:debug:\n%s", u.stdout)
+	}
+}
+
+// A Go fault reaches Go's own SIGSEGV handler (a delivered signal), which reports it as
+// natively: same first three lines, same status.
+func TestGoFault(t *testing.T) {
+	c := runCase{app: "go-fault"}
+	n, u := c.native(t), c.unikernel(t)
+	head := func(s string) string {
+		// The fourth line has the pc, which differs for a PIE (arm64) loaded elsewhere.
+		l := strings.SplitN(s, "\n", 4)
+		return strings.Join(l[:min(3, len(l))], "\n")
+	}
+	if n.status != u.status || head(n.stdout) != head(u.stdout) ||
+		!strings.Contains(u.stdout, "unexpected fault address 0x7ff0deadb000") {
+		t.Fatalf("native (status %d):\n%s\nunikernel (status %d):\n%s", n.status, n.stdout, u.status, u.stdout)
+	}
+}
+
+// A C program without a handler: the libOS reports the fault and ends with 128+SIGSEGV,
+// the status a shell shows for the native run.
+func TestMuslFault(t *testing.T) {
+	c := runCase{app: "musl-fault"}
+	n, u := c.native(t), c.unikernel(t)
+	if n.status != 139 || u.status != n.status || !strings.HasPrefix(u.stdout, "about to fault\n") ||
+		!strings.Contains(u.stdout, "fault address 0x7ff0deadb000") || strings.Contains(u.stdout, "not reached") {
+		t.Fatalf("native (status %d):\n%s\nunikernel (status %d):\n%s", n.status, n.stdout, u.status, u.stdout)
+	}
+}
+
+// With one P a tight loop without calls can only be stopped by Go's asynchronous preemption:
+// sysmon's tgkill(SIGURG) must be delivered to the spinning thread's handler.
+func TestGoSpinOneP(t *testing.T) {
+	same(t, runCase{app: "go-spin", env: []string{"GOMAXPROCS=1"}})
+}
+
+func TestOutOfMemory(t *testing.T) {
+	u := runCase{app: "go-oom"}.unikernel(t)
+	if u.status == 0 || !strings.Contains(u.stdout, "held MiB: 16\n") || !strings.Contains(u.stdout, "out of memory") {
+		t.Fatalf("status %d, output:\n%s", u.status, u.stdout)
+	}
+}
