@@ -7,13 +7,13 @@ export GOFLAGS ?= -buildvcs=false
 export CGO_ENABLED = 0
 
 HOSTARCH  := $(shell uname -m)
-CMDS      := nabla nabla-spt $(wildcard cmd/nabla-hvt)
-CMDS      := $(notdir $(CMDS))
+CMDS      := nabla nabla-spt nabla-hvt runnc
 GOSRC     := $(shell find . -name '*.go' -not -path './guest/*' 2>/dev/null) $(wildcard internal/*/*.s) go.mod go.sum
 
 # Debian packages the build and the tests need (installed by `make setup` when missing).
 APT_PKGS  := gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu \
-             qemu-system-arm qemu-user-static cpio gzip iproute2 iputils-ping strace hyperfine
+             qemu-system-arm qemu-user-static cpio gzip iproute2 iputils-ping strace hyperfine \
+             containerd runc docker.io util-linux
 
 .PHONY: all go guest setup demo test unit fuzz clean
 
@@ -32,11 +32,12 @@ bin/nabla-spt: $(GOSRC)
 bin/arm64/nabla-spt: $(GOSRC)
 	GOARCH=arm64 $(GO) build -trimpath -ldflags='$(SPT_LDFLAGS)' -o $@ ./cmd/nabla-spt
 
+# urfave_cli_no_docs drops the man-page generator (start-up cost) from the CLIs.
 bin/%: $(GOSRC)
-	$(GO) build -trimpath -o $@ ./cmd/$*
+	$(GO) build -trimpath -tags urfave_cli_no_docs -o $@ ./cmd/$*
 
 bin/arm64/%: $(GOSRC)
-	GOARCH=arm64 $(GO) build -trimpath -o $@ ./cmd/$*
+	GOARCH=arm64 $(GO) build -trimpath -tags urfave_cli_no_docs -o $@ ./cmd/$*
 
 guest: bin/nabla
 	$(MAKE) -C guest ARCH=x86_64 NABLA=$(CURDIR)/bin/nabla

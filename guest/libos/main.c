@@ -4,8 +4,6 @@
 #define APP_STACK_SIZE (8ULL << 20)
 #define BOOT_STACK_RESERVE (1ULL << 20) /* the tender's stack at the top stays the libOS's */
 #define ALTSTACK_SIZE (256 << 10)
-#define MAX_ARGS 256
-#define MAX_ENVS 256
 
 /* AT_* keys */
 enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
@@ -22,47 +20,77 @@ static char *argv[MAX_ARGS + 1];
 static char *envp[MAX_ENVS + 1];
 static int argc, envc;
 
+struct libos_config libos_cfg;
+
 static int prefix(const char *s, const char *p)
 {
     return strncmp(s, p, strlen(p)) == 0;
 }
 
-/* The command line after the --solo5: options: leading --libos:debug and --env=NAME=VALUE
- * words configure the libOS, an optional "--" ends them, the rest are argv[1..]. */
-static void parse_cmdline(const char *cmdline)
+/* Appends the space-separated words of p to argv, NUL-terminating them in place. */
+static void split_args(char *p)
 {
-    size_t n = strlen(cmdline);
-    if (n >= sizeof cmdbuf)
-        n = sizeof cmdbuf - 1;
-    memcpy(cmdbuf, cmdline, n);
-    cmdbuf[n] = 0;
-    argv[argc++] = (char *)libos_app.name;
-    int opts = 1;
-    for (char *p = cmdbuf; *p;) {
+    while (*p) {
         while (*p == ' ')
             *p++ = 0;
         if (!*p)
             break;
-        char *w = p;
+        if (argc == MAX_ARGS)
+            bindings_panic("libos: too many arguments");
+        argv[argc++] = p;
         while (*p && *p != ' ')
             p++;
-        if (*p)
-            *p++ = 0;
-        if (opts && strcmp(w, "--") == 0) {
-            opts = 0;
-        } else if (opts && strcmp(w, "--libos:debug") == 0) {
+    }
+}
+
+/* The command line after the --solo5: options: leading --libos:debug and --env=NAME=VALUE
+ * words configure the libOS; then either nabla's JSON configuration (rumprun's keys:
+ * "cmdline" with argv[0], repeated "env", "cwd", "hostname"; "net" and "blk" are read by
+ * their layers), or an optional "--" and the app's arguments (argv[0] is the app's name). */
+static void parse_cmdline(const char *cmdline)
+{
+    size_t n = strlen(cmdline);
+    if (n >= sizeof cmdbuf)
+        bindings_panic("libos: command line too long");
+    memcpy(cmdbuf, cmdline, n + 1);
+    char *p = cmdbuf;
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        char *w = p, *end = p;
+        while (*end && *end != ' ')
+            end++;
+        size_t len = (size_t)(end - w);
+        if (len == 13 && prefix(w, "--libos:debug")) {
             libos_debug = 1;
-        } else if (opts && prefix(w, "--env=")) {
+        } else if (len > 6 && prefix(w, "--env=")) {
             if (envc == MAX_ENVS)
                 bindings_panic("libos: too many --env options");
             envp[envc++] = w + 6;
         } else {
-            opts = 0;
-            if (argc == MAX_ARGS)
-                bindings_panic("libos: too many arguments");
-            argv[argc++] = w;
+            break;
         }
+        p = *end ? end + 1 : end;
+        *end = 0;
     }
+    if (*p == '{') {
+        if (config_json(p, &libos_cfg) != 0)
+            libos_exit(1);
+        for (int i = 0; i < libos_cfg.envc; i++) {
+            if (envc == MAX_ENVS)
+                bindings_panic("libos: too many environment entries");
+            envp[envc++] = libos_cfg.envp[i];
+        }
+        if (libos_cfg.cmdline)
+            split_args(libos_cfg.cmdline);
+        if (argc == 0)
+            argv[argc++] = (char *)libos_app.name;
+        return;
+    }
+    if (p[0] == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == 0))
+        p += 2;
+    argv[argc++] = (char *)libos_app.name;
+    split_args(p);
 }
 
 static uint64_t *push_str(uint8_t **top, const char *s)

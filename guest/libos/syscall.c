@@ -288,7 +288,9 @@ static long sys_uname(uint64_t p)
     struct k_utsname *u = (struct k_utsname *)(uintptr_t)p;
     memset(u, 0, sizeof *u);
     memcpy(u->sysname, "Linux", 6);
-    memcpy(u->nodename, "nabla", 6);
+    const char *host = libos_cfg.hostname ? libos_cfg.hostname : "nabla";
+    size_t hn = strlen(host);
+    memcpy(u->nodename, host, hn < 64 ? hn : 64);
     memcpy(u->release, "6.1.0-nabla", 12);
     memcpy(u->version, "#1 SMP nabla libOS", 19);
     memcpy(u->machine, arch_platform(), strlen(arch_platform()) + 1);
@@ -336,12 +338,14 @@ static long sys_getrandom(uint64_t buf, uint64_t len)
 
 static long sys_getcwd(uint64_t buf, uint64_t size)
 {
-    if (size < 2)
+    const char *cwd = libos_cfg.cwd && libos_cfg.cwd[0] == '/' ? libos_cfg.cwd : "/";
+    uint64_t n = strlen(cwd) + 1;
+    if (size < n)
         return -ERANGE;
-    if (!user_ok(buf, 2))
+    if (!user_ok(buf, n))
         return -EFAULT;
-    memcpy((void *)(uintptr_t)buf, "/", 2);
-    return 2;
+    memcpy((void *)(uintptr_t)buf, cwd, n);
+    return (long)n;
 }
 
 static long dispatch(void *uc, long nr)

@@ -192,12 +192,16 @@ func (c runCase) unikernel(t testing.TB) result {
 		mem = defaultMem(t)
 	}
 	argv := []string{tender(t), "--mem=" + strconv.Itoa(mem), img, "--solo5:quiet"}
-	argv = append(argv, c.opts...)
 	for _, e := range c.env {
 		argv = append(argv, "--env="+e)
 	}
-	argv = append(argv, "--")
-	argv = append(argv, c.args...)
+	if len(c.opts) > 0 && strings.HasPrefix(c.opts[len(c.opts)-1], "{") {
+		argv = append(argv, c.opts...) // a JSON configuration ends the command line
+	} else {
+		argv = append(argv, c.opts...)
+		argv = append(argv, "--")
+		argv = append(argv, c.args...)
+	}
 	r := execute(t, argv, nil, time.Minute)
 	if r.status == 128+31 || strings.Contains(r.stdout, "installing the SIGSYS handler failed") {
 		t.Fatalf("the tender killed the libOS (SIGSYS) or refused its handler: is nabla-spt built with the libOS policy (LibOSText/LibOSPolicy in prepare.go)?\n%s", r.stdout)

@@ -31,6 +31,25 @@ func TestGoArgsEnv(t *testing.T) {
 	same(t, runCase{app: "go-args", args: []string{"alpha", "beta", "--gamma=1"}, env: []string{"NABLA_TEST=from-config"}})
 }
 
+// The JSON configuration nabla's runnc passes (rumprun's keys): argv[0] and the arguments
+// from "cmdline", the environment from repeated "env" keys; "net"/"blk" are ignored here.
+func TestGoArgsJSON(t *testing.T) {
+	n := runCase{app: "go-args", args: []string{"one", "two words?"}, env: []string{"NABLA_TEST=json", "OTHER=x"}}.native(t)
+	// "two words?" cannot survive the space-split cmdline; the JSON passes its words apart.
+	n2 := runCase{app: "go-args", args: []string{"one", "two", "words?"}, env: []string{"NABLA_TEST=json"}}.native(t)
+	cfg := `{"env":"OTHER=x","env":"NABLA_TEST=json","cmdline":"/opt/app/go-args one two words?",` +
+		`"net":{"if":"ukvmif0","cloner":"True","type":"inet","method":"static","addr":"172.17.0.2","mask":"16"},` +
+		`"blk":{"source":"etfs","path":"/dev/ld0a","fstype":"blk","mountpoint":"/"},"cwd":"/"}`
+	u := runCase{app: "go-args", opts: []string{cfg}}.unikernel(t)
+	if u.stdout != n2.stdout || u.status != 0 || n.stdout == n2.stdout {
+		t.Fatalf("native:\n%s\nunikernel:\n%s", n2.stdout, u.stdout)
+	}
+	bad := runCase{app: "go-args", opts: []string{`{"env":"A=1",`}}.unikernel(t)
+	if bad.status == 0 || !strings.Contains(bad.stdout, "bad JSON configuration") {
+		t.Fatalf("malformed JSON: status %d:\n%s", bad.status, bad.stdout)
+	}
+}
+
 // 1 GiB of allocations in total, far more than what is left after Go's reservations: the
 // GC must free and the libOS must reuse memory.
 func TestGoAlloc(t *testing.T) { same(t, runCase{app: "go-alloc"}) }
