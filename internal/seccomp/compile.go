@@ -14,7 +14,8 @@ import (
 //	dispatch: for each syscall "jeq nr; ja block" (JA has a 32-bit offset, see below),
 //	ret Default,
 //	one block per syscall: its rules in order, each a run of argument tests that fall
-//	through to "ret ALLOW" or jump (a short, forward hop) to the next rule; ret Default.
+//	through to "ret ALLOW" (or the rule's ERRNO) or jump (a short, forward hop) to the
+//	next rule; ret Default.
 //
 // Every conditional jump therefore crosses at most one rule, so 8-bit offsets always
 // suffice however many devices a policy has.
@@ -90,7 +91,7 @@ func (p Policy) compile(longDispatch bool) ([]unix.SockFilter, error) {
 			for _, arg := range r.Args {
 				a.cmp64(argOffset(arg.Index), arg.Op, arg.Value, arg.Mask, nextRule)
 			}
-			a.ret(RetAllow)
+			a.ret(r.action())
 			a.bind(nextRule)
 		}
 		a.ret(p.Default)

@@ -147,6 +147,28 @@ func TestRulesOredArgsAnded(t *testing.T) {
 	}
 }
 
+// A rule with Errno fails its call with that errno; a later allow rule for the same call
+// still applies to other arguments, and Eval agrees with the program.
+func TestErrnoRule(t *testing.T) {
+	p := Policy{AuditArch: AuditArchAArch64, Default: RetKillProcess, Rules: []Rule{
+		{Syscall: 68, Args: []Arg{{Index: 0, Op: OpEQ, Value: 3}}, Errno: uint16(unix.EBADF)},
+		{Syscall: 68, Args: []Arg{{Index: 0, Op: OpEQ, Value: 4}}},
+	}}
+	prog := compile(t, p)
+	for _, c := range []struct {
+		fd   uint64
+		want Action
+	}{{3, RetErrno(uint16(unix.EBADF))}, {4, RetAllow}, {5, RetKillProcess}} {
+		d := Data{Nr: 68, Arch: AuditArchAArch64, Args: [6]uint64{c.fd}}
+		if got := run(t, prog, d); got != c.want {
+			t.Errorf("fd %d: program gives %v, want %v", c.fd, got, c.want)
+		}
+		if got := p.Eval(d); got != c.want {
+			t.Errorf("fd %d: Eval gives %v, want %v", c.fd, got, c.want)
+		}
+	}
+}
+
 func TestGate(t *testing.T) {
 	g := &Gate{Inside: Range{Lo: 0x1_0000_1000, Hi: 0x1_0000_2000}, Action: RetTrap}
 	p := Policy{AuditArch: AuditArchX86_64, Default: RetKillProcess, Gate: g, Rules: []Rule{{Syscall: 39}}}

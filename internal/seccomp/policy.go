@@ -40,10 +40,21 @@ type Arg struct {
 
 // Rule allows one system call when all of its Args hold. Several rules for the same
 // call are alternatives. Why says which guest feature needs it (kept for audits).
+// A non-zero Errno makes the rule fail the call with that errno instead of allowing it
+// (for a call the guest may make but must not succeed, where a kill would be too harsh).
 type Rule struct {
 	Syscall uint32
 	Args    []Arg
 	Why     string
+	Errno   uint16
+}
+
+// action is what the filter returns when the rule matches.
+func (r Rule) action() Action {
+	if r.Errno != 0 {
+		return RetErrno(r.Errno)
+	}
+	return RetAllow
 }
 
 // Range is the half-open instruction-pointer interval [Lo, Hi).
@@ -135,7 +146,7 @@ func (p Policy) Eval(d Data) Action {
 	}
 	for _, r := range p.Rules {
 		if uint32(d.Nr) == r.Syscall && r.matches(d) {
-			return RetAllow
+			return r.action()
 		}
 	}
 	return p.Default

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/nabla-containers/nabla/internal/seccomp"
+	"golang.org/x/sys/unix"
 )
 
 // Devices are the host fds the guest may use, known once modules are set up.
@@ -15,9 +16,12 @@ type Devices struct {
 }
 
 // Block is one attached block device: reads and writes are whole blocks inside Capacity.
+// On a ReadOnly one (a read-only fd) every write fails with EBADF instead of killing the
+// guest, so solo5_block_write returns an error the guest can handle.
 type Block struct {
 	FD                  int
 	BlockSize, Capacity uint64
+	ReadOnly            bool
 }
 
 // archTable holds one arch's audit value and the numbers of the calls the guest makes.
@@ -104,6 +108,11 @@ func Policy(arch string, d Devices) seccomp.Policy {
 		last := b.Capacity - b.BlockSize
 		add(t.pread64, "solo5_block_read: one whole block inside the device",
 			eq(0, fd(b.FD)), eq(2, b.BlockSize), seccomp.Arg{Index: 3, Op: seccomp.OpLE, Value: last})
+		if b.ReadOnly {
+			rules = append(rules, seccomp.Rule{Syscall: t.pwrite64, Args: []seccomp.Arg{eq(0, fd(b.FD))},
+				Errno: uint16(unix.EBADF), Why: "solo5_block_write on a read-only device fails (EUNSPEC), never kills"})
+			continue
+		}
 		add(t.pwrite64, "solo5_block_write: one whole block inside the device",
 			eq(0, fd(b.FD)), eq(2, b.BlockSize), seccomp.Arg{Index: 3, Op: seccomp.OpLE, Value: last})
 	}

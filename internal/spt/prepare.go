@@ -159,7 +159,7 @@ func layout(img *nelf.Image, man *mft.Manifest, devs []tender.Device, memSize ui
 		if d.Type == tender.DevNet {
 			pd.Nets = append(pd.Nets, fd)
 		} else {
-			pd.Blocks = append(pd.Blocks, Block{FD: fd, BlockSize: uint64(d.BlockSize), Capacity: d.Capacity})
+			pd.Blocks = append(pd.Blocks, Block{FD: fd, BlockSize: uint64(d.BlockSize), Capacity: d.Capacity, ReadOnly: d.ReadOnly})
 		}
 	}
 	if err := pd.Validate(); err != nil {

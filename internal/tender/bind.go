@@ -40,6 +40,7 @@ type Device struct {
 	FD        int
 	Capacity  uint64 // block
 	BlockSize uint16 // block
+	ReadOnly  bool   // block: a read-only @FD; guest writes fail with an error
 	MAC       [6]byte
 	MTU       uint16 // net
 }
@@ -90,7 +91,8 @@ func Check(o *Options, decls []Decl) error {
 }
 
 // Attach checks the attachments (see Check), then opens every block file and
-// tap; the result is in manifest order. On error nothing stays open.
+// tap; the result is in manifest order. On error nothing stays open (handed-over
+// @FDs included).
 func Attach(o *Options, decls []Decl) ([]Device, error) {
 	if err := Check(o, decls); err != nil {
 		return nil, err
@@ -120,11 +122,11 @@ func Attach(o *Options, decls []Decl) ([]Device, error) {
 			if bs == 0 {
 				bs = DefaultSectorSize
 			}
-			fd, capacity, err := AttachBlock(b.Path, bs)
+			fd, capacity, ro, err := AttachBlock(b.Path, bs)
 			if err != nil {
 				return fail(fmt.Errorf("--block:%s: %v", d.Name, err))
 			}
-			dev.FD, dev.Capacity, dev.BlockSize = fd, capacity, bs
+			dev.FD, dev.Capacity, dev.BlockSize, dev.ReadOnly = fd, capacity, bs, ro
 		case DevNet:
 			n := nets[d.Name]
 			fd, mtu, err := AttachTap(n.Spec)

@@ -4,6 +4,7 @@ package tender
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -43,15 +44,15 @@ func TestAttachBlock(t *testing.T) {
 	}
 	for _, c := range cases {
 		p := tempFile(t, c.size, 0o600)
-		fd, capacity, err := AttachBlock(p, c.sector)
+		fd, capacity, ro, err := AttachBlock(p, c.sector)
 		if c.err != "" {
 			if err == nil || !strings.Contains(err.Error(), c.err) {
 				t.Errorf("AttachBlock(size %d, sector %d) = %v, want %q", c.size, c.sector, err, c.err)
 			}
 			continue
 		}
-		if err != nil || capacity != uint64(c.size) {
-			t.Errorf("AttachBlock(size %d, sector %d) = %d, %v", c.size, c.sector, capacity, err)
+		if err != nil || capacity != uint64(c.size) || ro {
+			t.Errorf("AttachBlock(size %d, sector %d) = %d, read-only %v, %v", c.size, c.sector, capacity, ro, err)
 			continue
 		}
 		fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
@@ -60,10 +61,10 @@ func TestAttachBlock(t *testing.T) {
 		}
 		unix.Close(fd)
 	}
-	if _, _, err := AttachBlock(filepath.Join(t.TempDir(), "missing"), 512); err == nil || !strings.Contains(err.Error(), "no such file") {
+	if _, _, _, err := AttachBlock(filepath.Join(t.TempDir(), "missing"), 512); err == nil || !strings.Contains(err.Error(), "no such file") {
 		t.Errorf("missing file: %v", err)
 	}
-	if _, _, err := AttachBlock(t.TempDir(), 512); err == nil {
+	if _, _, _, err := AttachBlock(t.TempDir(), 512); err == nil {
 		t.Errorf("a directory was accepted as a block device")
 	}
 }
@@ -71,13 +72,13 @@ func TestAttachBlock(t *testing.T) {
 func TestAttachBlockReadOnly(t *testing.T) {
 	if os.Geteuid() == 0 {
 		// root opens a 0400 file read-write anyway; a read-only bind mount is the real test, so use /proc.
-		if _, _, err := AttachBlock("/proc/version", 512); err == nil {
+		if _, _, _, err := AttachBlock("/proc/version", 512); err == nil {
 			t.Fatalf("read-only /proc/version was opened read-write")
 		}
 		return
 	}
 	p := tempFile(t, 4096, 0o400)
-	if _, _, err := AttachBlock(p, 512); err == nil || !strings.Contains(err.Error(), "read-write") {
+	if _, _, _, err := AttachBlock(p, 512); err == nil || !strings.Contains(err.Error(), "read-write") {
 		t.Fatalf("read-only file: %v", err)
 	}
 }
@@ -146,4 +147,75 @@ func countFDs(t *testing.T) int {
 		t.Fatal(err)
 	}
 	return len(ents)
+}
+
+// An @FD block device is taken as it was opened: read-only stays read-only (writes then
+// fail with EBADF), and what cannot be a disk is refused and closed.
+func TestAttachBlockFD(t *testing.T) {
+	p := tempFile(t, 8192, 0o600)
+	open := func(flags int) int {
+		fd, err := unix.Open(p, flags, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fd
+	}
+	for _, c := range []struct {
+		flags int
+		ro    bool
+	}{{unix.O_RDONLY, true}, {unix.O_RDWR, false}} {
+		fd := open(c.flags)
+		got, capacity, ro, err := AttachBlock("@"+strconv.Itoa(fd), 4096)
+		if err != nil || got != fd || capacity != 8192 || ro != c.ro {
+			t.Errorf("AttachBlock(@%d, flags %#x) = %d, %d, read-only %v, %v", fd, c.flags, got, capacity, ro, err)
+		}
+		if fl, _ := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); fl&unix.FD_CLOEXEC == 0 {
+			t.Errorf("adopted fd %d is not close-on-exec", fd)
+		}
+		_, werr := unix.Pwrite(fd, make([]byte, 512), 0)
+		if c.ro && werr != unix.EBADF || !c.ro && werr != nil {
+			t.Errorf("pwrite on the adopted fd (read-only %v): %v", c.ro, werr)
+		}
+		unix.Close(fd)
+	}
+
+	dir, err := unix.Open(t.TempDir(), unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := []struct {
+		fd  int
+		err string
+	}{
+		{open(unix.O_WRONLY), "write-only"},
+		{dir, "not a regular file or block device"},
+		{open(unix.O_RDONLY), "smaller than one block"}, // 8192 bytes < one 16384-byte sector below
+	}
+	for i, c := range bad {
+		sector := uint16(512)
+		if i == 2 {
+			sector = 16384
+		}
+		before := countFDs(t)
+		if _, _, _, err := AttachBlock("@"+strconv.Itoa(c.fd), sector); err == nil || !strings.Contains(err.Error(), c.err) {
+			t.Errorf("AttachBlock(@%d): %v, want %q", c.fd, err, c.err)
+		}
+		if after := countFDs(t); after != before-1 {
+			t.Errorf("AttachBlock(@%d) did not close the refused fd (%d fds before, %d after)", c.fd, before, after)
+		}
+	}
+	if _, _, _, err := AttachBlock("@999", 512); err == nil || !strings.Contains(err.Error(), "not open") {
+		t.Errorf("AttachBlock(@999): %v", err)
+	}
+	// Through the command line and Attach: the device carries ReadOnly.
+	fd := open(unix.O_RDONLY)
+	o, err := Parse([]string{"p", "--block:storage=@" + strconv.Itoa(fd), "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs, err := Attach(o, []Decl{{"", DevReserved}, {"storage", DevBlock}})
+	if err != nil || len(devs) != 1 || devs[0].FD != fd || !devs[0].ReadOnly || devs[0].Capacity != 8192 {
+		t.Fatalf("Attach(@%d) = %+v, %v", fd, devs, err)
+	}
+	CloseDevices(devs)
 }

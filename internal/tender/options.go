@@ -7,10 +7,10 @@ import (
 	"strings"
 )
 
-// BlockOpt is one --block:NAME=PATH, with its --block-sector-size:NAME if given.
+// BlockOpt is one --block:NAME=PATH|@FD, with its --block-sector-size:NAME if given.
 type BlockOpt struct {
 	Name       string
-	Path       string
+	Path       string // a file or block device, or "@N" for an already open fd N
 	SectorSize uint16 // 0: DefaultSectorSize
 }
 
@@ -69,6 +69,11 @@ func Parse(args []string) (*Options, error) {
 			name, path, err := splitDev(a, "--block:")
 			if err != nil {
 				return nil, err
+			}
+			if strings.HasPrefix(path, "@") {
+				if _, err := parseFDSpec(path); err != nil {
+					return nil, fmt.Errorf("%s: %v", a, err)
+				}
 			}
 			if prev, dup := seen[name]; dup {
 				return nil, fmt.Errorf("%s: device '%s' is already attached by %s", a, name, prev)

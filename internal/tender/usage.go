@@ -19,7 +19,7 @@ Core options:
     --help (display this help)
     --version (display version information)
 Compiled-in module options:
-    --block:NAME=PATH (attach block device/file at PATH as block storage NAME)
+    --block:NAME=PATH | @NN (attach block device/file at PATH or at fd @NN as block storage NAME)
     --block-sector-size:NAME=SIZE (set sector size for block device NAME, default 512)
     --net:NAME=IFACE | @NN (attach tap at IFACE or at fd @NN as network NAME)
     --net-mac:NAME=HWADDR (set HWADDR for network NAME)

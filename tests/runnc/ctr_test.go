@@ -88,6 +88,7 @@ func (c *containerd) ctr(t *testing.T, args ...string) (string, error) {
 }
 
 func TestCtrRun(t *testing.T) {
+	hostOnly(t, "containerd")
 	dir, err := os.MkdirTemp("", "runnc-ctr-")
 	if err != nil {
 		t.Fatal(err)

@@ -79,6 +79,7 @@ func (d *dockerd) docker(t *testing.T, args ...string) (string, error) {
 }
 
 func TestDockerRun(t *testing.T) {
+	hostOnly(t, "Docker")
 	requireRoot(t)
 	dir, err := os.MkdirTemp("", "runnc-docker-")
 	if err != nil {

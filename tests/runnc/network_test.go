@@ -52,15 +52,17 @@ func (p *peerNS) in(args ...string) (string, error) {
 }
 
 // plugHook is a prestart hook that makes a veth pair between the peer namespace and
-// the container's, names the container end eth0 and configures it like a CNI plugin.
+// the container's (the test binary's plug-veth), names the container end eth0 and
+// configures it like a CNI plugin.
 func plugHook(p *peerNS, veth, peerAddr string, setup string) specs.Hook {
+	self, _ := os.Executable() // fails only without /proc; the hook then fails clearly
 	script := fmt.Sprintf(`set -e
 pid=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
-nsenter --net=%[1]s ip link add %[2]s type veth peer name eth0 netns $pid
+'%[5]s' %[6]s %[1]s %[2]s $pid
 nsenter --net=%[1]s ip addr add %[3]s dev %[2]s
 nsenter --net=%[1]s ip link set %[2]s up
 nsenter --net=/proc/$pid/ns/net sh -c '%[4]s'
-`, p.path, veth, peerAddr, setup)
+`, p.path, veth, peerAddr, setup, self, plugVethArg)
 	return specs.Hook{Path: "/bin/sh", Args: []string{"sh", "-c", script}}
 }
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Fetches Debian's arm64 kernel, tun module and static busybox into a cache (reused later).
+# Fetches Debian's arm64 kernel, tun/veth/tc modules and static busybox into a cache (reused later).
 # Usage: fetch.sh CACHE   -> CACHE/{vmlinuz,busybox,ld-linux-aarch64.so.1,modules/*.ko,modules.order}
 # The dynamic loader is there because Go's -buildmode=pie binaries (CGO_ENABLED=0, internal
 # linker) still carry PT_INTERP /lib/ld-linux-aarch64.so.1 (no DT_NEEDED libraries).
@@ -8,9 +8,14 @@ cache=${1:?usage: fetch.sh CACHE}
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 
-# A complete earlier fetch is reused as is: the VM run must not depend on the network.
+# Modules the tests need: tun (taps); veth and the tc pieces runnc joins eth0 and the
+# tap with (ingress qdisc, u32/matchall filters, mirred redirect).
+mods="tun veth sch_ingress cls_u32 cls_matchall act_mirred"
+
+# A complete earlier fetch (of the same module list) is reused as is: the VM run must not
+# depend on the network.
 if [[ -s $cache/vmlinuz && -s $cache/busybox && -s $cache/ld-linux-aarch64.so.1 &&
-      -s $cache/modules.order ]]; then
+      -s $cache/modules.order && $(cat "$cache/modules.wanted" 2>/dev/null) == "$mods" ]]; then
     exit 0
 fi
 
@@ -68,11 +73,14 @@ addmod() { # depth-first: dependencies are written to the order file first
     mv "$cache/modules/$base.tmp" "$cache/modules/${name//-/_}.ko"
     echo "${name//-/_}.ko" >> "$cache/modules.order.tmp"
 }
-if grep -qE '/tun\.ko' "$mdir/modules.builtin"; then
-    echo "fetch.sh: tun is built in" >&2
-else
-    addmod tun
-fi
+for m in $mods; do
+    if grep -qE "/${m}\.ko" "$mdir/modules.builtin"; then
+        echo "fetch.sh: $m is built in" >&2
+    else
+        addmod "$m"
+    fi
+done
 mv "$cache/modules.order.tmp" "$cache/modules.order"
+echo "$mods" > "$cache/modules.wanted"
 echo "$kver" > "$cache/kernel.version"
 rm -rf "$cache/x" "$cache/debs"

@@ -1,0 +1,173 @@
+// The bench environment: repository paths, scratch directory, built helpers and bundles.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// env is what every measurement needs; made once by setup.
+type env struct {
+	repo, arch, tmp string
+	bin             string // repo/bin: nabla, nabla-spt, nabla-hvt, runnc
+	guests          string // guest/build/<arch>
+	pvm             bool   // /dev/kvm is PVM: hvt guests run under KVM's instruction emulator
+	crun            string // crun wrapper: private mount namespace without the cgroup2 mount
+	hello, trueBin  string // native static C programs
+	sleeper         string
+	idle            string // idle Solo5 spt guest (bench/guest/idle.c)
+	runncRoot       string
+	runcRoot        string
+	crunRoot        string
+	devnull         *os.File
+	seq             int // container id counter
+}
+
+var archNames = map[string]string{"amd64": "x86_64", "arm64": "aarch64"}
+
+// tools are the host programs the bench runs; Debian package names beside them.
+var tools = map[string]string{"runc": "runc", "crun": "crun", "strace": "strace", "containerd": "containerd",
+	"ctr": "containerd", "containerd-shim-runc-v2": "containerd", "gcc": "gcc", "unshare": "util-linux"}
+
+// checkTools reports missing tools; with install it first apt-get installs their packages.
+func checkTools(install bool) error {
+	var missing, pkgs []string
+	for t, p := range tools {
+		if _, err := exec.LookPath(t); err != nil {
+			missing = append(missing, t)
+			pkgs = append(pkgs, p)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if install {
+		args := append([]string{"install", "-y", "-qq", "--no-install-recommends"}, pkgs...)
+		c := exec.Command("apt-get", args...)
+		c.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		if out, err := c.CombinedOutput(); err != nil {
+			return fmt.Errorf("apt-get install %v: %v\n%s", pkgs, err, out)
+		}
+		return checkTools(false)
+	}
+	return fmt.Errorf("missing tools %v (apt-get install %s)", missing, strings.Join(pkgs, " "))
+}
+
+// setup checks the build outputs and makes the scratch directory, helpers and wrapper.
+func setup(repo string, install bool) (*env, error) {
+	if os.Geteuid() != 0 {
+		return nil, fmt.Errorf("the bench needs root (container runtimes, containerd, strace of setuid-free trees)")
+	}
+	if err := checkTools(install); err != nil {
+		return nil, err
+	}
+	arch, ok := archNames[runtime.GOARCH]
+	if !ok {
+		return nil, fmt.Errorf("unsupported GOARCH %s", runtime.GOARCH)
+	}
+	e := &env{repo: repo, arch: arch, bin: filepath.Join(repo, "bin"), guests: filepath.Join(repo, "guest", "build", arch)}
+	for _, p := range []string{"bin/nabla", "bin/nabla-spt", "bin/nabla-hvt", "bin/runnc",
+		"guest/build/" + arch + "/test_hello.spt", "guest/build/" + arch + "/test_hello.hvt"} {
+		if _, err := os.Stat(filepath.Join(repo, p)); err != nil {
+			return nil, fmt.Errorf("%s missing: run `make go guest` first", p)
+		}
+	}
+	_, err := os.Stat("/sys/module/kvm_pvm")
+	e.pvm = err == nil
+	if e.tmp, err = os.MkdirTemp("", "nablabench-"); err != nil {
+		return nil, err
+	}
+	if e.devnull, err = os.OpenFile(os.DevNull, os.O_RDWR, 0); err != nil {
+		return nil, err
+	}
+	e.runncRoot, e.runcRoot, e.crunRoot = e.path("root-runnc"), e.path("root-runc"), e.path("root-crun")
+	// crun 1.8.1 refuses hybrid cgroups: run it where the cgroup2 mount is gone.
+	e.crun = e.path("crun-legacy")
+	crunPath, _ := exec.LookPath("crun")
+	script := "#!/bin/sh\n# crun in a private mount namespace without the cgroup2 mount (hybrid cgroups).\n" +
+		"exec unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec " + crunPath + " \"$@\"' crun \"$@\"\n"
+	if err := os.WriteFile(e.crun, []byte(script), 0o755); err != nil {
+		return nil, err
+	}
+	progs := map[string]string{
+		"hello":   "#include <stdio.h>\nint main(int argc, char **argv) { printf(\"Hello, World\\n\"); return 0; }\n",
+		"true":    "int main(void) { return 0; }\n",
+		"sleeper": "#include <unistd.h>\nint main(void) { for (;;) pause(); }\n",
+	}
+	for name, src := range progs {
+		c := e.path(name + ".c")
+		if err := os.WriteFile(c, []byte(src), 0o644); err != nil {
+			return nil, err
+		}
+		if out, err := exec.Command("gcc", "-static", "-O2", "-o", e.path(name), c).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("gcc -static %s: %v\n%s", name, err, out)
+		}
+	}
+	e.hello, e.trueBin, e.sleeper = e.path("hello"), e.path("true"), e.path("sleeper")
+	if e.idle, err = buildIdle(repo, arch, e.tmp); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *env) path(name string) string { return filepath.Join(e.tmp, name) }
+
+func (e *env) guest(name string) string { return filepath.Join(e.guests, name) }
+
+func (e *env) close() {
+	if e.devnull != nil {
+		e.devnull.Close()
+	}
+	exec.Command("umount", "-R", e.tmp).Run() // anything a runtime left mounted under it
+	os.RemoveAll(e.tmp)
+}
+
+// id returns a fresh container id.
+func (e *env) id(prefix string) string {
+	e.seq++
+	return fmt.Sprintf("%s%d-%d", prefix, os.Getpid(), e.seq)
+}
+
+// bundle makes a bundle directory whose rootfs holds file (as /name) and whose spec is
+// runc's default (`runc spec`: pid, net, ipc, uts and mount namespaces, default
+// capabilities and masked paths) with no terminal and args.
+func (e *env) bundle(dir, file, name string, args ...string) error {
+	rootfs := filepath.Join(dir, "rootfs")
+	if err := os.MkdirAll(rootfs, 0o755); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(rootfs, name), b, 0o755); err != nil {
+		return err
+	}
+	os.Remove(filepath.Join(dir, "config.json"))
+	if out, err := exec.Command("runc", "spec", "-b", dir).CombinedOutput(); err != nil {
+		return fmt.Errorf("runc spec: %v: %s", err, out)
+	}
+	var spec map[string]any
+	cfg := filepath.Join(dir, "config.json")
+	if b, err = os.ReadFile(cfg); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &spec); err != nil {
+		return err
+	}
+	proc, ok := spec["process"].(map[string]any)
+	if !ok {
+		return fmt.Errorf("runc spec: no process object")
+	}
+	proc["terminal"] = false
+	proc["args"] = append([]string{"/" + name}, args...)
+	if b, err = json.MarshalIndent(spec, "", "  "); err != nil {
+		return err
+	}
+	return os.WriteFile(cfg, b, 0o644)
+}
