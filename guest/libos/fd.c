@@ -195,7 +195,13 @@ long fd_writev(int fd, uint64_t iov, int cnt)
         if (v[i].len == 0)
             continue;
         long r = fd_write(fd, v[i].base, v[i].len);
-        if (r < 0 || cur->state != T_RUN)
+        if (cur->state != T_RUN) {
+            if (!total)
+                return 0; /* blocked before writing anything: the call is re-run */
+            sched_unblock(); /* a partial write is returned, not repeated */
+            return total;
+        }
+        if (r < 0)
             return total ? total : r;
         total += r;
         if ((uint64_t)r < v[i].len)

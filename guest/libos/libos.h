@@ -102,6 +102,9 @@ int thread_count(void);
 /* Parks cur until woken on key or the deadline; the frame is switched on return. */
 void sched_block(uintptr_t key, uint64_t deadline, long nr, int restart, long timeout_ret);
 int sched_wake(uintptr_t key, int n);
+void sched_unblock(void);
+/* A signal for t: a blocked call ends with EINTR, or is re-run if restart. */
+void sched_interrupt(struct thread *t, int restart); /* cur runs on after all (it had blocked in this trap) */
 int sched_requeue(uintptr_t from, uintptr_t to, int n);
 void sched_exit_thread(void);
 void sched_yield_now(void);

@@ -1,5 +1,6 @@
 /* main.c: the libOS's solo5_app_main: configuration, memory, handlers, the app's stack, the jump. */
 #include "libos.h"
+#include "vdso.h"
 
 #define APP_STACK_SIZE (8ULL << 20)
 #define BOOT_STACK_RESERVE (1ULL << 20) /* the tender's stack at the top stays the libOS's */
@@ -9,7 +10,7 @@
 enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
        AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
        AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
-       AT_HWCAP2 = 26, AT_EXECFN = 31 };
+       AT_HWCAP2 = 26, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33 };
 
 extern uint64_t guest_mem_end;
 void libos_time_init(void);
@@ -126,7 +127,8 @@ static uint64_t build_stack(uint64_t top_addr)
         { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
         { AT_PLATFORM, (uint64_t)(uintptr_t)platform }, { AT_HWCAP, arch_hwcap() },
         { AT_HWCAP2, arch_hwcap2() }, { AT_CLKTCK, 100 }, { AT_SECURE, 0 },
-        { AT_RANDOM, (uint64_t)(uintptr_t)rndp }, { AT_EXECFN, execfn }, { AT_NULL, 0 },
+        { AT_RANDOM, (uint64_t)(uintptr_t)rndp }, { AT_EXECFN, execfn },
+        { AT_SYSINFO_EHDR, vdso_image() }, { AT_NULL, 0 },
     };
     size_t naux = sizeof aux / sizeof aux[0];
     size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * naux;
@@ -174,6 +176,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     sched_init();
     fd_init();
     rnd_init();
+    vdso_init();
 
     if (host_sigaltstack(altstack, sizeof altstack) != 0)
         bindings_panic("libos: sigaltstack failed");

@@ -26,10 +26,13 @@ void mm_init(uintptr_t lo, uintptr_t hi)
     nfr = 1;
 }
 
+/* App pointers must lie in guest memory and outside the libOS image, so that a bad
+ * pointer gets EFAULT instead of overwriting the libOS. */
 int user_ok(uint64_t p, uint64_t len)
 {
     uint64_t end = p + len;
-    return end >= p && p >= 0x100000 && end <= guest_mem_end;
+    uint64_t lo = (uint64_t)(uintptr_t)_stext, hi = (uint64_t)(uintptr_t)_end;
+    return end >= p && p >= 0x100000 && end <= guest_mem_end && (end <= lo || p >= hi);
 }
 
 static int is_free(uint64_t a, uint64_t b)

@@ -64,6 +64,13 @@ void sched_block(uintptr_t key, uint64_t deadline, long nr, int restart, long ti
     need_switch = 1;
 }
 
+void sched_unblock(void)
+{
+    cur->state = T_RUN;
+    cur->key = 0;
+    cur->deadline = NO_DEADLINE;
+}
+
 static void wake(struct thread *t, long ret, int timed_out)
 {
     t->state = T_RUN;
@@ -73,6 +80,12 @@ static void wake(struct thread *t, long ret, int timed_out)
         ctx_set_ret(t, ret);
     else
         ctx_restart(t, t->nr);
+}
+
+void sched_interrupt(struct thread *t, int restart)
+{
+    if (t->state == T_BLOCKED)
+        wake(t, -EINTR, !restart);
 }
 
 int sched_wake(uintptr_t key, int n)

@@ -3,6 +3,7 @@
 
 #define SIG_DFL 0
 #define SIG_IGN 1
+#define SA_RESTART 0x10000000ULL
 #define SA_NODEFER 0x40000000ULL
 #define SA_RESETHAND 0x80000000ULL
 #define SI_TKILL (-6)
@@ -28,7 +29,14 @@ long sig_post(int tid, int sig)
         LOG("libos: app killed by signal %d\n", sig);
         libos_exit(128 + sig);
     }
-    t->pending |= 1ULL << (sig - 1);
+    uint64_t bit = 1ULL << (sig - 1);
+    t->pending |= bit;
+    /* A blocked thread takes the signal now: its call ends with EINTR, or, for the calls
+     * that block with a restart (pipe and eventfd reads and writes) under SA_RESTART, is
+     * re-run after the handler. Futex waits, sleeps and epoll waits always see EINTR. */
+    if (t->state == T_BLOCKED && !(t->sigmask & bit))
+        sched_interrupt(t, t->restart && t->key != WAIT_EPOLL &&
+                (sig_action(sig)->flags & SA_RESTART));
     return 0;
 }
 

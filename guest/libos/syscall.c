@@ -1,9 +1,12 @@
 /* syscall.c: the SIGSYS entry and the Linux system calls the libOS serves. */
 #include "libos.h"
+#include "vdso.h"
 
 int libos_debug;
 static uint32_t enosys_count[512];
+static uint32_t call_count[512];
 static uint64_t trap_count;
+static uint64_t boot_ns;
 static struct k_sigaction actions[NSIG + 1];
 
 #define NSEC 1000000000ULL
@@ -13,7 +16,21 @@ static struct k_sigaction actions[NSIG + 1];
 
 void libos_report(void)
 {
-    LOG("libos: %llu system calls emulated\n", (unsigned long long)trap_count);
+    LOG("libos: %llu system calls emulated in %llu us\n", (unsigned long long)trap_count,
+            (unsigned long long)((now_ns() - boot_ns) / 1000));
+    char line[256];
+    int n = 0;
+    for (unsigned i = 0; i < 512; i++) {
+        if (!call_count[i])
+            continue;
+        n += lib_snprintf(line + n, sizeof line - (size_t)n, " %u:%u", i, call_count[i]);
+        if (n > 200) {
+            LOG("libos: calls (nr:count)%s\n", line);
+            n = 0;
+        }
+    }
+    if (n)
+        LOG("libos: calls (nr:count)%s\n", line);
     for (unsigned i = 0; i < 512; i++)
         if (enosys_count[i])
             LOG("libos: ENOSYS: system call %u, %u times\n", i, enosys_count[i]);
@@ -57,21 +74,21 @@ static uint64_t add_ns(uint64_t a, uint64_t b)
     return a + b < a || a + b == NO_DEADLINE ? NO_DEADLINE - 1 : a + b;
 }
 
-static uint64_t boot_ns;
 
+/* The app's clocks: the vDSO's (so a trap and a vDSO read never disagree). */
 static long clock_read(int clk, uint64_t *ns)
 {
     switch (clk) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
     case CLOCK_TAI:
-        *ns = solo5_clock_wall();
+        *ns = app_wall_ns();
         return 0;
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:
     case CLOCK_BOOTTIME:
-        *ns = now_ns();
+        *ns = app_mono_ns();
         return 0;
     case CLOCK_PROCESS_CPUTIME_ID:
     case CLOCK_THREAD_CPUTIME_ID:
@@ -143,11 +160,9 @@ static long sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t tmo, uint64
             uint64_t ns = ts_ns(&ts), now = now_ns();
             if (cmd == FUTEX_WAIT) {
                 dl = add_ns(now, ns);
-            } else if (op & FUTEX_CLOCK_REALTIME) {
-                uint64_t wall = solo5_clock_wall();
-                dl = ns > wall ? add_ns(now, ns - wall) : now;
-            } else {
-                dl = ns;
+            } else { /* absolute, on the app's clock: converted to the host's */
+                uint64_t t = (op & FUTEX_CLOCK_REALTIME) ? app_wall_ns() : app_mono_ns();
+                dl = ns > t ? add_ns(now, ns - t) : now;
             }
         }
         if (*w != val)
@@ -204,8 +219,10 @@ static long sys_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid)
     return t->tid;
 }
 
-static void thread_exit(void)
+static void thread_exit(int status)
 {
+    if (thread_count() == 1)
+        libos_exit(status & 0xff); /* the last thread: its status is the process's */
     if (cur->clear_tid && user_ok(cur->clear_tid, 4)) {
         *(volatile int32_t *)(uintptr_t)cur->clear_tid = 0;
         sched_wake((uintptr_t)cur->clear_tid, 1);
@@ -402,7 +419,7 @@ static long dispatch(void *uc, long nr)
     case SC_kill: return a[0] != 1 && a[0] != 0 ? -ESRCH : sys_kill(cur->tid, (int)a[1]);
     case SC_rt_sigreturn: return arch_sigreturn(uc);
     case SC_exit:
-        thread_exit();
+        thread_exit((int)a[0]);
         return 0;
     case SC_exit_group: libos_exit((int)(a[0] & 0xff));
     case SC_sched_yield:
@@ -421,7 +438,7 @@ static long dispatch(void *uc, long nr)
     case SC_clock_getres: return a[1] ? put_ts(a[1], 1) : 0;
     case SC_gettimeofday:
         if (a[0]) {
-            uint64_t ns = solo5_clock_wall();
+            uint64_t ns = app_wall_ns();
             if (!user_ok(a[0], 16))
                 return -EFAULT;
             uint64_t tv[2] = { ns / NSEC, (ns % NSEC) / 1000 };
@@ -429,7 +446,7 @@ static long dispatch(void *uc, long nr)
         }
         return 0;
     case SC_time: {
-        uint64_t s = solo5_clock_wall() / NSEC;
+        uint64_t s = app_wall_ns() / NSEC;
         if (a[0] && user_ok(a[0], 8))
             memcpy((void *)(uintptr_t)a[0], &s, 8);
         return (long)s;
@@ -463,7 +480,10 @@ void libos_sigsys(int sig, void *info, void *uc)
         LOG("libos: unexpected SIGSYS (code %d)\n", code);
         libos_exit(128 + SIGSYS);
     }
+    vdso_update();
     trap_count++;
+    if (nr >= 0 && nr < 512)
+        call_count[nr]++;
     cur->nr = nr;
     long r = dispatch(uc, nr);
     if (cur->state == T_RUN && !keep_frame)
@@ -477,6 +497,7 @@ void libos_sigalrm(int sig, void *info, void *uc)
 {
     (void)sig;
     (void)info;
+    vdso_update();
     sched_tick(uc);
     sig_deliver(uc);
 }

@@ -52,7 +52,7 @@ func Bake(libos, appFile []byte, o Options) ([]byte, error) {
 	if a.typ == elf.ET_DYN {
 		bias = (libEnd+pieAlign-1)&^(pieAlign-1) - a.lo
 	} else if a.lo < libEnd {
-		return nil, fmt.Errorf("the app is linked at %#x, inside the libOS (which ends at %#x); link it at 0x400000 or above, or position-independent (Go: -buildmode=pie; C: -static-pie)", a.lo, libEnd)
+		return nil, fmt.Errorf("the app is linked at %#x, below the end of the libOS image (%#x); link it at 0x400000 or above, or position-independent (Go: -buildmode=pie, needed on arm64 where Go links at 0x10000)", a.lo, libEnd)
 	}
 
 	le := binary.LittleEndian

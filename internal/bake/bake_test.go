@@ -113,7 +113,7 @@ func TestBakeRefusals(t *testing.T) {
 		{"libOS of another arch", fakeApp(elf.EM_AARCH64, elf.ET_EXEC, 0x400000), lib, Options{}, "libOS image is for"},
 		{"riscv", mut(func(b []byte) { le.PutUint16(b[18:], uint16(elf.EM_RISCV)) }), lib, Options{}, "unsupported architecture"},
 		{"relocatable", mut(func(b []byte) { le.PutUint16(b[16:], uint16(elf.ET_REL)) }), lib, Options{}, "not an executable"},
-		{"linked inside the libOS", fakeApp(elf.EM_X86_64, elf.ET_EXEC, 0x100000), lib, Options{}, "inside the libOS"},
+		{"linked inside the libOS", fakeApp(elf.EM_X86_64, elf.ET_EXEC, 0x100000), lib, Options{}, "below the end of the libOS"},
 		{"phdrs outside file", mut(func(b []byte) { le.PutUint64(b[32:], 1<<40) }), lib, Options{}, "outside the file"},
 		{"too many phdrs", mut(func(b []byte) { le.PutUint16(b[56:], 40) }), lib, Options{}, "program headers"},
 		{"segment outside file", mut(func(b []byte) { le.PutUint64(b[64+32:], 1<<20); le.PutUint64(b[64+40:], 1<<20) }), lib, Options{}, "outside the file"},

@@ -166,6 +166,11 @@ func blockIO(m *guestmem.Mem, d Devices, arg guestmem.GPA, write bool) *Stop {
 	var done int
 	if write {
 		done, err = dev.WriteAt(buf, int64(off))
+		// A device handed over read-only (--block:NAME=@FD): the guest's write fails, it lives on.
+		if errors.Is(err, syscall.EBADF) {
+			a.putI32(blockRet, abi.ResultEUnspec)
+			return nil
+		}
 	} else {
 		done, err = dev.ReadAt(buf, int64(off))
 	}

@@ -1,4 +1,4 @@
-// Package nablacli implements the `nabla` command: the image inspector and manifest generator.
+// Package nablacli implements the `nabla` command: the image inspector, manifest generator, runner and image builder.
 package nablacli
 
 import (
@@ -31,6 +31,7 @@ func App(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			inspectCommand(),
 			genManifestCommand(),
 			kernelRunCommand(),
+			imageCommand(),
 		},
 		// Errors are printed once, by main, as one line.
 		ExitErrHandler: func(*cli.Context, error) {},

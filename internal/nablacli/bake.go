@@ -3,7 +3,7 @@ package nablacli
 
 import (
 	"debug/elf"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -67,8 +67,8 @@ func bakeImage(appPath, arch, libosPath string) (img, libos, app []byte, o bake.
 	return img, libos, app, o, nil
 }
 
-// bakeCommand parses its own flags so that they may follow APP (`nabla bake APP -o IMAGE`),
-// which urfave/cli v2 does not allow.
+// bakeCommand parses its own flags (bake.ParseArgs) so that they may follow APP
+// (`nabla bake APP -o IMAGE`), which urfave/cli v2 does not allow.
 func bakeCommand() *cli.Command {
 	return &cli.Command{
 		Name:            "bake",
@@ -76,41 +76,22 @@ func bakeCommand() *cli.Command {
 		ArgsUsage:       "APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt]",
 		SkipFlagParsing: true,
 		Action: func(c *cli.Context) error {
-			fs := flag.NewFlagSet("bake", flag.ContinueOnError)
-			fs.SetOutput(io.Discard)
-			out := fs.String("o", "", "unikernel image to write")
-			target := fs.String("target", "spt", "Solo5 target")
-			arch := fs.String("arch", "", "x86_64 or aarch64 (default: the app's)")
-			libos := fs.String("libos", "", "libOS image (default: found next to nabla)")
-			args := c.Args().Slice()
-			var pos []string
-			for {
-				if err := fs.Parse(args); err != nil {
-					return fmt.Errorf("bake: %v", err)
-				}
-				if fs.NArg() == 0 {
-					break
-				}
-				pos = append(pos, fs.Arg(0))
-				args = fs.Args()[1:]
+			a, err := bake.ParseArgs(c.Args().Slice())
+			if errors.Is(err, bake.ErrHelp) {
+				_, err = io.WriteString(c.App.Writer, bake.Usage)
+				return err
 			}
-			if len(pos) != 1 {
-				return fmt.Errorf("bake: want one APP argument, got %d (usage: nabla bake APP -o IMAGE)", len(pos))
-			}
-			if *out == "" {
-				return fmt.Errorf("bake: -o IMAGE is required")
-			}
-			if *target != "spt" {
-				return fmt.Errorf("bake: --target %q: only spt is supported", *target)
-			}
-			img, _, _, _, err := bakeImage(pos[0], *arch, *libos)
 			if err != nil {
 				return fmt.Errorf("bake: %v", err)
 			}
-			if err := writeFileAtomic(*out, img); err != nil {
+			img, _, _, _, err := bakeImage(a.App, a.Arch, a.LibOS)
+			if err != nil {
 				return fmt.Errorf("bake: %v", err)
 			}
-			return os.Chmod(*out, 0o755)
+			if err := writeFileAtomic(a.Output, img); err != nil {
+				return fmt.Errorf("bake: %v", err)
+			}
+			return os.Chmod(a.Output, 0o755)
 		},
 	}
 }

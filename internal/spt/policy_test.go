@@ -254,3 +254,41 @@ func TestInstructionCounts(t *testing.T) {
 		}
 	}
 }
+
+// A read-only block keeps its reads as a writable one has them, but every pwrite64 on it
+// fails with EBADF (the guest sees EUNSPEC) instead of killing the guest; the writable
+// device next to it is unaffected.
+func TestReadOnlyBlock(t *testing.T) {
+	const ro, rw, bs, capacity = 5, 6, 512, 1 << 20
+	d := Devices{Blocks: []Block{{FD: ro, BlockSize: bs, Capacity: capacity, ReadOnly: true},
+		{FD: rw, BlockSize: bs, Capacity: capacity}}, EpollFD: 7, TimerFD: 8}
+	ebadf := seccomp.RetErrno(uint16(unix.EBADF))
+	for arch, n := range tables {
+		prog := compiled(t, arch, d)
+		p := Policy(arch, d)
+		cases := []struct {
+			nr   int32
+			args [6]uint64
+			want seccomp.Action
+		}{
+			{n.pread, [6]uint64{ro, 0, bs, capacity - bs}, seccomp.RetAllow},
+			{n.pread, [6]uint64{ro, 0, bs, capacity}, seccomp.RetKillProcess},
+			{n.pwrite, [6]uint64{ro, 0, bs, 0}, ebadf},
+			{n.pwrite, [6]uint64{ro, 0, 3 * bs, capacity * 2}, ebadf}, // whatever the arguments
+			{n.pwrite, [6]uint64{ro | 1<<32, 0, bs, 0}, seccomp.RetKillProcess},
+			{n.write, [6]uint64{ro, 0, bs}, seccomp.RetKillProcess},
+			{n.pwrite, [6]uint64{rw, 0, bs, capacity - bs}, seccomp.RetAllow},
+			{n.pwrite, [6]uint64{rw, 0, bs, capacity}, seccomp.RetKillProcess},
+		}
+		for _, c := range cases {
+			data := seccomp.Data{Nr: c.nr, Arch: n.audit, IP: 0x100000, Args: c.args}
+			got, err := seccomp.Run(prog, data)
+			if err != nil {
+				t.Fatalf("%s: Run: %v", arch, err)
+			}
+			if got != c.want || p.Eval(data) != c.want {
+				t.Errorf("%s: nr %d args %#x: program %v, Eval %v, want %v", arch, c.nr, c.args, got, p.Eval(data), c.want)
+			}
+		}
+	}
+}

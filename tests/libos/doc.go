@@ -2,6 +2,11 @@
 // unikernels through the library OS and compares each run with the same binary run natively.
 //
 // Needs: bin/nabla-spt built with the libOS policy wired in (NABLA_SPT overrides the path),
-// guest/libos/build/<arch>/libos.spt (NABLA_LIBOS_DIR overrides the directory), go, and
+// guest/libos/build/<arch>/libos.spt (NABLA_LIBOS_DIR overrides the build directory), go, and
 // musl-gcc (Debian musl-tools) for the C apps. A missing piece fails the test with a message.
+// NABLA_LIBOS_APPS names a directory of prebuilt apps instead (the aarch64 VM has no
+// compilers: vm-prepare.sh makes it); NABLA_LIBOS_MEM sets the guest memory in MiB.
+//
+// `go test -bench . ./tests/libos` compares run times (SHA-256 over 200 MB, goroutine
+// ping-pong, hello start-up) and reports speed-vs-native.
 package libos

@@ -22,6 +22,9 @@ func TestGoHelloPIE(t *testing.T)   { same(t, runCase{app: "go-hello-pie"}) }
 func TestGoExit3(t *testing.T)      { same(t, runCase{app: "go-exit3"}) }
 func TestGoGoroutines(t *testing.T) { same(t, runCase{app: "go-goroutines"}) }
 func TestGoSpin(t *testing.T)       { same(t, runCase{app: "go-spin"}) }
+func TestGoTime(t *testing.T)       { same(t, runCase{app: "go-time"}) }
+func TestMuslTime(t *testing.T)     { same(t, runCase{app: "musl-time"}) }
+func TestMuslSignal(t *testing.T)   { same(t, runCase{app: "musl-signal"}) }
 func TestMuslHello(t *testing.T) {
 	same(t, runCase{app: "musl-hello", args: []string{"first", "second"}})
 }
@@ -73,6 +76,16 @@ func TestUnsupportedSyscall(t *testing.T) {
 	u = runCase{app: "go-enosys"}.unikernel(t)
 	if u.stdout != "acct: true\nstill running\n" {
 		t.Fatalf("output without --libos:debug:\n%s", u.stdout)
+	}
+}
+
+// Calls that would leave the sandbox natively (execve, open of a host file, socket) are
+// answered by the libOS; the host never sees them (the filter would kill the unikernel).
+func TestNoEscape(t *testing.T) {
+	u := runCase{app: "go-escape"}.unikernel(t)
+	want := "execve: function not implemented\nopen /etc/passwd fails: true\ngetppid errno: errno 0\nsocket: true\n"
+	if u.status != 0 || u.stdout != want {
+		t.Fatalf("status %d, output:\n%s\nwant:\n%s", u.status, u.stdout, want)
 	}
 }
 

@@ -111,7 +111,8 @@ func TestCtrRun(t *testing.T) {
 	removeIfNew(t, "/run/containerd", "/run/containerd/s", "/run/containerd/fifo", "/run/mount")
 	c := startContainerd(t, dir)
 	tarPath := filepath.Join(dir, "img.tar")
-	writeImage(t, tarPath, "docker.io/library/runnc-hello:latest", "test_hello.spt", nil, nil, false)
+	// Made by `nabla image build` (the command, in-process); the name is completed as Docker does.
+	nablaImageBuild(t, "--kernel", image(t, "test_hello.spt"), "-t", "runnc-hello", "-o", tarPath)
 	if out, err := c.ctr(t, "image", "import", tarPath); err != nil {
 		t.Fatalf("ctr image import: %v\n%s", err, out)
 	}

@@ -24,12 +24,16 @@ var schemaOnce struct {
 
 func loadSchemas() (state, defs map[string]any, err error) {
 	schemaOnce.Do(func() {
-		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/opencontainers/runtime-spec").Output()
-		if err != nil {
-			schemaOnce.err = fmt.Errorf("locate runtime-spec module: %v", err)
-			return
+		// NABLA_OCI_SCHEMA: the schema directory copied in by tests/vm/run.sh (no go in the VM).
+		dir := os.Getenv("NABLA_OCI_SCHEMA")
+		if dir == "" {
+			out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/opencontainers/runtime-spec").Output()
+			if err != nil {
+				schemaOnce.err = fmt.Errorf("locate runtime-spec module (or set NABLA_OCI_SCHEMA): %v", err)
+				return
+			}
+			dir = filepath.Join(strings.TrimSpace(string(out)), "schema")
 		}
-		dir := filepath.Join(strings.TrimSpace(string(out)), "schema")
 		for name, dst := range map[string]*map[string]any{"state-schema.json": &schemaOnce.state, "defs.json": &schemaOnce.defs} {
 			b, err := os.ReadFile(filepath.Join(dir, name))
 			if err == nil {

@@ -8,6 +8,8 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mkdir -p /dev/pts /dev/shm /dev/net
+mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts # runnc's terminals
+[ -c /dev/ptmx ] || ln -sf pts/ptmx /dev/ptmx
 mount -t tmpfs tmp /tmp
 mount -t tmpfs run /run
 [ -e /dev/net/tun ] || mknod /dev/net/tun c 10 200
@@ -19,7 +21,7 @@ ip link set lo up
 # What the VM lacks, told to the tests (they must not guess): no C toolchain, no go.
 export NABLA_VM=1 NABLA_NO_CC=1 NABLA_REQUIRE_TOOLS=0 HOME=/tmp TMPDIR=/tmp NABLA_E2E_TIMEOUT_SCALE=4
 export NABLA_BIN=/nabla/src/bin/arm64 NABLA_GUEST_DIR=/nabla/src/guest/build
-export NABLA_TESTS_DIR=/nabla/src/guest/tests
+export NABLA_TESTS_DIR=/nabla/src/guest/tests NABLA_OCI_SCHEMA=/nabla/oci-schema
 echo "NABLA-VM: booted $(uname -m) $(uname -r), kvm: $(ls /dev/kvm 2>&1)"
 
 pass=0

@@ -70,6 +70,12 @@ while IFS='|' read -r dir files; do
     fi
 done < <(go list -e -f '{{.Dir}}|{{.TestGoFiles}}{{.XTestGoFiles}}' ./...)
 copypkg tests/e2e
+# The OCI state schema tests/runnc validates against (it finds it with go on the host).
+if spec=$(go list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec) && [[ -d $spec/schema ]]; then
+    mkdir -p "$root/nabla/oci-schema" && cp "$spec"/schema/*.json "$root/nabla/oci-schema/"
+else
+    echo "vm/run.sh: warning: no runtime-spec schema (tests/runnc state checks will fail)" >&2
+fi
 if ! go test -c -o "$root/nabla/e2e.test" ./tests/e2e; then
     echo "NABLA-VM-TEST build:tests/e2e FAIL"; buildfail=$((buildfail + 1))
 fi

@@ -21,7 +21,6 @@ import (
 	"github.com/nabla-containers/nabla/internal/runnc/console"
 	"github.com/nabla-containers/nabla/internal/runnc/container"
 	"github.com/nabla-containers/nabla/internal/runnc/initproc"
-	"github.com/nabla-containers/nabla/internal/runnc/rootfs"
 )
 
 func createFlags() []cli.Flag {
@@ -111,7 +110,7 @@ func create(c *cli.Context, id string, detach bool) (*created, error) {
 	// the disk's path does not change the guest's configuration.
 	placeholder := ""
 	if p.image.Device("rootfs", abi.MFTBlockBasic) {
-		placeholder = "rootfs.disk"
+		placeholder = "rootfs.tar"
 	}
 	if _, err := p.launch(placeholder); err != nil {
 		return nil, err
@@ -161,21 +160,14 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 		return err
 	}
 	st.Image = cached
-	disk := ""
-	if cached != "" {
-		// Until the tender can attach a read-only descriptor, the guest gets its own
-		// copy (a reflink where possible), removed with the container's directory.
-		disk = filepath.Join(container.Dir(rootDir, st.ID), "rootfs.disk")
-		if err := rootfs.Clone(cached, disk); err != nil {
-			return err
-		}
-	}
-	launch, err := p.launch(disk)
+	// The guest gets the cached image itself, through a read-only descriptor init
+	// opens (--block:rootfs=@FD): no per-container copy, and writes fail in the guest.
+	launch, err := p.launch(cached)
 	if err != nil {
 		return err
 	}
 	st.Pause = launch.Pause
-	logf("debug", "tender: %s %q", p.tender, launch.Head)
+	logf("debug", "tender: %s %q, rootfs disk %q (read-only)", p.tender, launch.Head, launch.Disk)
 	fifo := filepath.Join(container.Dir(rootDir, st.ID), container.FifoName)
 	if err := unix.Mkfifo(fifo, 0o600); err != nil {
 		return fmt.Errorf("create exec fifo: %v", err)

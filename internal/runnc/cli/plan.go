@@ -121,7 +121,7 @@ func (p *plan) launch(disk string) (*initproc.Launch, error) {
 		}
 	}
 	if disk != "" {
-		l.Head = append(l.Head, "--block:rootfs="+disk)
+		l.Disk = disk
 		l.Guest.Blk = &specconv.Block{Source: "etfs", Path: "rootfs", FSType: "ustar", Mountpoint: "/"}
 	}
 	nets := p.image.Devices(abi.MFTNetBasic)
@@ -135,7 +135,7 @@ func (p *plan) launch(disk string) (*initproc.Launch, error) {
 		l.NetDevice = nets[0]
 	}
 	// Fail early on a command line that is too long even before the network is added.
-	if _, err := l.Argv(-1, nil); err != nil {
+	if _, err := l.Argv(-1, -1, nil); err != nil {
 		return nil, err
 	}
 	return l, nil

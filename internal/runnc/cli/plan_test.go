@@ -45,7 +45,7 @@ func argv(t *testing.T, p *plan, disk string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := l.Argv(-1, nil)
+	a, err := l.Argv(7, -1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestNetworkArgs(t *testing.T) {
 		t.Fatalf("launch: %+v %v", l, err)
 	}
 	cfg := &netns.Config{Addr: net.IPv4(172, 17, 0, 2).To4(), Prefix: 32, Gateway: net.IPv4(169, 254, 1, 1).To4(), MAC: net.HardwareAddr{2, 0x42, 0xac, 0x11, 0, 2}}
-	a, err := l.Argv(5, cfg)
+	a, err := l.Argv(-1, 5, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,13 +75,13 @@ func TestNetworkArgs(t *testing.T) {
 		}
 	}
 	// A tap without eth0 configuration: the NIC is attached, no "net" key.
-	a, _ = l.Argv(5, nil)
+	a, _ = l.Argv(-1, 5, nil)
 	if got := strings.Join(a, " "); !strings.Contains(got, "--net:service=@5") || strings.Contains(got, `"net"`) {
 		t.Errorf("unconfigured NIC argv %q", got)
 	}
 	p.bundle.Spec.Annotations = map[string]string{PlainAnnotation: "plain"}
 	l, _ = p.launch("")
-	if a, _ := l.Argv(-1, nil); a[len(a)-1] != "-v" {
+	if a, _ := l.Argv(-1, -1, nil); a[len(a)-1] != "-v" {
 		t.Errorf("plain command line %q", a[len(a)-1])
 	}
 	p = testPlan(t, mft.Entry{Name: "a", Type: abi.MFTNetBasic}, mft.Entry{Name: "b", Type: abi.MFTNetBasic})
@@ -113,7 +113,8 @@ func TestArgvWithRootfs(t *testing.T) {
 		t.Fatalf("disk = %q, %v", disk, err)
 	}
 	a := argv(t, p, disk)
-	if a[2] != "--block:rootfs="+disk || !strings.Contains(a[len(a)-1], `"blk":{"source":"etfs","path":"rootfs","fstype":"ustar","mountpoint":"/"}`) {
+	// The cached image itself, as the read-only descriptor init opens (7 in argv()).
+	if a[2] != "--block:rootfs=@7" || !strings.Contains(a[len(a)-1], `"blk":{"source":"etfs","path":"rootfs","fstype":"ustar","mountpoint":"/"}`) {
 		t.Errorf("argv %q", a)
 	}
 	f, _ := os.Open(disk)

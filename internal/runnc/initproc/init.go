@@ -74,9 +74,17 @@ func run(syncp **os.File) error {
 		}
 		tapFD, netCfg = res.TapFD, res.Config
 	}
+	diskFD := -1
+	if c.Launch.Disk != "" {
+		// Read-only and inherited by the tender: every container shares the cached
+		// image, and the guest's writes fail instead of reaching it.
+		if diskFD, err = unix.Open(c.Launch.Disk, unix.O_RDONLY, 0); err != nil {
+			return fmt.Errorf("rootfs disk: %v", err)
+		}
+	}
 	var argv []string
 	if !c.Launch.Pause {
-		if argv, err = c.Launch.Argv(tapFD, netCfg); err != nil {
+		if argv, err = c.Launch.Argv(diskFD, tapFD, netCfg); err != nil {
 			return err
 		}
 	}

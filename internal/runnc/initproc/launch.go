@@ -12,19 +12,28 @@ import (
 
 // Launch is everything needed to exec the tender except the network attachment.
 type Launch struct {
-	Tender    string           `json:"tender"` // absolute path
-	Head      []string         `json:"head"`   // argv[0] and options (memory, disks)
-	Image     string           `json:"image"`  // host path of the unikernel
+	Tender    string           `json:"tender"`         // absolute path
+	Head      []string         `json:"head"`           // argv[0] and options (memory)
+	Image     string           `json:"image"`          // host path of the unikernel
+	Disk      string           `json:"disk,omitempty"` // cached rootfs image, attached read-only as "rootfs"
 	Guest     *specconv.Config `json:"guest"`
 	NetDevice string           `json:"netDevice,omitempty"` // manifest name of the NIC, if any
 	Plain     bool             `json:"plain,omitempty"`     // args[1:] as the command line, no JSON
 	Pause     bool             `json:"pause,omitempty"`     // no tender: hold the namespaces until signalled
 }
 
-// Argv completes the tender's argv: the tap descriptor and eth0's MAC for the NIC,
-// eth0's address in the guest configuration, then the image and its command line.
-func (l *Launch) Argv(tapFD int, net *netns.Config) ([]string, error) {
+// Argv completes the tender's argv: the read-only descriptor of the rootfs disk, the
+// tap descriptor and eth0's MAC for the NIC, eth0's address in the guest
+// configuration, then the image and its command line. A negative diskFD (before init
+// has opened the disk: length checks) stands in as a wide fd number.
+func (l *Launch) Argv(diskFD, tapFD int, net *netns.Config) ([]string, error) {
 	a := append([]string{}, l.Head...)
+	if l.Disk != "" {
+		if diskFD < 0 {
+			diskFD = 1 << 20
+		}
+		a = append(a, "--block:rootfs=@"+strconv.Itoa(diskFD))
+	}
 	g := *l.Guest
 	if l.NetDevice != "" && tapFD >= 0 {
 		a = append(a, "--net:"+l.NetDevice+"=@"+strconv.Itoa(tapFD))

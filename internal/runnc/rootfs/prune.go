@@ -10,7 +10,8 @@ import (
 )
 
 // MaxAge is how long an image may go unused (a cache hit refreshes its mtime) before
-// a later build removes it. Containers run on private copies, so removal is safe.
+// a later build removes it. A container's init holds its image open from create on, so
+// removal (an unlink) is safe.
 const MaxAge = 7 * 24 * time.Hour
 
 // staleTemp is how old a build's temporary file must be to count as abandoned.

@@ -8,7 +8,7 @@ import (
 
 func main() {
 	fmt.Println("about to fault")
-	p := (*int)(unsafe.Pointer(uintptr(0x7ff0deadb000)))
+	p := (*int)(unsafe.Add(unsafe.Pointer(nil), 0x7ff0deadb000))
 	*p = 1
 	fmt.Println("not reached")
 }

@@ -1,0 +1,106 @@
+// nablabench measures nabla against runc and crun: start-up, container lifecycle, memory,
+// host interface and density; prints one Markdown table and writes every sample as JSON
+// (and, with -doc, docs/PERFORMANCE.md). -smoke runs one iteration of each, quickly.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// config is what one bench run does.
+type config struct {
+	repo            string
+	warm, n         int
+	smoke, install  bool
+	densityMax      int
+	densityBudgetMB int
+	settle          time.Duration
+	jsonOut, docOut string
+	command         string // how to reproduce, for the doc
+}
+
+func main() {
+	var c config
+	wd, _ := os.Getwd()
+	flag.StringVar(&c.repo, "repo", wd, "repository root (bin/, guest/build/)")
+	flag.IntVar(&c.n, "n", 20, "counted runs per measurement")
+	flag.IntVar(&c.warm, "warmup", 3, "warm-up runs per measurement (not counted)")
+	flag.BoolVar(&c.smoke, "smoke", false, "one run of each, small density: checks the harness, not the machine")
+	flag.BoolVar(&c.install, "install", false, "apt-get install missing reference runtimes and tools")
+	flag.IntVar(&c.densityMax, "density-max", 500, "most idle containers per runtime")
+	flag.IntVar(&c.densityBudgetMB, "density-budget", 2048, "memory budget for the density test, MiB")
+	flag.StringVar(&c.jsonOut, "json", "", "write every sample here (JSON)")
+	flag.StringVar(&c.docOut, "doc", "", "write docs/PERFORMANCE.md here")
+	flag.StringVar(&c.command, "command", "make bench", "reproducing command named in the doc")
+	flag.Parse()
+	if c.smoke {
+		c.n, c.warm, c.densityMax = 1, 0, 2
+	}
+	rep, err := bench(c, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nablabench:", err)
+		os.Exit(1)
+	}
+	fmt.Print(table(rep.Results))
+	if n := rep.failed(); n > 0 {
+		fmt.Fprintf(os.Stderr, "nablabench: %d measurements failed\n", n)
+		os.Exit(1)
+	}
+}
+
+// bench runs every measurement and writes the requested files.
+func bench(c config, progress *os.File) (*report, error) {
+	repo, err := filepath.Abs(c.repo)
+	if err != nil {
+		return nil, err
+	}
+	if c.settle == 0 {
+		c.settle = 150 * time.Millisecond
+		if c.smoke {
+			c.settle = 30 * time.Millisecond
+		}
+	}
+	e, err := setup(repo, c.install)
+	if e != nil {
+		defer e.close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	b, err := e.makeBundles()
+	if err != nil {
+		return nil, err
+	}
+	rep := newReport(c, e)
+	step := func(name string, f func() []*Result) {
+		t0 := time.Now()
+		fmt.Fprintf(progress, "nablabench: %s...\n", name)
+		rep.Results = append(rep.Results, f()...)
+		fmt.Fprintf(progress, "nablabench: %s done in %.1f s\n", name, time.Since(t0).Seconds())
+	}
+	step("start-up", func() []*Result { return e.startup(c.warm, c.n) })
+	step("lifecycle", func() []*Result { return e.lifecycle(b, c.warm, c.n) })
+	step("ctr run", func() []*Result { return e.ctrRuns(b, c.warm, c.n) })
+	step("memory (hello)", func() []*Result { return e.memoryHello(b, c.warm, c.n) })
+	step("memory (idle)", func() []*Result { return e.memoryIdle(b, c.warm, c.n, c.settle) })
+	step("host interface", func() []*Result { return e.hostInterface(b, min(c.warm, 1), c.n) })
+	step("density", func() []*Result {
+		return e.density(b, float64(c.densityBudgetMB)*1024, c.densityMax, c.settle/3)
+	})
+	rep.Finished = time.Now().UTC().Format(time.RFC3339)
+	if c.jsonOut != "" {
+		if err := rep.writeJSON(c.jsonOut); err != nil {
+			return rep, err
+		}
+	}
+	if c.docOut != "" {
+		if err := rep.writeDoc(c.docOut); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}

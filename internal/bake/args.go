@@ -1,0 +1,63 @@
+// The `nabla bake` command line: flags may come before or after APP.
+package bake
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Args is a parsed `nabla bake` command line.
+type Args struct {
+	App, Output, Target, Arch, LibOS string
+}
+
+// ErrHelp is returned by ParseArgs for -h/--help; Usage says what to print.
+var ErrHelp = errors.New("help requested")
+
+// Usage of `nabla bake`.
+const Usage = `usage: nabla bake APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt]
+
+Joins APP, a static Linux ELF (Go built with CGO_ENABLED=0, a C program linked with
+musl-gcc -static), with the library OS into the Solo5 unikernel IMAGE.
+`
+
+// ParseArgs parses args (after "bake"). urfave/cli and the flag package stop at the first
+// argument that is not a flag, so the parse resumes after each one.
+func ParseArgs(args []string) (Args, error) {
+	fs := flag.NewFlagSet("bake", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var a Args
+	fs.StringVar(&a.Output, "o", "", "unikernel image to write")
+	fs.StringVar(&a.Target, "target", "spt", "Solo5 target")
+	fs.StringVar(&a.Arch, "arch", "", "x86_64 or aarch64 (default: the app's)")
+	fs.StringVar(&a.LibOS, "libos", "", "libOS image (default: found next to nabla)")
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return a, ErrHelp
+			}
+			return a, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	switch {
+	case len(pos) != 1:
+		return a, fmt.Errorf("want one APP argument, got %d (%s)", len(pos), strings.TrimSpace(strings.SplitN(Usage, "\n", 2)[0]))
+	case a.Output == "":
+		return a, fmt.Errorf("-o IMAGE is required")
+	case a.Target != "spt":
+		return a, fmt.Errorf("--target %q: only spt is supported", a.Target)
+	case a.Arch != "" && a.Arch != "x86_64" && a.Arch != "aarch64":
+		return a, fmt.Errorf("--arch must be x86_64 or aarch64, not %q", a.Arch)
+	}
+	a.App = pos[0]
+	return a, nil
+}
