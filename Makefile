@@ -13,7 +13,7 @@ GOSRC     := $(shell find . -name '*.go' -not -path './guest/*' 2>/dev/null) $(w
 # Debian packages the build and the tests need (installed by `make setup` when missing).
 APT_PKGS  := gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu \
              qemu-system-arm qemu-user-static cpio gzip iproute2 iputils-ping strace hyperfine \
-             containerd runc docker.io util-linux
+             containerd runc docker.io util-linux musl-tools
 
 .PHONY: all go guest setup demo test unit fuzz clean
 
@@ -39,9 +39,12 @@ bin/%: $(GOSRC)
 bin/arm64/%: $(GOSRC)
 	GOARCH=arm64 $(GO) build -trimpath -tags urfave_cli_no_docs -o $@ ./cmd/$*
 
+# The libOS images ship with the build, so `nabla bake` needs no C compiler at the user's end.
 guest: bin/nabla
 	$(MAKE) -C guest ARCH=x86_64 NABLA=$(CURDIR)/bin/nabla
 	$(MAKE) -C guest ARCH=aarch64 NABLA=$(CURDIR)/bin/nabla
+	$(MAKE) -C guest/libos ARCH=x86_64 NABLA=$(CURDIR)/bin/nabla
+	$(MAKE) -C guest/libos ARCH=aarch64 NABLA=$(CURDIR)/bin/nabla
 
 setup:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -67,3 +70,4 @@ fuzz:
 clean:
 	rm -rf bin
 	$(MAKE) -C guest clean
+	$(MAKE) -C guest/libos clean

@@ -31,6 +31,7 @@ func App(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			inspectCommand(),
 			genManifestCommand(),
 			kernelRunCommand(),
+			bakeCommand(),
 			imageCommand(),
 		},
 		// Errors are printed once, by main, as one line.

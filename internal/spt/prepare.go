@@ -165,7 +165,14 @@ func layout(img *nelf.Image, man *mft.Manifest, devs []tender.Device, memSize ui
 	if err := pd.Validate(); err != nil {
 		return nil, err
 	}
-	prog, err := Policy(runtime.GOARCH, pd).Compile()
+	// A library OS image gets the gated policy: the app's calls trap to the libOS.
+	pol := Policy(runtime.GOARCH, pd)
+	if text, ok, err := LibOSText(img); err != nil {
+		return nil, err
+	} else if ok {
+		pol = LibOSPolicy(runtime.GOARCH, pd, text)
+	}
+	prog, err := pol.Compile()
 	if err != nil {
 		return nil, fmt.Errorf("seccomp filter: %v", err)
 	}

@@ -22,6 +22,7 @@ ip link set lo up
 export NABLA_VM=1 NABLA_NO_CC=1 NABLA_REQUIRE_TOOLS=0 HOME=/tmp TMPDIR=/tmp NABLA_E2E_TIMEOUT_SCALE=4
 export NABLA_BIN=/nabla/src/bin/arm64 NABLA_GUEST_DIR=/nabla/src/guest/build
 export NABLA_TESTS_DIR=/nabla/src/guest/tests NABLA_OCI_SCHEMA=/nabla/oci-schema
+export NABLA_LIBOS_APPS=/nabla/libos/apps NABLA_LIBOS_DIR=/nabla/libos/build NABLA_SPT=/nabla/src/bin/arm64/nabla-spt
 echo "NABLA-VM: booted $(uname -m) $(uname -r), kvm: $(ls /dev/kvm 2>&1)"
 
 pass=0

@@ -76,6 +76,10 @@ if spec=$(go list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec) && [[
 else
     echo "vm/run.sh: warning: no runtime-spec schema (tests/runnc state checks will fail)" >&2
 fi
+# The library OS tests: arm64 app builds (no compilers in the VM) and the aarch64 libOS image.
+if ! (unset GOARCH; tests/libos/vm-prepare.sh "$root/nabla/libos"); then
+    echo "NABLA-VM-TEST build:tests/libos-apps FAIL"; buildfail=$((buildfail + 1))
+fi
 if ! go test -c -o "$root/nabla/e2e.test" ./tests/e2e; then
     echo "NABLA-VM-TEST build:tests/e2e FAIL"; buildfail=$((buildfail + 1))
 fi
@@ -97,7 +101,7 @@ done
 echo "vm/run.sh: initramfs $(du -h "$work/initramfs.cpio.gz" | cut -f1), booting (timeout ${timeout_s}s)" >&2
 
 timeout -k 10 "$timeout_s" qemu-system-aarch64 -M virt,virtualization=on -cpu max,pauth-impdef=on \
-    -m 2048 -smp 2 -nographic -no-reboot -nic none \
+    -m 3072 -smp 2 -nographic -no-reboot -nic none \
     -kernel "$cache/vmlinuz" -initrd "$work/initramfs.cpio.gz" \
     -append "console=ttyAMA0 rdinit=/init quiet panic=-1" </dev/null 2>&1 | tee "$log"
 qrc=${PIPESTATUS[0]}
