@@ -4,6 +4,7 @@
 #define HOST_rt_sigaction 134
 #define HOST_sigaltstack 132
 #define HOST_setitimer 103
+#define HOST_mprotect 226
 #define HOST_madvise 233
 
 #define SA_SIGINFO 0x4
@@ -55,6 +56,11 @@ long host_setitimer_ms(unsigned ms)
 long host_madvise_dontneed(uintptr_t addr, size_t len)
 {
     return host6(HOST_madvise, (long)addr, (long)len, MADV_DONTNEED, 0, 0, 0);
+}
+
+long host_mprotect_rw(uintptr_t addr, size_t len)
+{
+    return host6(HOST_mprotect, (long)addr, (long)len, 3 /* PROT_READ|PROT_WRITE */, 0, 0, 0);
 }
 
 /* TPIDR_EL0 is written by the app itself (msr), so it is read at every switch. */

@@ -5,6 +5,7 @@
 #define HOST_rt_sigaction 13
 #define HOST_sigaltstack 131
 #define HOST_setitimer 38
+#define HOST_mprotect 10
 #define HOST_madvise 28
 #define HOST_arch_prctl 158
 #define ARCH_SET_FS 0x1002
@@ -58,6 +59,11 @@ long host_setitimer_ms(unsigned ms)
 long host_madvise_dontneed(uintptr_t addr, size_t len)
 {
     return host6(HOST_madvise, (long)addr, (long)len, MADV_DONTNEED, 0, 0, 0);
+}
+
+long host_mprotect_rw(uintptr_t addr, size_t len)
+{
+    return host6(HOST_mprotect, (long)addr, (long)len, 3 /* PROT_READ|PROT_WRITE */, 0, 0, 0);
 }
 
 static uint64_t hw_fs; /* the FS base the host thread has now */

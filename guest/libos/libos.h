@@ -48,6 +48,10 @@ long host_sigaction(int sig, void (*fn)(int, void *, void *), uint64_t mask);
 long host_sigaltstack(void *base, size_t size);
 long host_setitimer_ms(unsigned ms);
 long host_madvise_dontneed(uintptr_t addr, size_t len);
+/* mprotect(addr, len, PROT_READ|PROT_WRITE); len at most HOST_MPROTECT_MAX (the tender's
+ * filter pins both, internal/spt/libos_policy.go). */
+long host_mprotect_rw(uintptr_t addr, size_t len);
+#define HOST_MPROTECT_MAX (256ULL << 20)
 long host_set_tls(uint64_t tp);
 void arch_start_app(uint64_t entry, uint64_t sp) __attribute__((noreturn));
 void arch_init(void);
@@ -114,7 +118,18 @@ void sched_tick(void *uc);
 extern int need_switch;
 
 /* ---- memory (mm.c) ---- */
+/* The LOS1 note (note.c), read by the tender: the text range its filter trusts and the
+ * guest memory layout the libOS wants (README "Memory"). */
+struct __attribute__((packed)) libos_note {
+    uint32_t namesz, descsz, type;
+    char name[8];
+    uint64_t text_lo, text_hi;
+    uint64_t va_extra; /* address space above --mem, PROT_NONE until made read-write */
+    uint64_t top_rw;   /* read-write bytes at the top of the address space (boot stack) */
+};
+extern const struct libos_note libos_note;
 void mm_init(uintptr_t lo, uintptr_t hi);
+long mm_mprotect(uint64_t addr, uint64_t len, int prot);
 long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd);
 long mm_munmap(uint64_t addr, uint64_t len);
 long mm_madvise(uint64_t addr, uint64_t len, int advice);

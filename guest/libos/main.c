@@ -3,7 +3,6 @@
 #include "vdso.h"
 
 #define APP_STACK_SIZE (8ULL << 20)
-#define BOOT_STACK_RESERVE (1ULL << 20) /* the tender's stack at the top stays the libOS's */
 #define ALTSTACK_SIZE (256 << 10)
 
 /* AT_* keys */
@@ -164,7 +163,8 @@ int solo5_app_main(const struct solo5_start_info *si)
     guest_mem_end = mem_end;
     uint64_t lo = libos_app.hi > si->heap_start ? libos_app.hi : si->heap_start;
     lo = (lo + 4095) & ~4095ULL;
-    uint64_t hi = (mem_end - BOOT_STACK_RESERVE) & ~4095ULL;
+    /* The top top_rw bytes hold the tender's stack, which stays the libOS's. */
+    uint64_t hi = (mem_end - libos_note.top_rw) & ~4095ULL;
     if (hi <= lo || hi - lo < APP_STACK_SIZE + (16ULL << 20)) {
         LOG("libos: not enough memory for the app (image ends at %p, memory at %p)\n",
                 (void *)(uintptr_t)lo, (void *)(uintptr_t)mem_end);

@@ -1,9 +1,13 @@
 /* mm.c: the app's address space: a free list over guest memory for mmap/munmap/brk. */
 #include "libos.h"
 
-/* Guest memory is the tender's lazily backed mapping: pages cost host memory only once
- * touched, so PROT_NONE reservations are just address ranges here. Every range given back
- * is dropped with madvise(MADV_DONTNEED), so a fresh range always reads as zero. */
+/* Guest address space is larger than guest memory: the tender maps the managed region
+ * PROT_NONE and lets the libOS make parts of it read-write (mprotect), counting those
+ * against --mem itself (RLIMIT_DATA), so a refusal is ENOMEM for the app. PROT_NONE
+ * reservations (Go reserves ~1.5 GiB at start) therefore cost address space only. Ranges
+ * made read-write stay so (the host gives no way back) and are recorded in rw[], and new
+ * read-write mappings reuse them first. Every range given back is dropped with
+ * madvise(MADV_DONTNEED), so a fresh range always reads as zero and costs no host memory. */
 
 #define MAX_EXT 4096
 #define PAGE 4096ULL
@@ -13,6 +17,8 @@ struct ext {
 };
 static struct ext fr[MAX_EXT]; /* free extents, sorted, disjoint, not adjacent */
 static int nfr;
+static struct ext rw[MAX_EXT]; /* read-write in the host: sorted, disjoint, merged */
+static int nrw;
 static uint64_t mlo, mhi;      /* managed region */
 static uint64_t brk_start, brk_cur;
 uint64_t guest_mem_end;
@@ -24,6 +30,72 @@ void mm_init(uintptr_t lo, uintptr_t hi)
     fr[0].lo = lo;
     fr[0].hi = hi;
     nfr = 1;
+    nrw = 0;
+}
+
+/* Index of the rw extent holding [a, b), or -1. */
+static int rw_find(uint64_t a, uint64_t b)
+{
+    int l = 0, h = nrw;
+    while (l < h) { /* first extent with hi > a */
+        int m = (l + h) / 2;
+        if (rw[m].hi <= a)
+            l = m + 1;
+        else
+            h = m;
+    }
+    return l < nrw && rw[l].lo <= a && b <= rw[l].hi ? l : -1;
+}
+
+/* Records [a, b) as read-write, merging neighbours; -1 when the table is full. */
+static int rw_add(uint64_t a, uint64_t b)
+{
+    int i = 0;
+    while (i < nrw && rw[i].hi < a)
+        i++;
+    int j = i; /* extents i..j-1 touch or overlap [a, b) */
+    while (j < nrw && rw[j].lo <= b)
+        j++;
+    if (j > i) {
+        a = rw[i].lo < a ? rw[i].lo : a;
+        b = rw[j - 1].hi > b ? rw[j - 1].hi : b;
+    } else if (nrw == MAX_EXT) {
+        return -1;
+    }
+    memmove(&rw[i + 1], &rw[j], (size_t)(nrw - j) * sizeof rw[0]);
+    rw[i].lo = a;
+    rw[i].hi = b;
+    nrw = nrw - (j - i) + 1;
+    return 0;
+}
+
+/* Makes [a, b) (page aligned, inside the managed region) read-write in the host where it
+ * is not yet, in pieces the host filter accepts. -ENOMEM when the host refuses (--mem is
+ * used up) or the table is full; the pieces made read-write before stay recorded. */
+static long make_rw(uint64_t a, uint64_t b)
+{
+    while (a < b) {
+        int i = 0;
+        while (i < nrw && rw[i].hi <= a)
+            i++;
+        if (i < nrw && rw[i].lo <= a) { /* already read-write up to rw[i].hi */
+            a = rw[i].hi;
+            continue;
+        }
+        uint64_t e = i < nrw && rw[i].lo < b ? rw[i].lo : b;
+        if (e - a > HOST_MPROTECT_MAX)
+            e = a + HOST_MPROTECT_MAX;
+        long r = host_mprotect_rw((uintptr_t)a, (size_t)(e - a));
+        if (r != 0) {
+            DBG("libos: the host refused %llu more bytes of memory (%ld): --mem is used up\n",
+                    (unsigned long long)(e - a), r);
+            return -ENOMEM;
+        }
+        if (rw_add(a, e) != 0)
+            return -ENOMEM;
+        a = e;
+    }
+    return 0;
 }
 
 /* App pointers must lie in guest memory and outside the libOS image, so that a bad
@@ -32,7 +104,11 @@ int user_ok(uint64_t p, uint64_t len)
 {
     uint64_t end = p + len;
     uint64_t lo = (uint64_t)(uintptr_t)_stext, hi = (uint64_t)(uintptr_t)_end;
-    return end >= p && p >= 0x100000 && end <= guest_mem_end && (end <= lo || p >= hi);
+    if (!(end >= p && p >= 0x100000 && end <= guest_mem_end && (end <= lo || p >= hi)))
+        return 0;
+    /* Inside the managed region only read-write pages: the libOS must not fault on them. */
+    uint64_t a = p < mlo ? mlo : p, b = end > mhi ? mhi : end;
+    return a >= b || rw_find(a & ~(PAGE - 1), b) >= 0;
 }
 
 static int is_free(uint64_t a, uint64_t b)
@@ -114,9 +190,33 @@ static uint64_t bytes_free(void)
     return n;
 }
 
+/* The highest free range of len bytes that is already read-write in the host, or 0. */
+static uint64_t find_rw(uint64_t len)
+{
+    for (int i = nfr - 1; i >= 0; i--) {
+        for (int k = nrw - 1; k >= 0; k--) {
+            uint64_t lo = fr[i].lo > rw[k].lo ? fr[i].lo : rw[k].lo;
+            uint64_t hi = fr[i].hi < rw[k].hi ? fr[i].hi : rw[k].hi;
+            if (hi > lo && hi - lo >= len)
+                return hi - len;
+        }
+    }
+    return 0;
+}
+
+/* Takes [a, a+len) for a mapping with prot: read-write in the host unless PROT_NONE. */
+static long claim(uint64_t a, uint64_t len, int prot)
+{
+    if (prot != PROT_NONE) {
+        long r = make_rw(a, a + len);
+        if (r != 0)
+            return r;
+    }
+    return take(a, a + len) == 0 ? (long)a : -ENOMEM;
+}
+
 long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd)
 {
-    (void)prot;
     (void)fd;
     if (!(flags & MAP_ANONYMOUS))
         return -ENODEV; /* no files to map yet */
@@ -135,21 +235,40 @@ long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd)
         } else if (!is_free(addr, end)) {
             zap(addr, end); /* a fixed mapping over a used range starts zeroed */
         }
-        return take(addr, end) == 0 ? (long)addr : -ENOMEM;
+        return claim(addr, len, prot);
     }
     if (addr && !(addr & (PAGE - 1)) && addr >= mlo && addr + len <= mhi && addr + len > addr
             && is_free(addr, addr + len))
-        return take(addr, addr + len) == 0 ? (long)addr : -ENOMEM;
-    /* Top down, so that the brk area above the app stays free longest. */
-    for (int i = nfr - 1; i >= 0; i--) {
-        if (fr[i].hi - fr[i].lo >= len) {
-            uint64_t a = fr[i].hi - len;
-            return take(a, a + len) == 0 ? (long)a : -ENOMEM;
-        }
+        return claim(addr, len, prot);
+    /* Memory the host already gave first, then top down, so that the brk area above the
+     * app stays free longest. Reservations go top down too: they cost nothing. */
+    if (prot != PROT_NONE) {
+        uint64_t a = find_rw(len);
+        if (a)
+            return claim(a, len, prot);
     }
-    DBG("libos: mmap of %llu bytes: out of memory (%llu free)\n",
+    for (int i = nfr - 1; i >= 0; i--) {
+        if (fr[i].hi - fr[i].lo >= len)
+            return claim(fr[i].hi - len, len, prot);
+    }
+    DBG("libos: mmap of %llu bytes: out of address space (%llu free)\n",
             (unsigned long long)len, (unsigned long long)bytes_free());
     return -ENOMEM;
+}
+
+/* mprotect: memory made accessible becomes read-write in the host (and counts against
+ * --mem); PROT_NONE leaves pages as they are (Linux keeps their contents and their charge). */
+long mm_mprotect(uint64_t addr, uint64_t len, int prot)
+{
+    if (addr & (PAGE - 1))
+        return -EINVAL;
+    uint64_t end = (addr + len + PAGE - 1) & ~(PAGE - 1);
+    if (end < addr)
+        return -ENOMEM;
+    if (prot == PROT_NONE || len == 0)
+        return 0;
+    uint64_t a = addr < mlo ? mlo : addr, b = end > mhi ? mhi : end;
+    return a < b ? make_rw(a, b) : 0;
 }
 
 long mm_munmap(uint64_t addr, uint64_t len)
@@ -192,7 +311,7 @@ long mm_brk(uint64_t addr)
     uint64_t oldp = (brk_cur + PAGE - 1) & ~(PAGE - 1);
     uint64_t newp = (addr + PAGE - 1) & ~(PAGE - 1);
     if (newp > oldp) {
-        if (!is_free(oldp, newp) || take(oldp, newp) != 0)
+        if (!is_free(oldp, newp) || make_rw(oldp, newp) != 0 || take(oldp, newp) != 0)
             return (long)brk_cur;
     } else if (newp < oldp) {
         zap(newp, oldp);

@@ -403,7 +403,7 @@ static long dispatch(void *uc, long nr)
     case SC_dup3: return fd_dup((int)a[0], (int)a[1], (int)a[2]);
     case SC_mmap: return mm_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4]);
     case SC_munmap: return mm_munmap(a[0], a[1]);
-    case SC_mprotect: return (a[0] & 4095) ? -EINVAL : 0; /* all memory stays RW */
+    case SC_mprotect: return mm_mprotect(a[0], a[1], (int)a[2]);
     case SC_madvise: return mm_madvise(a[0], a[1], (int)a[2]);
     case SC_brk: return mm_brk(a[0]);
     case SC_clone: return sys_clone(uc, a[0], a[1], a[2]);

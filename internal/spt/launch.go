@@ -42,7 +42,15 @@ func launch(g *guest) unix.WaitStatus {
 	// PR_SET_PDEATHSIG follows the thread that cloned: keep it alive until exit.
 	runtime.LockOSThread()
 	g.args.ppid = uint64(unix.Getpid())
+	restore := func() {}
+	if g.dataBudget != 0 { // a libOS layout: the child's memory bound (limitData)
+		var err error
+		if restore, err = limitData(g.dataBudget); err != nil {
+			tender.Fatalf("%v", err)
+		}
+	}
 	pid := rawLaunch(&g.args)
+	restore()
 	runtime.KeepAlive(g)
 	if pid < 0 {
 		tender.Fatalf("clone: %v", unix.Errno(-pid))

@@ -6,24 +6,50 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/nabla-containers/nabla/abi"
 	nelf "github.com/nabla-containers/nabla/internal/elf"
 	"github.com/nabla-containers/nabla/internal/seccomp"
 )
 
-// The note a libOS image carries (guest/libos/note.c): descriptor = text range [lo, hi).
+// The note a libOS image carries (guest/libos/note.c): descriptor = text range [lo, hi),
+// then (32-byte form) the memory layout it wants: va_extra, top_rw (see LibOSInfo).
 const (
 	LibOSNoteName = "Nabla"
 	LibOSNoteType = 0x31534f4c // "LOS1"
 )
 
+// Bounds on the memory layout a libOS note may ask for.
+const (
+	// MaxLibOSVAExtra bounds the address space above --mem (Go reserves ~1.5 GiB).
+	MaxLibOSVAExtra = 64 << 30
+	// MaxLibOSTopRW bounds the read-write boot stack at the top of the address space.
+	MaxLibOSTopRW = 16 << 20
+	// LibOSMprotectMax is the largest mprotect the libOS may make (it splits larger
+	// ones); the tender maps this much PROT_NONE above the guest's top so that
+	// [addr, addr+len) of an allowed call stays inside the guest mapping.
+	LibOSMprotectMax = 256 << 20
+	protRW           = 3 // PROT_READ|PROT_WRITE
+)
+
+// LibOSInfo is what the LOS1 note says.
+type LibOSInfo struct {
+	Text seccomp.Range
+	// Layout is set by the 32-byte note: guest memory is then --mem + VAExtra of
+	// address space, PROT_NONE except the image and the top TopRW bytes; the libOS
+	// makes pages read-write with mprotect, counted against --mem (RLIMIT_DATA).
+	// Without it (16-byte note) all guest memory is read-write, as for plain images.
+	Layout         bool
+	VAExtra, TopRW uint64
+}
+
 // libosTable holds the numbers of the extra calls the libOS makes, per arch.
 type libosTable struct {
-	rtSigaction, rtSigreturn, sigaltstack, setitimer, madvise uint32
+	rtSigaction, rtSigreturn, sigaltstack, setitimer, madvise, mprotect uint32
 }
 
 var libosArches = map[string]libosTable{
-	"amd64": {rtSigaction: 13, rtSigreturn: 15, sigaltstack: 131, setitimer: 38, madvise: 28},
-	"arm64": {rtSigaction: 134, rtSigreturn: 139, sigaltstack: 132, setitimer: 103, madvise: 233},
+	"amd64": {rtSigaction: 13, rtSigreturn: 15, sigaltstack: 131, setitimer: 38, madvise: 28, mprotect: 10},
+	"arm64": {rtSigaction: 134, rtSigreturn: 139, sigaltstack: 132, setitimer: 103, madvise: 233, mprotect: 226},
 }
 
 // Signal numbers (the same on both arches) whose handlers the libOS installs.
@@ -45,23 +71,41 @@ const (
 // without the note (a plain Solo5 unikernel, which keeps exactly the upstream filter).
 // The range must lie inside one executable loaded segment.
 func LibOSText(img *nelf.Image) (r seccomp.Range, ok bool, err error) {
+	li, ok, err := LibOSNote(img)
+	return li.Text, ok, err
+}
+
+// LibOSNote parses the whole LOS1 note (16 or 32 bytes); ok is false without one.
+func LibOSNote(img *nelf.Image) (li LibOSInfo, ok bool, err error) {
 	d, found := img.Notes[nelf.NoteKey{Name: LibOSNoteName, Type: LibOSNoteType}]
 	if !found {
-		return seccomp.Range{}, false, nil
+		return LibOSInfo{}, false, nil
 	}
-	if len(d) != 16 {
-		return seccomp.Range{}, false, fmt.Errorf("invalid executable: libOS note is %d bytes, want 16", len(d))
+	if len(d) != 16 && len(d) != 32 {
+		return LibOSInfo{}, false, fmt.Errorf("invalid executable: libOS note is %d bytes, want 16 or 32", len(d))
 	}
-	r = seccomp.Range{Lo: binary.LittleEndian.Uint64(d), Hi: binary.LittleEndian.Uint64(d[8:])}
+	r := seccomp.Range{Lo: binary.LittleEndian.Uint64(d), Hi: binary.LittleEndian.Uint64(d[8:])}
 	if r.Lo >= r.Hi {
-		return seccomp.Range{}, false, fmt.Errorf("invalid executable: libOS text range [%#x, %#x) is empty", r.Lo, r.Hi)
+		return LibOSInfo{}, false, fmt.Errorf("invalid executable: libOS text range [%#x, %#x) is empty", r.Lo, r.Hi)
+	}
+	li.Text = r
+	if len(d) == 32 {
+		li.Layout = true
+		li.VAExtra = binary.LittleEndian.Uint64(d[16:])
+		li.TopRW = binary.LittleEndian.Uint64(d[24:])
+		if li.VAExtra%pageSize != 0 || li.VAExtra > MaxLibOSVAExtra {
+			return LibOSInfo{}, false, fmt.Errorf("invalid executable: libOS asks for %#x bytes of address space (want page multiple, at most %d GiB)", li.VAExtra, MaxLibOSVAExtra>>30)
+		}
+		if li.TopRW%pageSize != 0 || li.TopRW == 0 || li.TopRW > MaxLibOSTopRW {
+			return LibOSInfo{}, false, fmt.Errorf("invalid executable: libOS boot stack of %#x bytes (want page multiple, 4 KiB to %d MiB)", li.TopRW, MaxLibOSTopRW>>20)
+		}
 	}
 	for _, s := range img.Segments {
 		if s.Flags&uint32(elf.PF_X) != 0 && s.Vaddr <= r.Lo && r.Hi <= s.Vaddr+s.Memsz {
-			return r, true, nil
+			return li, true, nil
 		}
 	}
-	return seccomp.Range{}, false, fmt.Errorf("invalid executable: libOS text range [%#x, %#x) is not inside an executable segment", r.Lo, r.Hi)
+	return LibOSInfo{}, false, fmt.Errorf("invalid executable: libOS text range [%#x, %#x) is not inside an executable segment", r.Lo, r.Hi)
 }
 
 // LibOSPolicy is Policy(arch, d) with a gate: a call made from outside text (the app's own
@@ -88,5 +132,29 @@ func LibOSPolicy(arch string, d Devices, text seccomp.Range) seccomp.Policy {
 	add(t.setitimer, "libOS: ITIMER_REAL delivers the preemption tick (SIGALRM) to this process only", eq(0, itimerReal))
 	add(t.madvise, "libOS: munmap/MADV_DONTNEED of the app drop guest pages (memory is reused and reads as zero)", eq(2, madvDontneed))
 	p.Gate = &seccomp.Gate{Inside: text, Action: seccomp.RetTrap}
+	return p
+}
+
+// AllowLibOSMprotect adds, for the libOS's text (p must be a LibOSPolicy), the one call
+// the LibOSInfo.Layout memory needs: mprotect to PROT_READ|PROT_WRITE of at most
+// LibOSMprotectMax bytes starting in guest memory [GuestMinBase, top). The host bound on
+// memory is RLIMIT_DATA, which the kernel checks at this very call; the pins keep the
+// tender's own mappings (text, read-only data) out of reach and PROT_EXEC out entirely.
+// There is no call back to PROT_NONE: pages made read-write stay charged.
+func AllowLibOSMprotect(p seccomp.Policy, arch string, top uint64) seccomp.Policy {
+	t, ok := libosArches[arch]
+	if !ok || top <= abi.GuestMinBase {
+		return p
+	}
+	p.Rules = append(p.Rules, seccomp.Rule{
+		Syscall: t.mprotect,
+		Why:     "libOS: pages of its PROT_NONE address space become read-write memory (charged against --mem by RLIMIT_DATA)",
+		Args: []seccomp.Arg{
+			{Index: 0, Op: seccomp.OpGE, Value: abi.GuestMinBase},
+			{Index: 0, Op: seccomp.OpLE, Value: top - pageSize},
+			{Index: 1, Op: seccomp.OpLE, Value: LibOSMprotectMax},
+			{Index: 2, Op: seccomp.OpEQ, Value: protRW},
+		},
+	})
 	return p
 }

@@ -4,6 +4,8 @@ package spt
 import (
 	"debug/elf"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -17,9 +19,31 @@ const pageSize = 0x1000
 // mapGuest maps [SPTHostMemBase, memSize) private, anonymous and zeroed,
 // refusing to replace anything already there.
 func mapGuest(memSize uint64) error {
+	return mapRange(memSize, unix.PROT_READ|unix.PROT_WRITE, 0)
+}
+
+// mapLibOS lays out the memory of a libOS image (LibOSInfo.Layout): [SPTHostMemBase, end)
+// PROT_NONE and unaccounted (it costs address space only), then read-write where the
+// tender writes and the guest starts: the image and boot region [SPTHostMemBase, rwEnd)
+// and the boot stack [stackLo, stackHi). It returns those read-write bytes.
+func mapLibOS(end, rwEnd, stackLo, stackHi uint64) (uint64, error) {
+	if err := mapRange(end, unix.PROT_NONE, unix.MAP_NORESERVE); err != nil {
+		return 0, err
+	}
+	for _, r := range [][2]uint64{{abi.SPTHostMemBase, rwEnd}, {stackLo, stackHi}} {
+		if err := unix.Mprotect(guestBytes(r[0], r[1]-r[0]), unix.PROT_READ|unix.PROT_WRITE); err != nil {
+			return 0, fmt.Errorf("guest memory [%#x, %#x): mprotect: %v", r[0], r[1], err)
+		}
+	}
+	return rwEnd - abi.SPTHostMemBase + stackHi - stackLo, nil
+}
+
+// mapRange maps [SPTHostMemBase, end) private, anonymous, zeroed and prot,
+// refusing to replace anything already there.
+func mapRange(memSize uint64, prot int, flags int) error {
 	length := memSize - abi.SPTHostMemBase
 	r, _, errno := unix.Syscall6(unix.SYS_MMAP, abi.SPTHostMemBase, uintptr(length),
-		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_FIXED_NOREPLACE, ^uintptr(0), 0)
+		uintptr(prot), uintptr(unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_FIXED_NOREPLACE|flags), ^uintptr(0), 0)
 	if errno == unix.EEXIST {
 		return fmt.Errorf("guest memory [%#x, %#x) overlaps a mapping of the tender; try a smaller --mem", abi.SPTHostMemBase, memSize)
 	}
@@ -86,4 +110,71 @@ func writeBootRegion(img *nelf.Image, mftCopy []byte, memSize uint64, cmdline st
 	copy(b[cmdAddr-abi.SPTBootInfoBase:], cmdline)
 	b[len(b)-1] = 0
 	return nil
+}
+
+// limitData caps RLIMIT_DATA (the kernel's count of private writable memory, which
+// mprotect to read-write is checked against) at this process's present VmData plus
+// budget, for the child a clone made now inherits; restore puts the old limit back in
+// the tender. A lower limit the user set stays. The window is a few system calls, and
+// the tender's own heap may still grow by budget in it.
+func limitData(budget uint64) (restore func(), err error) {
+	used, err := vmData()
+	if err != nil {
+		return nil, err
+	}
+	var old unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_DATA, &old); err != nil {
+		return nil, fmt.Errorf("getrlimit(RLIMIT_DATA): %v", err)
+	}
+	lim := old
+	lim.Cur = min(old.Cur, old.Max, used+budget)
+	if err := unix.Setrlimit(unix.RLIMIT_DATA, &lim); err != nil {
+		return nil, fmt.Errorf("setrlimit(RLIMIT_DATA): %v", err)
+	}
+	return func() { unix.Setrlimit(unix.RLIMIT_DATA, &old) }, nil
+}
+
+// vmData reads this process's VmData (bytes) from /proc/self/status.
+func vmData() (uint64, error) {
+	fd, err := unix.Open("/proc/self/status", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return 0, fmt.Errorf("/proc/self/status: %v", err)
+	}
+	defer unix.Close(fd)
+	var buf [8 << 10]byte
+	n := 0
+	for n < len(buf) {
+		m, err := unix.Read(fd, buf[n:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("/proc/self/status: %v", err)
+		}
+		if m == 0 {
+			break
+		}
+		n += m
+	}
+	return parseVmData(buf[:n])
+}
+
+// parseVmData finds the "VmData:   1234 kB" line.
+func parseVmData(b []byte) (uint64, error) {
+	for _, line := range strings.Split(string(b), "\n") {
+		rest, ok := strings.CutPrefix(line, "VmData:")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) != 2 || f[1] != "kB" {
+			break
+		}
+		kb, err := strconv.ParseUint(f[0], 10, 64)
+		if err != nil || kb > 1<<50 {
+			break
+		}
+		return kb << 10, nil
+	}
+	return 0, fmt.Errorf("/proc/self/status: no VmData line")
 }

@@ -19,6 +19,9 @@ import (
 type guest struct {
 	args launchArgs
 	prog []unix.SockFilter // kept alive until the clone
+	// dataBudget, when not zero, is how much more private writable memory the
+	// child may have than the tender at the clone (RLIMIT_DATA, see limitData).
+	dataBudget uint64
 }
 
 // hostMachine is the ELF machine this tender runs.
@@ -73,11 +76,32 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 	if err := tender.Check(o, decls); err != nil {
 		return nil, err
 	}
+	li, isLibOS, err := LibOSNote(img)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
+	}
 	memSize, err := tender.MemBytes(o.MemMiB, max(img.MemEnd, img.KernelEnd), as.hardMax)
 	if err != nil {
 		return nil, err
 	}
-	if err := avoidHeap(as, memSize, args); err != nil {
+	// top is the guest's mem_size; end is where the host mapping ends.
+	top, end := memSize, memSize
+	var initRW uint64 // read-write bytes of a libOS layout before the guest runs
+	rwEnd := (max(img.MemEnd, img.KernelEnd) + pageSize - 1) &^ (pageSize - 1)
+	if li.Layout {
+		top = memSize + li.VAExtra
+		end = top + LibOSMprotectMax
+		if top < memSize || end < top || end > as.hardMax {
+			return nil, fmt.Errorf("--mem=%d: with the libOS's %d MiB of address space, guest memory does not fit below the tender at %#x",
+				memSize/tender.MiB, li.VAExtra/tender.MiB, as.hardMax)
+		}
+		initRW = rwEnd - abi.SPTHostMemBase + li.TopRW
+		if top-li.TopRW < rwEnd || initRW+minLibOSFree > memSize {
+			return nil, fmt.Errorf("--mem=%d is too small for this libOS image: it needs at least %d MiB",
+				memSize/tender.MiB, (initRW+minLibOSFree+tender.MiB-1)/tender.MiB)
+		}
+	}
+	if err := avoidHeap(as, end, args); err != nil {
 		return nil, err
 	}
 	if err := img.CheckMemory(memSize); err != nil {
@@ -91,19 +115,35 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := mapGuest(memSize); err != nil {
+	if li.Layout {
+		if _, err := mapLibOS(end, rwEnd, top-li.TopRW, top); err != nil {
+			return nil, err
+		}
+	} else if err := mapGuest(memSize); err != nil {
 		return nil, err
 	}
 	if err := loadSegments(kfd, img, o.Kernel); err != nil {
 		return nil, err
 	}
-	return layout(img, man, devs, memSize, cmdline)
+	g, err := layout(img, man, devs, top, cmdline, li, isLibOS)
+	if err != nil {
+		return nil, err
+	}
+	if li.Layout {
+		g.dataBudget = memSize - initRW
+	}
+	return g, nil
 }
+
+// minLibOSFree is the least memory a libOS layout must leave the app beyond the image
+// and the boot stack (a Go hello commits ~40 MiB).
+const minLibOSFree = 16 * tender.MiB
 
 // layout creates the epoll set and timer, fixes the fd numbers the guest will
 // see (devices in manifest order from 3, then epoll, then the timer), writes
 // the boot info, manifest copy and command line, and compiles the filter.
-func layout(img *nelf.Image, man *mft.Manifest, devs []tender.Device, memSize uint64, cmdline string) (*guest, error) {
+// memSize is the guest's mem_size: for a libOS layout, its address space top.
+func layout(img *nelf.Image, man *mft.Manifest, devs []tender.Device, memSize uint64, cmdline string, li LibOSInfo, isLibOS bool) (*guest, error) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("epoll_create1: %v", err)
@@ -167,10 +207,11 @@ func layout(img *nelf.Image, man *mft.Manifest, devs []tender.Device, memSize ui
 	}
 	// A library OS image gets the gated policy: the app's calls trap to the libOS.
 	pol := Policy(runtime.GOARCH, pd)
-	if text, ok, err := LibOSText(img); err != nil {
-		return nil, err
-	} else if ok {
-		pol = LibOSPolicy(runtime.GOARCH, pd, text)
+	if isLibOS {
+		pol = LibOSPolicy(runtime.GOARCH, pd, li.Text)
+		if li.Layout {
+			pol = AllowLibOSMprotect(pol, runtime.GOARCH, memSize)
+		}
 	}
 	prog, err := pol.Compile()
 	if err != nil {

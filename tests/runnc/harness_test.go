@@ -90,6 +90,7 @@ type env struct {
 	t    *testing.T
 	root string
 	tmp  string
+	bin  string // runnc to run instead of runncB (with other tenders beside it)
 }
 
 func newEnv(t *testing.T) *env {
@@ -228,7 +229,11 @@ func (e *env) exec(dir string, out *os.File, args ...string) result {
 	e.t.Helper()
 	errf, _ := os.CreateTemp(e.tmp, "err-")
 	defer os.Remove(errf.Name())
-	cmd := exec.Command(runncB, append([]string{"--root", e.root}, args...)...)
+	bin := runncB
+	if e.bin != "" {
+		bin = e.bin
+	}
+	cmd := exec.Command(bin, append([]string{"--root", e.root}, args...)...)
 	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = out, errf
 	err := cmd.Run()

@@ -83,7 +83,7 @@ func setup(repo string, install bool) (*env, error) {
 		return nil, err
 	}
 	if e.devnull, err = os.OpenFile(os.DevNull, os.O_RDWR, 0); err != nil {
-		return nil, err
+		return e, err
 	}
 	e.runncRoot, e.runcRoot, e.crunRoot = e.path("root-runnc"), e.path("root-runc"), e.path("root-crun")
 	// crun 1.8.1 refuses hybrid cgroups: run it where the cgroup2 mount is gone.
@@ -92,7 +92,7 @@ func setup(repo string, install bool) (*env, error) {
 	script := "#!/bin/sh\n# crun in a private mount namespace without the cgroup2 mount (hybrid cgroups).\n" +
 		"exec unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec " + crunPath + " \"$@\"' crun \"$@\"\n"
 	if err := os.WriteFile(e.crun, []byte(script), 0o755); err != nil {
-		return nil, err
+		return e, err
 	}
 	progs := map[string]string{
 		"hello":   "#include <stdio.h>\nint main(int argc, char **argv) { printf(\"Hello, World\\n\"); return 0; }\n",
@@ -102,15 +102,15 @@ func setup(repo string, install bool) (*env, error) {
 	for name, src := range progs {
 		c := e.path(name + ".c")
 		if err := os.WriteFile(c, []byte(src), 0o644); err != nil {
-			return nil, err
+			return e, err
 		}
 		if out, err := exec.Command("gcc", "-static", "-O2", "-o", e.path(name), c).CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("gcc -static %s: %v\n%s", name, err, out)
+			return e, fmt.Errorf("gcc -static %s: %v\n%s", name, err, out)
 		}
 	}
 	e.hello, e.trueBin, e.sleeper = e.path("hello"), e.path("true"), e.path("sleeper")
 	if e.idle, err = buildIdle(repo, arch, e.tmp); err != nil {
-		return nil, err
+		return e, err
 	}
 	return e, nil
 }
@@ -119,12 +119,32 @@ func (e *env) path(name string) string { return filepath.Join(e.tmp, name) }
 
 func (e *env) guest(name string) string { return filepath.Join(e.guests, name) }
 
-func (e *env) close() {
+// close deletes any container still in the bench's runtime roots (a measurement that
+// failed half-way), unmounts and removes the scratch directory; it reports leftovers.
+func (e *env) close() error {
+	var left []string
+	for _, rt := range []string{"runc", "crun", "runnc"} {
+		bin, root := e.rtBin(rt)
+		o, err := e.run(bin, "--root", root, "list", "-q")
+		if err != nil {
+			continue // the root was never made
+		}
+		for _, id := range strings.Fields(o.stdout) {
+			left = append(left, rt+":"+id)
+			e.run(bin, "--root", root, "delete", "--force", id)
+		}
+	}
 	if e.devnull != nil {
 		e.devnull.Close()
 	}
 	exec.Command("umount", "-R", e.tmp).Run() // anything a runtime left mounted under it
-	os.RemoveAll(e.tmp)
+	if err := os.RemoveAll(e.tmp); err != nil {
+		left = append(left, err.Error())
+	}
+	if len(left) > 0 {
+		return fmt.Errorf("left behind (now removed): %v", left)
+	}
+	return nil
 }
 
 // id returns a fresh container id.

@@ -35,11 +35,8 @@ func main() {
 	flag.IntVar(&c.densityBudgetMB, "density-budget", 2048, "memory budget for the density test, MiB")
 	flag.StringVar(&c.jsonOut, "json", "", "write every sample here (JSON)")
 	flag.StringVar(&c.docOut, "doc", "", "write docs/PERFORMANCE.md here")
-	flag.StringVar(&c.command, "command", "make bench", "reproducing command named in the doc")
+	flag.StringVar(&c.command, "command", "make bench  (go run ./bench/cmd/nablabench -install -json bench/results.json -doc docs/PERFORMANCE.md)", "reproducing command named in the doc")
 	flag.Parse()
-	if c.smoke {
-		c.n, c.warm, c.densityMax = 1, 0, 2
-	}
 	rep, err := bench(c, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nablabench:", err)
@@ -53,10 +50,13 @@ func main() {
 }
 
 // bench runs every measurement and writes the requested files.
-func bench(c config, progress *os.File) (*report, error) {
+func bench(c config, progress *os.File) (rep *report, err error) {
 	repo, err := filepath.Abs(c.repo)
 	if err != nil {
 		return nil, err
+	}
+	if c.smoke {
+		c.n, c.warm, c.densityMax = 1, 0, min(c.densityMax, 2)
 	}
 	if c.settle == 0 {
 		c.settle = 150 * time.Millisecond
@@ -65,17 +65,22 @@ func bench(c config, progress *os.File) (*report, error) {
 		}
 	}
 	e, err := setup(repo, c.install)
-	if e != nil {
-		defer e.close()
-	}
 	if err != nil {
+		if e != nil {
+			e.close()
+		}
 		return nil, err
 	}
+	defer func() {
+		if cerr := e.close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
 	b, err := e.makeBundles()
 	if err != nil {
 		return nil, err
 	}
-	rep := newReport(c, e)
+	rep = newReport(c, e)
 	step := func(name string, f func() []*Result) {
 		t0 := time.Now()
 		fmt.Fprintf(progress, "nablabench: %s...\n", name)

@@ -29,7 +29,10 @@ func (e *env) memoryHello(b bundles, warm, n int) []*Result {
 }
 
 // detached is a container started with `run -d`.
-type detached struct{ rt, root, id string; pid int }
+type detached struct {
+	rt, root, id string
+	pid          int
+}
 
 func (e *env) rtBin(rt string) (bin, root string) {
 	switch rt {
@@ -45,7 +48,7 @@ func (e *env) rtBin(rt string) (bin, root string) {
 func (e *env) startDetached(rt, bundle string) (*detached, error) {
 	bin, root := e.rtBin(rt)
 	d := &detached{rt: rt, root: root, id: e.id("d" + rt[:2])}
-	if _, err := e.run(bin, "--root", root, "run", "-d", "-b", bundle, d.id); err != nil {
+	if err := e.runDetached(bin, "--root", root, "run", "-d", "-b", bundle, d.id); err != nil {
 		e.run(bin, "--root", root, "delete", "--force", d.id)
 		return nil, err
 	}

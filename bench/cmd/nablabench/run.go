@@ -22,12 +22,24 @@ type outcome struct {
 }
 
 // run executes argv (stdin /dev/null); a non-zero exit is an error carrying stderr.
-func (e *env) run(argv ...string) (outcome, error) {
+func (e *env) run(argv ...string) (outcome, error) { return e.exec(false, argv) }
+
+// runDetached is run for `run -d`: the container inherits the command's stdio and
+// outlives it, so stdout and stderr go to /dev/null (a pipe would never reach EOF).
+func (e *env) runDetached(argv ...string) error {
+	_, err := e.exec(true, argv)
+	return err
+}
+
+func (e *env) exec(detached bool, argv []string) (outcome, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
 	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	var out, errb bytes.Buffer
 	c.Stdin, c.Stdout, c.Stderr = e.devnull, &out, &errb
+	if detached {
+		c.Stdout, c.Stderr = e.devnull, e.devnull
+	}
 	t0 := time.Now()
 	err := c.Run()
 	d := time.Since(t0)

@@ -18,6 +18,9 @@ import (
 // straceLine matches "PID name(" (a call's start; "<... resumed>" lines are skipped).
 var straceLine = regexp.MustCompile(`^(\d+)\s+([a-z0-9_]+)\(`)
 
+// straceResumed matches "PID <... name resumed>": the end of a call another line started.
+var straceResumed = regexp.MustCompile(`^(\d+)\s+<\.\.\. ([a-z0-9_]+) resumed>`)
+
 // traced is one strace run: the distinct calls of the whole tree, and those the
 // workload made after it was confined (the task that installed a seccomp filter, from
 // then on) or started (the task that exec'd the container program, from then on).
@@ -31,10 +34,24 @@ func parseStrace(path, workloadExec string) (traced, error) {
 	}
 	defer f.Close()
 	inWorkload := map[string]bool{} // pids (tasks) in the workload phase
+	pending := ""                   // a confining call started but not yet finished
 	s := bufio.NewScanner(f)
 	s.Buffer(make([]byte, 1<<20), 1<<20)
 	for s.Scan() {
 		line := s.Text()
+		ok := strings.HasSuffix(line, "= 0")
+		if m := straceResumed.FindStringSubmatch(line); m != nil {
+			// A multi-threaded caller's call finishes on its own line; a successful exec
+			// resumes under the thread group's pid, which the workload then has.
+			if m[2] == pending && ok {
+				inWorkload[m[1]] = true
+				t.workload[m[2]] = true
+			}
+			if m[2] == pending {
+				pending = ""
+			}
+			continue
+		}
 		m := straceLine.FindStringSubmatch(line)
 		if m == nil {
 			continue
@@ -44,14 +61,17 @@ func parseStrace(path, workloadExec string) (traced, error) {
 		if inWorkload[pid] {
 			t.workload[name] = true
 		}
+		confining := (name == "seccomp" && strings.Contains(line, "SECCOMP_SET_MODE_FILTER")) ||
+			(name == "prctl" && strings.Contains(line, "PR_SET_SECCOMP")) ||
+			(workloadExec != "" && name == "execve" && strings.Contains(line, `"`+workloadExec+`"`))
 		switch {
-		case name == "seccomp" && strings.Contains(line, "SECCOMP_SET_MODE_FILTER") && strings.HasSuffix(line, "= 0"):
+		case confining && ok:
 			inWorkload[pid] = true
-		case name == "prctl" && strings.Contains(line, "PR_SET_SECCOMP") && strings.HasSuffix(line, "= 0"):
-			inWorkload[pid] = true
-		case workloadExec != "" && name == "execve" && strings.Contains(line, `"`+workloadExec+`"`) && strings.HasSuffix(line, "= 0"):
-			inWorkload[pid] = true
-			t.workload[name] = true
+			if name == "execve" {
+				t.workload[name] = true
+			}
+		case confining && strings.HasSuffix(line, "<unfinished ...>"):
+			pending = name
 		}
 	}
 	if len(t.all) == 0 {

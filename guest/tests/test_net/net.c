@@ -1,5 +1,7 @@
 /* net.c: answers ARP and ICMP echo for the IPv4 address in its arguments ("IP [limit=N]"),
- * and exits with SUCCESS after answering N echo requests (never, without a limit). */
+ * and exits with SUCCESS after answering N echo requests (never, without a limit). It
+ * also echoes every UDP datagram to that address back to its sender, unchanged (the
+ * network fault tests put their own sequence numbers and checks in the payload). */
 #include "test.h"
 
 #define ETH_HLEN 14
@@ -7,6 +9,8 @@
 #define ETHERTYPE_ARP 0x0806
 #define ARP_LEN 28
 #define IP_PROTO_ICMP 1
+#define IP_PROTO_UDP 17
+#define UDP_HLEN 8
 #define ICMP_ECHO_REPLY 0
 #define ICMP_ECHO_REQUEST 8
 
@@ -93,7 +97,28 @@ static int handle_arp(solo5_handle_t h, size_t len)
     return 1;
 }
 
-/* Turns an ICMP echo request to our address into the reply; returns 1 if one was sent. */
+/* Sends a UDP datagram (checked by the caller: header lengths) back where it came
+ * from. Swapping the addresses and the ports leaves both the IP header checksum and the
+ * UDP checksum (a one's complement sum over them) valid. */
+static void echo_udp(solo5_handle_t h, uint8_t *ip, size_t ihl, size_t total)
+{
+    uint8_t *udp = ip + ihl;
+    if (total - ihl < UDP_HLEN || get16(udp + 4) != total - ihl)
+        return;
+    uint8_t tmp[6];
+    memcpy(buf, buf + 6, 6);        /* Ethernet: back to the sender */
+    memcpy(buf + 6, our_mac, 6);
+    memcpy(tmp, ip + 12, 4);        /* IP addresses */
+    memcpy(ip + 12, ip + 16, 4);
+    memcpy(ip + 16, tmp, 4);
+    memcpy(tmp, udp, 2);            /* ports */
+    memcpy(udp, udp + 2, 2);
+    memcpy(udp + 2, tmp, 2);
+    send(h, ETH_HLEN + total);
+}
+
+/* Turns an ICMP echo request to our address into the reply and echoes UDP; returns 1
+ * if an echo reply was sent. */
 static int handle_ipv4(solo5_handle_t h, size_t len)
 {
     uint8_t *ip = buf + ETH_HLEN;
@@ -102,10 +127,15 @@ static int handle_ipv4(solo5_handle_t h, size_t len)
     size_t ihl = (size_t)(ip[0] & 0xf) * 4;
     size_t total = get16(ip + 2);
     if (ihl < 20 || total < ihl + 8 || ETH_HLEN + total > len
-            || ip[9] != IP_PROTO_ICMP || memcmp(ip + 16, our_ip, 4) != 0
+            || (ip[9] != IP_PROTO_ICMP && ip[9] != IP_PROTO_UDP)
+            || memcmp(ip + 16, our_ip, 4) != 0
             || (get16(ip + 6) & 0x3fff) != 0 /* fragments */
             || checksum(ip, ihl) != 0)
         return 0;
+    if (ip[9] == IP_PROTO_UDP) {
+        echo_udp(h, ip, ihl, total);
+        return 0;
+    }
     uint8_t *icmp = ip + ihl;
     size_t icmp_len = total - ihl;
     if (icmp[0] != ICMP_ECHO_REQUEST || icmp[1] != 0 || checksum(icmp, icmp_len) != 0)

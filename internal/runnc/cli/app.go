@@ -38,7 +38,12 @@ func App() *cli.App {
 			&cli.BoolFlag{Name: "systemd-cgroup", Hidden: true},
 			&cli.StringFlag{Name: "rootless", Value: "auto", Hidden: true},
 		},
-		Before: func(c *cli.Context) error { return setupLog(c) },
+		Before: func(c *cli.Context) error {
+			if err := setupLog(c); err != nil {
+				return err
+			}
+			return checkTestStop()
+		},
 		Commands: []*cli.Command{
 			createCommand(), startCommand(), runCommand(), stateCommand(), killCommand(),
 			deleteCommand(), listCommand(), psCommand(), specCommand(), featuresCommand(), updateCommand(),

@@ -65,7 +65,7 @@ func oneID(c *cli.Context) (string, error) {
 }
 
 // initArgv0 is the init's argv[0]; start watches it change to see the exec happen.
-const initArgv0 = "runnc:init"
+const initArgv0 = container.InitArgv0
 
 // created is a container whose init waits on the fifo; run keeps the process handle.
 type created struct {
@@ -133,6 +133,7 @@ func create(c *cli.Context, id string, detach bool) (*created, error) {
 		Created: time.Now().UTC(), Owner: owner(), Annotations: p.bundle.Spec.Annotations,
 		Hooks: p.bundle.Spec.Hooks, MemMB: p.memMB,
 	}
+	testStop("create:dir")
 	cr := &created{st: st, lock: lock}
 	if err := cr.build(c, rootDir, p, terminal, sock, detach); err != nil {
 		// Undo everything: the process (if any) and the state directory.
@@ -155,6 +156,7 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 	if err := st.Save(rootDir); err != nil {
 		return err
 	}
+	testStop("create:saved")
 	cached, err := p.disk(filepath.Join(rootDir, ".cache"))
 	if err != nil {
 		return err
@@ -225,6 +227,7 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 	if err := st.Save(rootDir); err != nil {
 		return err
 	}
+	testStop("create:init")
 	if adj := p.bundle.Spec.Process.OOMScoreAdj; adj != nil {
 		if err := os.WriteFile(fmt.Sprintf("/proc/%d/oom_score_adj", st.Pid), []byte(strconv.Itoa(*adj)), 0); err != nil {
 			return fmt.Errorf("process.oomScoreAdj: %v", err)
@@ -244,6 +247,7 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 		return err
 	}
 	logf("debug", "create %s: init waits on the fifo", st.ID)
+	testStop("create:handshake")
 	return finishCreate(c, rootDir, cr)
 }
 
@@ -263,6 +267,7 @@ func (cr *created) handshake(sync *os.File, p *plan, launch *initproc.Launch, fi
 		return err
 	}
 	logf("debug", "create %s: init ready", st.ID)
+	testStop("create:ready")
 	if h := p.bundle.Spec.Hooks; h != nil {
 		ost := st.OCIState(container.Creating)
 		if err := container.RunHooks("prestart", h.Prestart, ost); err != nil {
@@ -301,6 +306,7 @@ func finishCreate(c *cli.Context, rootDir string, cr *created) error {
 	if err := st.Save(rootDir); err != nil {
 		return err
 	}
+	testStop("create:done")
 	if pf := c.String("pid-file"); pf != "" {
 		if err := writePidFile(pf, st.Pid); err != nil {
 			return err

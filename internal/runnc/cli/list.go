@@ -3,12 +3,14 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
 	"text/tabwriter"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
 	"github.com/nabla-containers/nabla/internal/runnc/container"
@@ -69,8 +71,16 @@ func loadAll(rootDir string) ([]stateJSON, error) {
 			continue
 		}
 		st, err := container.Load(rootDir, e.Name())
+		if errors.Is(err, container.ErrNotExist) {
+			// A create that has not saved its first state (or was killed before it
+			// could): the id is taken, so list it rather than hide it.
+			if info, ierr := e.Info(); ierr == nil {
+				out = append(out, stateJSON{Version: specs.Version, ID: e.Name(), Status: string(container.Creating), Created: info.ModTime().UTC()})
+			}
+			continue
+		}
 		if err != nil {
-			continue // being created or deleted right now
+			continue // unreadable: nothing truthful to say about it
 		}
 		out = append(out, toJSON(rootDir, st))
 	}

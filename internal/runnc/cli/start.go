@@ -38,10 +38,15 @@ func start(rootDir, id string) error {
 	}
 	defer lock.Release()
 	st, err := container.Load(rootDir, id)
+	if errors.Is(err, container.ErrNotExist) {
+		// We hold the lock on the directory: a create died before its first save.
+		return fmt.Errorf("cannot start a container in the %s state", container.Creating)
+	}
 	if err != nil {
 		return err
 	}
 	logf("debug", "start %s: loaded", id)
+	testStop("start:locked")
 	switch s := st.Current(rootDir); s {
 	case container.Created:
 	case container.Stopped:
@@ -60,6 +65,7 @@ func start(rootDir, id string) error {
 	if err := st.Save(rootDir); err != nil {
 		return err
 	}
+	testStop("start:saved")
 	if st.Hooks != nil {
 		// A failing poststart hook is reported, but the container keeps running (OCI).
 		if err := container.RunHooks("poststart", st.Hooks.Poststart, st.OCIState(container.Running)); err != nil {
@@ -79,6 +85,7 @@ func releaseFifo(rootDir string, st *container.State) error {
 		return fmt.Errorf("open exec fifo: %v", err)
 	}
 	defer f.Close()
+	testStop("start:opened")
 	buf := make([]byte, 1)
 	deadline := time.Now().Add(10 * time.Second)
 	for delay := 50 * time.Microsecond; ; delay = min(delay*2, 10*time.Millisecond) {
@@ -102,9 +109,11 @@ func releaseFifo(rootDir string, st *container.State) error {
 		}
 		time.Sleep(delay)
 	}
+	testStop("start:read")
 	if err := os.Remove(path); err != nil {
 		return err
 	}
+	testStop("start:removed")
 	if !st.Pause {
 		waitExec(st)
 	}

@@ -27,6 +27,9 @@ type stateJSON struct {
 func toJSON(rootDir string, st *container.State) stateJSON {
 	cur := st.Current(rootDir)
 	o := st.OCIState(cur)
+	if cur == container.Creating && !container.Alive(st.Pid, st.PidStart) {
+		o.Pid = 0 // a create that died: no process to name
+	}
 	return stateJSON{Version: o.Version, ID: st.ID, Pid: o.Pid, Status: string(cur), Bundle: st.Bundle,
 		Rootfs: st.Rootfs, Created: st.Created, Annotations: st.Annotations, Owner: st.Owner}
 }

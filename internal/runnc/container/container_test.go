@@ -3,6 +3,7 @@ package container
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -71,8 +72,22 @@ func TestSaveLoad(t *testing.T) {
 		t.Errorf("Current = %s, want running", c)
 	}
 	os.WriteFile(filepath.Join(Dir(root, "c1"), FifoName), nil, 0o600)
-	if c := got.Current(root); c != Created {
-		t.Errorf("Current with fifo = %s, want created", c)
+	// A fifo left behind by a killed start does not make a released process created.
+	if c := got.Current(root); c != Running {
+		t.Errorf("Current with fifo, process not an init = %s, want running", c)
+	}
+	// An init (argv[0] runnc:init) still before the fifo is created.
+	sleep := exec.Command("sleep", "30")
+	sleep.Args[0] = InitArgv0
+	if err := sleep.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { sleep.Process.Kill(); sleep.Wait() }()
+	waiting := *got
+	waiting.Pid = sleep.Process.Pid
+	waiting.PidStart, _ = StartTime(waiting.Pid)
+	if c := waiting.Current(root); c != Created {
+		t.Errorf("Current of a waiting init with fifo = %s, want created", c)
 	}
 	got.PidStart++ // a reused pid is not our process
 	if c := got.Current(root); c != Stopped {

@@ -2,8 +2,10 @@
 package container
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Current returns the container's status now: a dead process means stopped; a live
@@ -27,4 +29,27 @@ func (s *State) Current(root string) Status {
 		return Created
 	}
 	return Running
+}
+
+// InitArgv0 is the init's argv[0], until it execs the tender.
+const InitArgv0 = "runnc:init"
+
+// StartedComm is the name init gives itself once released from the exec fifo (it
+// execs the tender next, or, in a sandbox, never).
+const StartedComm = "runnc:started"
+
+// waitsOnFifo reports whether pid is still an init that has not been released. The
+// fifo alone does not tell: a `start` killed between releasing init and removing the
+// fifo leaves it behind while the tender runs.
+func waitsOnFifo(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return false
+	}
+	arg0, _, _ := strings.Cut(string(b), "\x00")
+	if arg0 != InitArgv0 {
+		return false
+	}
+	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	return err == nil && strings.TrimSpace(string(comm)) != StartedComm
 }

@@ -107,6 +107,9 @@ func run(syncp **os.File) error {
 		return fmt.Errorf("exec fifo: %v", err)
 	}
 	fifo.Close()
+	// Released: `state` must see this process as running even if the fifo stays
+	// (a `start` killed before removing it).
+	_ = os.WriteFile("/proc/self/comm", []byte(container.StartedComm), 0)
 	if c.Hooks != nil {
 		st := c.State
 		st.Status = "running"

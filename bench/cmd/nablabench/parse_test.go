@@ -1,0 +1,93 @@
+// Unit tests of the pure parts: strace parsing, summaries, alternation, ratios.
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func keys(m map[string]bool) string {
+	var s []string
+	for k := range m {
+		s = append(s, k)
+	}
+	return strings.Join(sortStrings(s), ",")
+}
+
+func sortStrings(s []string) []string {
+	for i := range s {
+		for j := i + 1; j < len(s); j++ {
+			if s[j] < s[i] {
+				s[i], s[j] = s[j], s[i]
+			}
+		}
+	}
+	return s
+}
+
+func TestParseStraceExec(t *testing.T) {
+	tr, err := parseStrace("testdata/runc-true.strace", "/true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The exec resumes under another pid (thread group leader): the workload follows it.
+	if got, want := keys(tr.workload), "arch_prctl,execve,exit_group,set_tid_address"; got != want {
+		t.Errorf("workload calls %s, want %s", got, want)
+	}
+	if got, want := keys(tr.all), "arch_prctl,brk,clone,execve,exit_group,futex,set_tid_address"; got != want {
+		t.Errorf("all calls %s, want %s", got, want)
+	}
+}
+
+func TestParseStraceSeccomp(t *testing.T) {
+	tr, err := parseStrace("testdata/spt-hello.strace", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only the task that installed the filter, from then on; the other thread's futex is not.
+	if got, want := keys(tr.workload), "exit_group,write"; got != want {
+		t.Errorf("workload calls %s, want %s", got, want)
+	}
+	if len(tr.all) != 7 {
+		t.Errorf("all calls %s, want 7", keys(tr.all))
+	}
+}
+
+func TestStats(t *testing.T) {
+	r := &Result{Samples: []float64{5, 1, 3, 2}}
+	med, lo, hi, ok := r.stats()
+	if !ok || med != 2.5 || lo != 1 || hi != 5 {
+		t.Errorf("stats = %v %v %v %v, want 2.5 1 5 true", med, lo, hi, ok)
+	}
+	if _, _, _, ok := (&Result{}).stats(); ok {
+		t.Error("stats of no samples is ok")
+	}
+}
+
+func TestAlternate(t *testing.T) {
+	var order []string
+	mk := func(name string, v float64) contender {
+		return contender{name: name, run: func() (float64, error) { order = append(order, name); return v, nil }}
+	}
+	rs := alternate("s", "m", "u", 1, 2, []contender{mk("a", 1), mk("b", 2)})
+	if len(rs[0].Samples) != 2 || len(rs[1].Samples) != 2 {
+		t.Fatalf("samples %v %v, want 2 each (warm-up not counted)", rs[0].Samples, rs[1].Samples)
+	}
+	if got := strings.Join(order, ""); got != "abbaab" {
+		t.Errorf("run order %s, want abbaab (rotating start)", got)
+	}
+}
+
+func TestTableRatio(t *testing.T) {
+	rs := []*Result{
+		{Section: "s", Measure: "m", Contender: "ref", Unit: "ms", Reference: true, Samples: []float64{2}},
+		{Section: "s", Measure: "m", Contender: "x", Unit: "ms", Samples: []float64{3}},
+		{Section: "s", Measure: "m", Contender: "bad", Unit: "ms", Error: "boom\nline"},
+	}
+	tab := table(rs)
+	for _, want := range []string{"| ref (ref) | 1 | 2 | 2 | 2 | ms | 1.00 |", "| x | 1 | 3 | 3 | 3 | ms | 1.50 |", "ERROR: boom line"} {
+		if !strings.Contains(tab, want) {
+			t.Errorf("table lacks %q:\n%s", want, tab)
+		}
+	}
+}
