@@ -130,6 +130,7 @@ struct __attribute__((packed)) libos_note {
 extern const struct libos_note libos_note;
 void mm_init(uintptr_t lo, uintptr_t hi);
 long mm_mprotect(uint64_t addr, uint64_t len, int prot);
+void mm_report(void); /* --libos:debug: memory made read-write, address space in use */
 long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd);
 long mm_munmap(uint64_t addr, uint64_t len);
 long mm_madvise(uint64_t addr, uint64_t len, int advice);

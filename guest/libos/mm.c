@@ -320,3 +320,13 @@ long mm_brk(uint64_t addr)
     brk_cur = addr;
     return (long)brk_cur;
 }
+
+void mm_report(void)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < nrw; i++)
+        n += rw[i].hi - rw[i].lo;
+    LOG("libos: memory: %llu KiB made read-write (%d ranges), %llu MiB of %llu MiB address space in use\n",
+            (unsigned long long)(n >> 10), nrw, (unsigned long long)((mhi - mlo - bytes_free()) >> 20),
+            (unsigned long long)((mhi - mlo) >> 20));
+}

@@ -18,6 +18,7 @@ void libos_report(void)
 {
     LOG("libos: %llu system calls emulated in %llu us\n", (unsigned long long)trap_count,
             (unsigned long long)((now_ns() - boot_ns) / 1000));
+    mm_report();
     char line[256];
     int n = 0;
     for (unsigned i = 0; i < 512; i++) {

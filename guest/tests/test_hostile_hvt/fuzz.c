@@ -4,7 +4,8 @@
  * of 2^63, addresses past the end of memory and wrapping, offsets beyond the disk,
  * frames over the MTU, unknown handles) and issues it. Most rounds keep the argument
  * struct itself in guest memory, so the tender must answer with an error code and let
- * the guest go on; with "soft" absent, about one round in 64 also uses an unknown
+ * the guest go on ("soft" keeps every buffer inside this guest's scratch area and
+ * every frame a valid size, so all rounds must be answered); without "soft", about one round in 64 also uses an unknown
  * number or a struct address outside memory, which must end the run as a clean guest
  * fault. Before a HALT it prints "HALT <status>" so the harness can check the exit. */
 #include "test.h"
@@ -12,6 +13,7 @@
 
 static uint64_t rng;
 static uint64_t mem_end;
+static int soft;
 
 static uint64_t next(void)
 {
@@ -56,7 +58,7 @@ static uint64_t wild(void)
 /* A buffer address and length: mostly inside scratch, else wild. */
 static void buffer(uint64_t *gpa, uint64_t *len)
 {
-    if (next() % 4) {
+    if (soft || next() % 4) {
         uint64_t off = next() % sizeof scratch;
         *gpa = (uint64_t)(uintptr_t)scratch + off;
         *len = next() % (sizeof scratch - off + 1);
@@ -86,7 +88,6 @@ int solo5_app_main(const struct solo5_start_info *si)
 {
     rng = parse(si->cmdline, "seed=", 1) * 0x9e3779b97f4a7c15ULL + 1;
     uint64_t count = parse(si->cmdline, "count=", 1000);
-    int soft = 0;
     for (const char *p = si->cmdline; *p; p++)
         if (!strncmp(p, "soft", 4))
             soft = 1;
@@ -125,6 +126,8 @@ int solo5_app_main(const struct solo5_start_info *si)
             if (next() % 2)
                 argbuf[0] = 1;
             buffer(&argbuf[1], &argbuf[2]);
+            if (soft && nr == 6) /* a frame the tap takes: 60..1514 bytes */
+                argbuf[2] = 60 + next() % 1455;
             break;
         case 8: { /* HALT: a wild cookie, a random status */
             int st = (int)(next() % 250);

@@ -66,11 +66,15 @@ static uint64_t num(const char *w)
     return neg ? -v : v;
 }
 
-/* Deep enough frames that the stack runs into the read-only image quickly. */
-static int recurse(volatile int depth)
+/* Deep enough frames that the stack runs into the read-only image quickly. The
+ * recursion is unbounded on purpose; the limit is a run-time value gcc cannot see. */
+static volatile int limit = -1;
+static int recurse(int depth)
 {
     volatile char pad[1024];
     pad[0] = (char)depth;
+    if (depth == limit)
+        return 0;
     return recurse(depth + 1) + pad[0];
 }
 

@@ -25,7 +25,7 @@ func (s *State) Current(root string) Status {
 	if s.Status == Creating {
 		return Creating
 	}
-	if _, err := os.Lstat(filepath.Join(Dir(root, s.ID), FifoName)); err == nil {
+	if _, err := os.Lstat(filepath.Join(Dir(root, s.ID), FifoName)); err == nil && waitsOnFifo(s.Pid) {
 		return Created
 	}
 	return Running
