@@ -13,9 +13,9 @@ GOSRC     := $(shell find . -name '*.go' -not -path './guest/*' 2>/dev/null) $(w
 # Debian packages the build and the tests need (installed by `make setup` when missing).
 APT_PKGS  := gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu \
              qemu-system-arm qemu-user-static cpio gzip iproute2 iputils-ping strace hyperfine \
-             containerd runc docker.io util-linux musl-tools
+             containerd runc crun docker.io util-linux musl-tools
 
-.PHONY: all go guest setup demo test unit fuzz clean
+.PHONY: all go guest setup demo test unit fuzz bench clean
 
 all: go guest
 
@@ -66,6 +66,10 @@ unit:
 
 fuzz:
 	tests/fuzz.sh
+
+# Side-by-side figures against runc and crun; regenerates docs/PERFORMANCE.md (needs root).
+bench: setup go guest
+	$(GO) run ./bench/cmd/nablabench -install -vm -json bench/results.json -doc docs/PERFORMANCE.md
 
 clean:
 	rm -rf bin

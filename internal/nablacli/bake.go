@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
@@ -19,9 +20,10 @@ import (
 // maxAppSize bounds the app file read into memory.
 const maxAppSize = 1 << 30
 
-// defaultRunMemMiB is the guest memory of `nabla run`: Go reserves about 1.2 GiB of
-// address space at start, and spt guest memory is only backed once touched.
-const defaultRunMemMiB = 2048
+// defaultRunMemMiB is the guest memory of `nabla run` (--mem), the most the app may commit:
+// the libOS gets 4 GiB of address space beyond it for Go's reservations (guest/libos
+// README "Memory"). A Go program needs at least 64 MiB, a C one 32.
+const defaultRunMemMiB = 256
 
 func hostArch() string {
 	if runtime.GOARCH == "arm64" {
@@ -39,32 +41,71 @@ func appArch(b []byte) string {
 }
 
 func bakeImage(appPath, arch, libosPath string) (img, libos, app []byte, o bake.Options, err error) {
-	app, err = readFileLimited(appPath, maxAppSize)
+	libos, app, o, err = readInputs(appPath, arch, libosPath)
 	if err != nil {
 		return nil, nil, nil, o, err
 	}
-	if len(app) > maxAppSize {
-		return nil, nil, nil, o, fmt.Errorf("%s: larger than %d bytes", appPath, maxAppSize)
-	}
-	if arch == "" {
-		arch = appArch(app)
-	} else if arch != "x86_64" && arch != "aarch64" {
-		return nil, nil, nil, o, fmt.Errorf("--arch must be x86_64 or aarch64, not %q", arch)
-	}
-	lp, err := bake.LibOSFile(libosPath, arch)
-	if err != nil {
-		return nil, nil, nil, o, err
-	}
-	libos, err = readFileLimited(lp, 64<<20)
-	if err != nil {
-		return nil, nil, nil, o, err
-	}
-	o = bake.Options{Arch: arch, Name: filepath.Base(appPath)}
 	img, err = bake.Bake(libos, app, o)
 	if err != nil {
 		return nil, nil, nil, o, fmt.Errorf("%s: %v", appPath, err)
 	}
 	return img, libos, app, o, nil
+}
+
+// readInputs reads the app and the libOS for it and names the result; no baking yet.
+func readInputs(appPath, arch, libosPath string) (libos, app []byte, o bake.Options, err error) {
+	app, err = readWhole(appPath, maxAppSize)
+	if err != nil {
+		return nil, nil, o, err
+	}
+	if len(app) > maxAppSize {
+		return nil, nil, o, fmt.Errorf("%s: larger than %d bytes", appPath, maxAppSize)
+	}
+	if arch == "" {
+		arch = appArch(app)
+	} else if arch != "x86_64" && arch != "aarch64" {
+		return nil, nil, o, fmt.Errorf("--arch must be x86_64 or aarch64, not %q", arch)
+	}
+	lp, err := bake.LibOSFile(libosPath, arch)
+	if err != nil {
+		return nil, nil, o, err
+	}
+	libos, err = readWhole(lp, 64<<20)
+	if err != nil {
+		return nil, nil, o, err
+	}
+	o = bake.Options{Arch: arch, Name: filepath.Base(appPath)}
+	return libos, app, o, nil
+}
+
+// readWhole reads a file of at most limit bytes (a larger one is returned cut at limit+1,
+// for the caller's check) in one buffer sized from fstat: `nabla run` reads megabytes
+// before every start, and growing a buffer would copy them and wake the GC.
+func readWhole(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, min(max(st.Size(), 0), limit)+1)
+	for int64(len(b)) <= limit {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // the file grew: let append pick a larger buffer
+		}
+		n, err := f.Read(b[len(b):min(int64(cap(b)), limit+1)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
 }
 
 // bakeCommand parses its own flags (bake.ParseArgs) so that they may follow APP
@@ -102,7 +143,7 @@ func runCommand() *cli.Command {
 		Usage:     "run a static Linux ELF as an spt unikernel (baked into a cache first)",
 		ArgsUsage: "APP [ARGS...]",
 		Flags: []cli.Flag{
-			&cli.Uint64Flag{Name: "mem", Value: defaultRunMemMiB, Usage: "guest memory in MiB"},
+			&cli.Uint64Flag{Name: "mem", Value: defaultRunMemMiB, Usage: "guest memory in MiB: the most the app commits (Go needs at least 64)"},
 			&cli.StringSliceFlag{Name: "env", Usage: "NAME=VALUE for the app's environment (repeatable)"},
 			&cli.BoolFlag{Name: "debug", Usage: "libOS debug output (unsupported system call counts at exit)"},
 			&cli.StringFlag{Name: "libos", Usage: "libOS image (default: found next to nabla)"},
@@ -112,7 +153,11 @@ func runCommand() *cli.Command {
 			if c.NArg() < 1 {
 				return fmt.Errorf("run: want APP [ARGS...]")
 			}
-			img, libos, app, o, err := bakeImage(c.Args().First(), "", c.String("libos"))
+			// This process only reads two files and execs the tender: no GC needed.
+			debug.SetGCPercent(-1)
+			// The cache is keyed by the inputs, so a hit needs no baking (nor checking:
+			// the same bytes were checked when the entry was made).
+			libos, app, o, err := readInputs(c.Args().First(), "", c.String("libos"))
 			if err != nil {
 				return fmt.Errorf("run: %v", err)
 			}
@@ -124,6 +169,10 @@ func runCommand() *cli.Command {
 				return fmt.Errorf("run: %v", err)
 			}
 			if _, err := os.Stat(path); err != nil {
+				img, err := bake.Bake(libos, app, o)
+				if err != nil {
+					return fmt.Errorf("run: %s: %v", c.Args().First(), err)
+				}
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 					return fmt.Errorf("run: %v", err)
 				}

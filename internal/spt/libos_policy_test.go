@@ -11,12 +11,12 @@ import (
 
 // libosNrs is written out again from the Linux tables, so a wrong number in libos_policy.go fails.
 var libosNrs = map[string]struct {
-	audit                                                   uint32
+	audit                                                    uint32
 	write, exitGroup, sigaction, sigreturn, altstack, itimer int32
-	madvise, execve, mmap, getpid                           int32
+	madvise, execve, mmap, getpid, mprotect                  int32
 }{
-	"amd64": {0xc000003e, 1, 231, 13, 15, 131, 38, 28, 59, 9, 39},
-	"arm64": {0xc00000b7, 64, 94, 134, 139, 132, 103, 233, 221, 222, 172},
+	"amd64": {0xc000003e, 1, 231, 13, 15, 131, 38, 28, 59, 9, 39, 10},
+	"arm64": {0xc00000b7, 64, 94, 134, 139, 132, 103, 233, 221, 222, 172, 226},
 }
 
 func TestLibOSPolicy(t *testing.T) {
@@ -63,6 +63,7 @@ func TestLibOSPolicy(t *testing.T) {
 			{"execve", n.execve, nil},
 			{"mmap", n.mmap, []uint64{0, 4096, 7, 0x22}},
 			{"getpid", n.getpid, nil},
+			{"mprotect without the libOS layout", n.mprotect, []uint64{0x200000, 0x1000, 3}},
 		}
 		for _, c := range append(allowed, denied...) {
 			for _, ip := range outside {
@@ -94,11 +95,61 @@ func TestLibOSPolicy(t *testing.T) {
 	}
 }
 
+// With the libOS memory layout, the libOS may make its own address space read-write, in
+// pieces of at most LibOSMprotectMax, and nothing else.
+func TestLibOSMprotect(t *testing.T) {
+	text := seccomp.Range{Lo: 0x100000, Hi: 0x180000}
+	const top = 5 << 30
+	for arch, n := range libosNrs {
+		prog, err := AllowLibOSMprotect(LibOSPolicy(arch, Devices{EpollFD: 3, TimerFD: 4}, text), arch, top).Compile()
+		if err != nil {
+			t.Fatalf("%s: %v", arch, err)
+		}
+		run := func(ip uint64, args ...uint64) seccomp.Action {
+			var a [6]uint64
+			copy(a[:], args)
+			act, err := seccomp.Run(prog, seccomp.Data{Nr: n.mprotect, Arch: n.audit, IP: ip, Args: a})
+			if err != nil {
+				t.Fatalf("%s: interpreter: %v", arch, err)
+			}
+			return act
+		}
+		for _, a := range [][]uint64{
+			{0x100000, 0x1000, 3}, {0x5bc000, LibOSMprotectMax, 3}, {top - 0x1000, 0x1000, 3}, {top - 0x1000, LibOSMprotectMax, 3},
+		} {
+			if got := run(0x140000, a...); got != seccomp.RetAllow {
+				t.Errorf("%s: mprotect%#x from the libOS: got %v, want allow", arch, a, got)
+			}
+			if got := run(0x400000, a...); got != seccomp.RetTrap {
+				t.Errorf("%s: mprotect%#x from the app: got %v, want trap", arch, a, got)
+			}
+		}
+		for _, a := range [][]uint64{
+			{0x200000, 0x1000, 7},                    // executable
+			{0x200000, 0x1000, 5},                    // read-exec
+			{0x200000, 0x1000, 0},                    // back to PROT_NONE: charged pages stay charged
+			{0x200000, LibOSMprotectMax + 0x1000, 3}, // too long
+			{0xff000, 0x1000, 3},                     // below guest memory (boot region)
+			{top, 0x1000, 3},                         // above the guest's top
+			{0x4000001000, 0x1000, 3},                // the tender's text
+			{0x200000 | 1<<63, 0x1000, 3},
+			{0x200000, 1 << 40, 3},
+		} {
+			if got := run(0x140000, a...); got != seccomp.RetKillProcess {
+				t.Errorf("%s: mprotect%#x from the libOS: got %v, want kill", arch, a, got)
+			}
+		}
+	}
+}
+
 func TestLibOSText(t *testing.T) {
-	desc := func(lo, hi uint64) []byte {
-		b := make([]byte, 16)
+	desc := func(lo, hi uint64, layout ...uint64) []byte {
+		b := make([]byte, 16+8*len(layout))
 		binary.LittleEndian.PutUint64(b, lo)
 		binary.LittleEndian.PutUint64(b[8:], hi)
+		for i, v := range layout {
+			binary.LittleEndian.PutUint64(b[16+8*i:], v)
+		}
 		return b
 	}
 	key := nelf.NoteKey{Name: LibOSNoteName, Type: LibOSNoteType}
@@ -122,6 +173,14 @@ func TestLibOSText(t *testing.T) {
 		{"in the data segment", map[nelf.NoteKey][]byte{key: desc(0x108000, 0x108100)}, false, true},
 		{"outside the image", map[nelf.NoteKey][]byte{key: desc(0x400000, 0x500000)}, false, true},
 		{"other note type", map[nelf.NoteKey][]byte{{Name: LibOSNoteName, Type: 1}: desc(0, 1)}, false, false},
+		{"layout", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30, 1<<20)}, true, false},
+		{"layout without extra", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 0, 4096)}, true, false},
+		{"layout, 24 bytes", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30)}, false, true},
+		{"layout, huge extra", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, MaxLibOSVAExtra+4096, 1<<20)}, false, true},
+		{"layout, odd extra", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30+1, 1<<20)}, false, true},
+		{"layout, no stack", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30, 0)}, false, true},
+		{"layout, huge stack", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30, MaxLibOSTopRW+4096)}, false, true},
+		{"layout, odd stack", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30, 1000)}, false, true},
 	}
 	for _, c := range cases {
 		r, ok, err := LibOSText(&nelf.Image{Segments: segs, Notes: c.notes})
@@ -130,6 +189,13 @@ func TestLibOSText(t *testing.T) {
 		}
 		if ok && (r.Lo < 0x100000 || r.Hi > 0x108000 || r.Lo >= r.Hi) {
 			t.Errorf("%s: range %#x-%#x", c.name, r.Lo, r.Hi)
+		}
+		li, _, _ := LibOSNote(&nelf.Image{Segments: segs, Notes: c.notes})
+		if d := c.notes[key]; ok && len(d) == 32 &&
+			(!li.Layout || li.VAExtra != binary.LittleEndian.Uint64(d[16:]) || li.TopRW != binary.LittleEndian.Uint64(d[24:])) {
+			t.Errorf("%s: layout %+v", c.name, li)
+		} else if ok && len(d) == 16 && li.Layout {
+			t.Errorf("%s: a 16-byte note has no layout", c.name)
 		}
 	}
 }

@@ -25,17 +25,17 @@ func mapGuest(memSize uint64) error {
 // mapLibOS lays out the memory of a libOS image (LibOSInfo.Layout): [SPTHostMemBase, end)
 // PROT_NONE and unaccounted (it costs address space only), then read-write where the
 // tender writes and the guest starts: the image and boot region [SPTHostMemBase, rwEnd)
-// and the boot stack [stackLo, stackHi). It returns those read-write bytes.
-func mapLibOS(end, rwEnd, stackLo, stackHi uint64) (uint64, error) {
+// and the boot stack [stackLo, stackHi).
+func mapLibOS(end, rwEnd, stackLo, stackHi uint64) error {
 	if err := mapRange(end, unix.PROT_NONE, unix.MAP_NORESERVE); err != nil {
-		return 0, err
+		return err
 	}
 	for _, r := range [][2]uint64{{abi.SPTHostMemBase, rwEnd}, {stackLo, stackHi}} {
 		if err := unix.Mprotect(guestBytes(r[0], r[1]-r[0]), unix.PROT_READ|unix.PROT_WRITE); err != nil {
-			return 0, fmt.Errorf("guest memory [%#x, %#x): mprotect: %v", r[0], r[1], err)
+			return fmt.Errorf("guest memory [%#x, %#x): mprotect: %v", r[0], r[1], err)
 		}
 	}
-	return rwEnd - abi.SPTHostMemBase + stackHi - stackLo, nil
+	return nil
 }
 
 // mapRange maps [SPTHostMemBase, end) private, anonymous, zeroed and prot,

@@ -116,7 +116,7 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 		return nil, err
 	}
 	if li.Layout {
-		if _, err := mapLibOS(end, rwEnd, top-li.TopRW, top); err != nil {
+		if err := mapLibOS(end, rwEnd, top-li.TopRW, top); err != nil {
 			return nil, err
 		}
 	} else if err := mapGuest(memSize); err != nil {
@@ -136,7 +136,7 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 }
 
 // minLibOSFree is the least memory a libOS layout must leave the app beyond the image
-// and the boot stack (a Go hello commits ~40 MiB).
+// and the boot stack (a Go hello commits ~48 MiB).
 const minLibOSFree = 16 * tender.MiB
 
 // layout creates the epoll set and timer, fixes the fd numbers the guest will

@@ -141,6 +141,9 @@ type result struct {
 	stdout string
 	status int // exit status, or 128+signal
 	dur    time.Duration
+	// maxRSS is the peak resident set of the process or of any of its descendants it
+	// waited for (wait4's ru_maxrss): for the tender, the larger of itself and the guest.
+	maxRSS uint64
 }
 
 func execute(t testing.TB, argv []string, env []string, timeout time.Duration) result {
@@ -155,6 +158,11 @@ func execute(t testing.TB, argv []string, env []string, timeout time.Duration) r
 	start := time.Now()
 	err := cmd.Run()
 	r := result{stdout: out.String(), dur: time.Since(start)}
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			r.maxRSS = uint64(ru.Maxrss) << 10 // KiB on Linux
+		}
+	}
 	if ctx.Err() != nil {
 		t.Fatalf("%s: timed out after %v; output:\n%s", strings.Join(argv, " "), timeout, r.stdout)
 	}
@@ -209,8 +217,9 @@ func (c runCase) unikernel(t testing.TB) result {
 	return r
 }
 
-// defaultMem is the guest memory of a run: Go reserves about 1.2 GiB (amd64) to 1.5 GiB
-// (arm64) of address space at start, which spt backs only where touched.
+// defaultMem is the guest memory (--mem, MiB) of a run, 256 unless NABLA_LIBOS_MEM says
+// otherwise: the libOS gets address space beyond it for Go's reservations (README
+// "Memory"), so it bounds what the app commits, not what Go reserves.
 func defaultMem(t testing.TB) int {
 	if v := os.Getenv("NABLA_LIBOS_MEM"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -219,5 +228,5 @@ func defaultMem(t testing.TB) int {
 		}
 		return n
 	}
-	return 2048
+	return 256
 }

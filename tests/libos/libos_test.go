@@ -53,9 +53,46 @@ func TestGoArgsJSON(t *testing.T) {
 	}
 }
 
-// 1 GiB of allocations in total, far more than what is left after Go's reservations: the
-// GC must free and the libOS must reuse memory.
-func TestGoAlloc(t *testing.T) { same(t, runCase{app: "go-alloc"}) }
+// 1 GiB of allocations in total under --mem=256: the GC must free and the libOS must reuse
+// memory, and the tender (with the guest) never holds much more than --mem.
+func TestGoAlloc(t *testing.T) {
+	c := runCase{app: "go-alloc", mem: 256}
+	same(t, c)
+	u := c.unikernel(t)
+	if u.maxRSS == 0 || u.maxRSS > rssBound(c.mem) {
+		t.Fatalf("peak RSS %d MiB with --mem=%d (bound %d MiB)", u.maxRSS>>20, c.mem, rssBound(c.mem)>>20)
+	}
+	t.Logf("peak RSS %d MiB with --mem=%d", u.maxRSS>>20, c.mem)
+}
+
+// rssBound is the most a tender with --mem=mem may hold: the guest's memory plus the
+// tender's own pages (its Go runtime, shared with the guest process it forked).
+func rssBound(mem int) uint64 { return uint64(mem+24) << 20 }
+
+// An app that touches all it gets: it ends out of memory (ENOMEM from the host at the
+// libOS's mprotect, RLIMIT_DATA) and never holds more than --mem, though its address
+// space is --mem plus the libOS's 4 GiB.
+func TestMemoryBound(t *testing.T) {
+	for _, mem := range []int{128, 256} {
+		u := runCase{app: "go-oom", mem: mem}.unikernel(t)
+		if u.status == 0 || !strings.Contains(u.stdout, "out of memory") {
+			t.Fatalf("--mem=%d: status %d, output:\n%s", mem, u.status, u.stdout)
+		}
+		// It must have had a good part of --mem (Go commits ~50 MiB for its tables and
+		// stack, and its heap grows in steps).
+		if u.maxRSS > rssBound(mem) || u.maxRSS < uint64(mem/3)<<20 {
+			t.Fatalf("--mem=%d: peak RSS %d MiB, want %d to %d MiB", mem, u.maxRSS>>20, mem/3, rssBound(mem)>>20)
+		}
+		t.Logf("--mem=%d: out of memory at peak RSS %d MiB", mem, u.maxRSS>>20)
+	}
+}
+
+// The least memory Go needs: ~48 MiB committed (its 32 MiB heap arena index, the 8 MiB
+// main stack, the first heap chunk).
+func TestGoHelloSmallMem(t *testing.T) {
+	same(t, runCase{app: "go-hello", mem: 64})
+	same(t, runCase{app: "musl-pthreads", mem: 32})
+}
 
 // Goroutines many times over, to catch scheduler races that a single run may miss.
 func TestGoGoroutinesRepeated(t *testing.T) {
@@ -123,8 +160,21 @@ func TestGoSpinOneP(t *testing.T) {
 }
 
 func TestOutOfMemory(t *testing.T) {
-	u := runCase{app: "go-oom"}.unikernel(t)
+	u := runCase{app: "go-oom", mem: 256}.unikernel(t)
 	if u.status == 0 || !strings.Contains(u.stdout, "held MiB: 16\n") || !strings.Contains(u.stdout, "out of memory") {
 		t.Fatalf("status %d, output:\n%s", u.status, u.stdout)
+	}
+}
+
+// Too little memory: the tender refuses a --mem that cannot hold the image and the boot
+// stack; above that, a Go app that cannot commit its start-up tables ends out of memory.
+func TestMemTooSmall(t *testing.T) {
+	u := runCase{app: "go-hello", mem: 18}.unikernel(t)
+	if u.status == 0 || !strings.Contains(u.stdout, "too small for this libOS image") {
+		t.Fatalf("--mem=18: status %d, output:\n%s", u.status, u.stdout)
+	}
+	u = runCase{app: "go-hello", mem: 32}.unikernel(t)
+	if u.status == 0 || !strings.Contains(u.stdout, "out of memory") || strings.Contains(u.stdout, "hello") {
+		t.Fatalf("--mem=32: status %d, output:\n%s", u.status, u.stdout)
 	}
 }

@@ -75,6 +75,9 @@ func (e *env) killAt(point string, args ...string) {
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	<-exited
+	if msg, _ := os.ReadFile(errf.Name()); len(msg) > 0 {
+		e.t.Logf("runnc %v stopped at %s, stderr: %s", args, point, msg)
+	}
 }
 
 // settle waits until container id has n live processes: an init abandoned in its

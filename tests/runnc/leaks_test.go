@@ -50,9 +50,13 @@ func (w *leakWatch) noteNS(pid int) {
 	if pid <= 0 {
 		return
 	}
-	ns, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/ns/net")
+	// Only a process of this test (its argv names our directory): the pid may have
+	// died and been reused by now.
+	base := "/proc/" + strconv.Itoa(pid)
+	ns, err := os.Readlink(base + "/ns/net")
 	self, _ := os.Readlink("/proc/self/ns/net")
-	if err != nil || ns == self {
+	cmdline, cerr := os.ReadFile(base + "/cmdline")
+	if err != nil || ns == self || cerr != nil || !bytes.Contains(cmdline, []byte(w.e.tmp)) {
 		return
 	}
 	w.mu.Lock()
@@ -81,7 +85,14 @@ func (w *leakWatch) check() {
 	w.mu.Unlock()
 	for ns, holder := range held {
 		links, _ := command("nsenter", "--net="+holder, "ip", "-o", "link")
-		t.Errorf("leak: network namespace %s still held by %s; its links:\n%s", ns, holder, links)
+		dir := filepath.Dir(holder)
+		if strings.Contains(holder, "/fd/") {
+			dir = filepath.Dir(dir)
+		}
+		cmdline, _ := os.ReadFile(dir + "/cmdline")
+		stat, _ := os.ReadFile(dir + "/stat")
+		t.Errorf("leak: network namespace %s still held by %s (%q, %s); its links:\n%s", ns, holder,
+			bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '}), bytes.TrimSpace(stat), links)
 	}
 	// Mounts: nothing new, nothing under the test's directory.
 	before := map[string]bool{}

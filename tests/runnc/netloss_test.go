@@ -57,15 +57,23 @@ func TestNetworkLossTransfer(t *testing.T) {
 	if _, err := exec.LookPath("nft"); err != nil {
 		t.Fatalf("the loss test needs nft (Debian package nftables): %v", err)
 	}
+	// spt only: on this machine's PVM, hvt's network path managed fewer than 100
+	// round trips a second under this load, too slow for 10 MB in a bounded test.
+	lossTransfer(t, "spt")
+}
+
+// lossTransfer runs the transfer against test_net.<target>.
+func lossTransfer(t *testing.T, target string) {
+	img := "test_net." + target
 	e := newEnv(t)
 	peer := newPeerNS(t, e.tmp)
 	setup := "ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up"
 	s := helloSpec()
-	s.Process.Args = []string{"/test_net.spt", "10.0.0.2"} // no limit: serves until killed
+	s.Process.Args = []string{"/" + img, "10.0.0.2"} // no limit: serves until killed
 	s.Annotations = map[string]string{"org.nabla-containers.runnc.cmdline": "plain"}
 	s.Linux = &specs.Linux{Namespaces: []specs.LinuxNamespace{{Type: specs.NetworkNamespace}}}
 	s.Hooks = &specs.Hooks{Prestart: []specs.Hook{plugHook(peer, "vh0", "10.0.0.1/24", setup)}}
-	b := e.bundle(s, "test_net.spt")
+	b := e.bundle(s, img)
 	out := filepath.Join(e.tmp, "out")
 	if r := e.runOut(out, "run", "-d", "-b", b, "loss"); r.code != 0 {
 		t.Fatalf("run: %s", r.stderr)

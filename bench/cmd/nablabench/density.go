@@ -61,15 +61,20 @@ func (e *env) density(b bundles, budgetKiB float64, max int, settle time.Duratio
 		per := &Result{Section: "density", Measure: "PSS of each container's process tree", Contender: x.name, Unit: "KiB", Reference: x.ref, Samples: pss}
 		drop := &Result{Section: "density", Measure: "host MemAvailable drop per container (noisy: shared machine)", Contender: x.name, Unit: "KiB",
 			Reference: x.ref, Samples: []float64{dropPer}}
-		if err != nil {
-			count.Error, per.Error, drop.Error = err.Error(), err.Error(), err.Error()
+		fit := &Result{Section: "density", Measure: "containers that fit the budget at the median PSS (extrapolated)", Contender: x.name,
+			Unit: "containers", Reference: x.ref, Samples: []float64{}}
+		if med, _, _, ok := per.stats(); ok && med > 0 {
+			fit.Samples = append(fit.Samples, float64(int64(budgetKiB/med)))
 		}
-		rs = append(rs, count, per, drop)
+		if err != nil {
+			count.Error, per.Error, drop.Error, fit.Error = err.Error(), err.Error(), err.Error(), err.Error()
+		}
+		rs = append(rs, count, per, fit, drop)
 	}
 	// Rows of one measurement sit together in the table.
 	order := []*Result{}
-	for k := 0; k < 3; k++ {
-		for i := k; i < len(rs); i += 3 {
+	for k := 0; k < 4; k++ {
+		for i := k; i < len(rs); i += 4 {
 			order = append(order, rs[i])
 		}
 	}

@@ -21,6 +21,7 @@ type env struct {
 	hello, trueBin  string // native static C programs
 	sleeper         string
 	idle            string // idle Solo5 spt guest (bench/guest/idle.c)
+	rssRun          string // static launcher reporting its child's ru_maxrss (rss.c)
 	runncRoot       string
 	runcRoot        string
 	crunRoot        string
@@ -61,7 +62,7 @@ func checkTools(install bool) error {
 // setup checks the build outputs and makes the scratch directory, helpers and wrapper.
 func setup(repo string, install bool) (*env, error) {
 	if os.Geteuid() != 0 {
-		return nil, fmt.Errorf("the bench needs root (container runtimes, containerd, strace of setuid-free trees)")
+		return nil, fmt.Errorf("the bench needs root (runc, crun, runnc, containerd, strace)")
 	}
 	if err := checkTools(install); err != nil {
 		return nil, err
@@ -95,7 +96,7 @@ func setup(repo string, install bool) (*env, error) {
 		return e, err
 	}
 	progs := map[string]string{
-		"hello":   "#include <stdio.h>\nint main(int argc, char **argv) { printf(\"Hello, World\\n\"); return 0; }\n",
+		"hello":   "#include <stdio.h>\nint main(void) { printf(\"Hello, World\\n\"); return 0; }\n",
 		"true":    "int main(void) { return 0; }\n",
 		"sleeper": "#include <unistd.h>\nint main(void) { for (;;) pause(); }\n",
 	}
@@ -109,6 +110,9 @@ func setup(repo string, install bool) (*env, error) {
 		}
 	}
 	e.hello, e.trueBin, e.sleeper = e.path("hello"), e.path("true"), e.path("sleeper")
+	if e.rssRun, err = buildLauncher(e.tmp); err != nil {
+		return e, err
+	}
 	if e.idle, err = buildIdle(repo, arch, e.tmp); err != nil {
 		return e, err
 	}

@@ -21,6 +21,8 @@ type config struct {
 	settle          time.Duration
 	jsonOut, docOut string
 	command         string // how to reproduce, for the doc
+	vm              bool   // also run bench/hvt-startup.sh (hvt on this host and in the aarch64 VM)
+	vmArgs          string // its NABLA_BENCH_ARGS
 }
 
 func main() {
@@ -35,7 +37,9 @@ func main() {
 	flag.IntVar(&c.densityBudgetMB, "density-budget", 2048, "memory budget for the density test, MiB")
 	flag.StringVar(&c.jsonOut, "json", "", "write every sample here (JSON)")
 	flag.StringVar(&c.docOut, "doc", "", "write docs/PERFORMANCE.md here")
-	flag.StringVar(&c.command, "command", "make bench  (go run ./bench/cmd/nablabench -install -json bench/results.json -doc docs/PERFORMANCE.md)", "reproducing command named in the doc")
+	flag.StringVar(&c.command, "command", "make bench  (go run ./bench/cmd/nablabench -install -vm -json bench/results.json -doc docs/PERFORMANCE.md)", "reproducing command named in the doc")
+	flag.BoolVar(&c.vm, "vm", false, "also run bench/hvt-startup.sh (nabla-hvt in the aarch64 nested-KVM VM) and fold in its medians")
+	flag.StringVar(&c.vmArgs, "vm-args", "-puts 10000", "NABLA_BENCH_ARGS for bench/hvt-startup.sh")
 	flag.Parse()
 	rep, err := bench(c, os.Stderr)
 	if err != nil {
@@ -96,6 +100,9 @@ func bench(c config, progress *os.File) (rep *report, err error) {
 	step("density", func() []*Result {
 		return e.density(b, float64(c.densityBudgetMB)*1024, c.densityMax, c.settle/3)
 	})
+	if c.vm {
+		step("aarch64 VM (bench/hvt-startup.sh)", func() []*Result { return e.vmRuns(c.vmArgs) })
+	}
 	rep.Finished = time.Now().UTC().Format(time.RFC3339)
 	if c.jsonOut != "" {
 		if err := rep.writeJSON(c.jsonOut); err != nil {

@@ -12,10 +12,7 @@ import (
 )
 
 func (e *env) rss(argv func() []string) func() (float64, error) {
-	return func() (float64, error) {
-		o, err := e.run(argv()...)
-		return o.maxRSS, err
-	}
+	return func() (float64, error) { return e.peakRSS(argv()...) }
 }
 
 func (e *env) memoryHello(b bundles, warm, n int) []*Result {
@@ -23,9 +20,10 @@ func (e *env) memoryHello(b bundles, warm, n int) []*Result {
 		{name: "native static C hello", ref: true, run: e.rss(fixed(e.hello))},
 		{name: "nabla-spt test_hello.spt", run: e.rss(fixed(filepath.Join(e.bin, "nabla-spt"), e.guest("test_hello.spt")))},
 		{name: "runc run (static /true), tree", run: e.rss(e.runtimeArgv("runc", b.true_))},
+		{name: "crun run (static /true), tree", note: "unshare -m wrapper", run: e.rss(e.runtimeArgv("crun", b.true_))},
 		{name: "runnc run (test_hello.spt), tree", run: e.rss(e.runtimeArgv("runnc", b.hello))},
 	}
-	return alternate("memory", "hello: peak RSS of the largest process of the tree (wait4)", "KiB", warm, n, cs)
+	return alternate("memory", "hello: peak RSS of the largest process of the tree (ru_maxrss)", "KiB", warm, n, cs)
 }
 
 // detached is a container started with `run -d`.

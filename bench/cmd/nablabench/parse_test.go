@@ -91,3 +91,24 @@ func TestTableRatio(t *testing.T) {
 		}
 	}
 }
+
+func TestParseVM(t *testing.T) {
+	out := []byte(`== host: x86_64-PVM(emulated-kernel-mode)
+BENCH x86_64-PVM spt startup hello median of 20: 2.50 ms
+BENCH x86_64-PVM hvt puts 10000 x 1 byte: run 90.0 ms, empty run 10.0 ms, round trip 8.00 us
+== aarch64 VM
+BENCH aarch64-VM(nested-KVM) spt startup hello median of 20: 12.25 ms
+BENCH aarch64-VM(nested-KVM) hvt startup hello median of 20: 30.50 ms
+BENCH aarch64-VM(nested-KVM) hvt puts ERROR boom
+`)
+	rs := parseVM(out, 3)
+	if len(rs) != 3 {
+		t.Fatalf("%d rows, want 3 (host start-up skipped, error line skipped): %+v", len(rs), rs)
+	}
+	if rs[0].Unit != "us" || rs[0].Samples[0] != 8 || rs[0].Reference || rs[0].MedianOf != 3 || rs[1].MedianOf != 20 {
+		t.Errorf("puts row %+v", rs[0])
+	}
+	if !rs[1].Reference || rs[1].Samples[0] != 12.25 || rs[2].Samples[0] != 30.5 || rs[2].Contender != "nabla-hvt test_hello.hvt" {
+		t.Errorf("VM rows %+v %+v", rs[1], rs[2])
+	}
+}

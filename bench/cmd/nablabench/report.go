@@ -142,5 +142,11 @@ const docNotes = `
 - **density**: idle containers started one after another with ` + "`run -d`" + ` until the summed
   PSS of their process trees or the drop of the host's MemAvailable reaches the budget, or
   the cap; then all are deleted. PSS does not include kernel memory (namespaces, cgroups,
-  page tables), MemAvailable does but moves with everything else on the machine.
+  page tables), MemAvailable does but moves with everything else on the machine. Where
+  both runtimes reach the cap, the extrapolated row (budget / median PSS) compares them.
+- **aarch64 VM and hypercall rows** come from bench/hvt-startup.sh (bench/nabla-bench, run
+  with ` + "`-vm`" + `): medians only, as that program prints them (no min/max). The VM is
+  qemu-system-aarch64 emulating the CPU (TCG) with nested KVM on this x86_64 host, so its
+  absolute times are emulation times: compare spt with hvt inside it, not with the host.
+  The round trip is (time of N one-byte console writes - time of none) / N.
 `

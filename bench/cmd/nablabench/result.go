@@ -15,7 +15,10 @@ type Result struct {
 	Reference bool      `json:"reference"` // the row the others of its measurement are divided by
 	Note      string    `json:"note,omitempty"`
 	Samples   []float64 `json:"samples"`
-	Error     string    `json:"error,omitempty"`
+	// MedianOf is set when the only sample is a median another program reported over
+	// that many runs (its min and max are unknown).
+	MedianOf int    `json:"median_of,omitempty"`
+	Error    string `json:"error,omitempty"`
 }
 
 // stats returns the median, min and max of the samples (ok false when there are none).

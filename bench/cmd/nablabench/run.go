@@ -1,4 +1,4 @@
-// Running one command: wall time, exit status, the tree's peak RSS (from wait4).
+// Running one command: wall time, exit status, output.
 package main
 
 import (
@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -17,7 +16,6 @@ const runTimeout = 60 * time.Second
 // outcome of one command.
 type outcome struct {
 	ms     float64 // wall time, fork to reaped
-	maxRSS float64 // KiB: the largest peak RSS of the process and its reaped descendants
 	stdout string
 }
 
@@ -46,11 +44,7 @@ func (e *env) exec(detached bool, argv []string) (outcome, error) {
 	if err != nil {
 		return outcome{}, fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, strings.TrimSpace(errb.String()))
 	}
-	o := outcome{ms: float64(d.Nanoseconds()) / 1e6, stdout: out.String()}
-	if ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		o.maxRSS = float64(ru.Maxrss)
-	}
-	return o, nil
+	return outcome{ms: float64(d.Nanoseconds()) / 1e6, stdout: out.String()}, nil
 }
 
 // timed is a contender body returning the wall time in ms.

@@ -28,8 +28,12 @@ func table(rs []*Result) string {
 			fmt.Fprintf(&b, "| %s | %s | %s | %d | %s | | | %s | |\n", r.Section, r.Measure, name, len(r.Samples), msg, r.Unit)
 			continue
 		}
+		n, los, his := len(r.Samples), fmtNum(lo), fmtNum(hi)
+		if r.MedianOf > 0 {
+			n, los, his = r.MedianOf, "n/a", "n/a"
+		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %d | %s | %s | %s | %s | %s |\n", r.Section, r.Measure, name,
-			len(r.Samples), fmtNum(med), fmtNum(lo), fmtNum(hi), r.Unit, ratio(rs, r, med))
+			n, fmtNum(med), los, his, r.Unit, ratio(rs, r, med))
 	}
 	return b.String()
 }

@@ -4,6 +4,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -11,8 +12,9 @@ import (
 
 // TestStopEnv names the environment variable of the hook. Its value is a comma
 // separated list of points (see stopPoints); when runnc reaches one it stops itself
-// with SIGSTOP, so a test can SIGKILL it exactly there. Only runnc reads it: the init
-// and the tender are started with an empty environment, and nothing else changes.
+// with SIGSTOP, and again whenever continued, so a test can SIGKILL it exactly there.
+// Only runnc reads it: the init and the tender are started with an empty environment,
+// and nothing else changes.
 const TestStopEnv = "RUNNC_TEST_STOP_AT"
 
 // stopPoints are the named points, in the order create and start pass them.
@@ -39,8 +41,15 @@ func testStop(point string) {
 	for _, p := range strings.Split(v, ",") {
 		if p == point {
 			logf("debug", "test hook: stopping at %s", point)
-			_ = unix.Kill(os.Getpid(), unix.SIGSTOP)
-			return
+			// Stay stopped until killed: a stray SIGCONT must not let runnc run past the
+			// point the test is about to kill it at.
+			// Signal this thread, not the process: a process-directed stop may land
+			// only after this goroutine has already run on.
+			runtime.LockOSThread()
+			for {
+				_ = unix.Tgkill(os.Getpid(), unix.Gettid(), unix.SIGSTOP)
+				fmt.Fprintf(os.Stderr, "runnc: test hook: continued at %s, stopping again\n", point)
+			}
 		}
 	}
 }

@@ -18,14 +18,18 @@ func (s *State) KillAndWait() error {
 	// Negative pid: the process group, since init is a session leader.
 	_ = unix.Kill(-s.Pid, unix.SIGKILL)
 	_ = unix.Kill(s.Pid, unix.SIGKILL)
-	deadline := time.Now().Add(5 * time.Second)
+	// SIGKILL always wins, but tearing a process down can take seconds on a loaded
+	// machine (50 tenders exiting at once in the emulated aarch64 VM took over 5 s);
+	// giving up early would leave the container behind.
+	deadline := time.Now().Add(30 * time.Second)
 	for delay := 100 * time.Microsecond; time.Now().Before(deadline); delay = min(delay*2, 20*time.Millisecond) {
 		if !Alive(s.Pid, s.PidStart) {
 			return nil
 		}
 		time.Sleep(delay)
 	}
-	return fmt.Errorf("container %s: process %d did not die after SIGKILL", s.ID, s.Pid)
+	state, _, _ := procStat(s.Pid)
+	return fmt.Errorf("container %s: process %d did not die after SIGKILL (state %q)", s.ID, s.Pid, state)
 }
 
 // RemoveDir deletes the container's state directory.
