@@ -106,3 +106,13 @@ func TestHostileHVT(t *testing.T) {
 	t.Logf("hostile hvt: %d runs (%d seeds x soft/hard, count %d), %d rounds answered, %d clean guest-fault ends, %d halts, crashes 0, filter hits 0, in %v",
 		runs, seeds, count, rounds, faults, halts, time.Since(began).Round(time.Millisecond))
 }
+
+// TestHostileHVTFlood: 64 MiB of console output through PUTS hypercalls all arrive, and
+// nabla-hvt does not buffer them (the flood mode of test_hostile_spt, built for hvt).
+func TestHostileHVTFlood(t *testing.T) {
+	requireHost(t)
+	requireKVM(t)
+	disk := hostileDisk(t)
+	testFlood(t, tenderPath(t, "nabla-hvt"), guestImageFor(t, "hostile_spt", "hvt"),
+		[]string{"--mem=4", "--block:storage=" + disk}, 64)
+}

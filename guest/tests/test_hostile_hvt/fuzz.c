@@ -4,10 +4,11 @@
  * of 2^63, addresses past the end of memory and wrapping, offsets beyond the disk,
  * frames over the MTU, unknown handles) and issues it. Most rounds keep the argument
  * struct itself in guest memory, so the tender must answer with an error code and let
- * the guest go on ("soft" keeps every buffer inside this guest's scratch area and
- * every frame a valid size, so all rounds must be answered); without "soft", about one round in 64 also uses an unknown
- * number or a struct address outside memory, which must end the run as a clean guest
- * fault. Before a HALT it prints "HALT <status>" so the harness can check the exit. */
+ * the guest go on. "soft" keeps every buffer inside this guest's scratch area and every
+ * frame a valid size, so all rounds must be answered. Without it, about one round in
+ * 64 also uses an unknown number, a struct address outside memory or a HALT, and a
+ * quarter of the buffers are wild: such a run ends as a clean guest fault. Before a
+ * HALT it prints "HALT <status>" so the harness can check the exit. */
 #include "test.h"
 #include "hcall.h"
 
