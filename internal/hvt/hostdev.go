@@ -3,7 +3,6 @@ package hvt
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"sync/atomic"
 
@@ -175,25 +174,4 @@ func (h *hostDevices) Poll(timeoutNs uint64) (uint64, int, error) {
 		}
 		return ready, count, nil
 	}
-}
-
-// fdReader reads a file through a raw descriptor (io.ReaderAt).
-type fdReader int
-
-func (f fdReader) ReadAt(p []byte, off int64) (int, error) {
-	done := 0
-	for done < len(p) {
-		n, err := unix.Pread(int(f), p[done:], off+int64(done))
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return done, err
-		}
-		if n == 0 {
-			return done, io.ErrUnexpectedEOF
-		}
-		done += n
-	}
-	return done, nil
 }

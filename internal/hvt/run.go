@@ -97,22 +97,13 @@ func run(o *tender.Options) *Stop {
 // setup loads the image, attaches devices and builds the VM, in upstream's order of
 // checks: image, memory size, devices, command line, KVM.
 func setup(o *tender.Options) (*vm, error) {
-	// A raw descriptor, not an os.File: os.Open would start the Go netpoller, whose
-	// descriptors the seccomp policy does not know about.
-	kfd, err := unix.Open(o.Kernel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	kfd, size, err := tender.OpenKernel(o.Kernel)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
+		return nil, err
 	}
 	defer unix.Close(kfd)
-	var st unix.Stat_t
-	if err := unix.Fstat(kfd, &st); err != nil {
-		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
-	}
-	if st.Mode&unix.S_IFMT != unix.S_IFREG {
-		return nil, fmt.Errorf("%s: not a regular file", o.Kernel)
-	}
-	f := fdReader(kfd)
-	img, err := nelf.Parse(f, st.Size)
+	f := tender.FDReader(kfd)
+	img, err := nelf.Parse(f, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
 	}

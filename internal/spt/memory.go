@@ -70,7 +70,7 @@ func loadSegments(fd int, img *nelf.Image, name string) error {
 		if s.Flags&uint32(elf.PF_W) != 0 && s.Flags&uint32(elf.PF_X) != 0 {
 			return fmt.Errorf("%s: invalid executable: segment at %#x is writable and executable", name, s.Vaddr)
 		}
-		if _, err := fdReaderAt(fd).ReadAt(guestBytes(s.Vaddr, s.Filesz), int64(s.Offset)); err != nil {
+		if _, err := tender.FDReader(fd).ReadAt(guestBytes(s.Vaddr, s.Filesz), int64(s.Offset)); err != nil {
 			return fmt.Errorf("%s: reading segment at %#x: %v", name, s.Vaddr, err)
 		}
 		prot := 0

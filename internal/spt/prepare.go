@@ -38,19 +38,12 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 	if err != nil {
 		return nil, err
 	}
-	kfd, err := unix.Open(o.Kernel, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	kfd, size, err := tender.OpenKernel(o.Kernel)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
+		return nil, err
 	}
 	defer unix.Close(kfd)
-	var st unix.Stat_t
-	if err := unix.Fstat(kfd, &st); err != nil {
-		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
-	}
-	if st.Mode&unix.S_IFMT != unix.S_IFREG {
-		return nil, fmt.Errorf("%s: not a regular file", o.Kernel)
-	}
-	img, err := nelf.Parse(fdReaderAt(kfd), st.Size)
+	img, err := nelf.Parse(tender.FDReader(kfd), size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
 	}
@@ -239,24 +232,3 @@ const firstGuestFD = 3
 
 // timerData is the epoll data word of the internal timerfd (SPT_INTERNAL_TIMERFD, 0xfffffffe).
 const timerData = -2
-
-// fdReaderAt reads the image with pread, keeping it out of Go's poller.
-type fdReaderAt int
-
-func (fd fdReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	done := 0
-	for done < len(p) {
-		n, err := unix.Pread(int(fd), p[done:], off+int64(done))
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return done, err
-		}
-		if n == 0 {
-			return done, fmt.Errorf("unexpected end of file at offset %d", off+int64(done))
-		}
-		done += n
-	}
-	return done, nil
-}
