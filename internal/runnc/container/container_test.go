@@ -77,8 +77,11 @@ func TestSaveLoad(t *testing.T) {
 		t.Errorf("Current with fifo, process not an init = %s, want running", c)
 	}
 	// An init (argv[0] runnc:init) still before the fifo is created.
-	sleep := exec.Command("sleep", "30")
+	// The test binary itself sleeps (busybox's sleep in the VM would read argv[0] as
+	// the applet name and exit at once).
+	sleep := exec.Command(os.Args[0], "-test.run=^TestHelperSleep$")
 	sleep.Args[0] = InitArgv0
+	sleep.Env = append(os.Environ(), "RUNNC_TEST_HELPER_SLEEP=1")
 	if err := sleep.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -142,5 +145,12 @@ func TestLockSerialises(t *testing.T) {
 func TestAliveDead(t *testing.T) {
 	if Alive(0, 0) || Alive(-1, 0) || Alive(1<<30, 0) {
 		t.Error("nonexistent pid reported alive")
+	}
+}
+
+// TestHelperSleep is the stand-in init process of TestSaveLoad: it only sleeps when asked.
+func TestHelperSleep(t *testing.T) {
+	if os.Getenv("RUNNC_TEST_HELPER_SLEEP") == "1" {
+		time.Sleep(30 * time.Second)
 	}
 }
