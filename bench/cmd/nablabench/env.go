@@ -21,6 +21,10 @@ type env struct {
 	hello, trueBin  string // native static C programs
 	sleeper         string
 	idle            string // idle Solo5 spt guest (bench/guest/idle.c)
+	goHello         string // static Go hello (tests/libos/apps/go-hello, CGO_ENABLED=0)
+	goHelloSpt      string // goHello as `nabla run` baked it, in nablaCache
+	nablaCache      string // NABLA_CACHE_DIR of every command: bakes stay in the scratch dir
+	cmdEnv          []string
 	rssRun          string // static launcher reporting its child's ru_maxrss (rss.c)
 	runncRoot       string
 	runcRoot        string
@@ -73,7 +77,8 @@ func setup(repo string, install bool) (*env, error) {
 	}
 	e := &env{repo: repo, arch: arch, bin: filepath.Join(repo, "bin"), guests: filepath.Join(repo, "guest", "build", arch)}
 	for _, p := range []string{"bin/nabla", "bin/nabla-spt", "bin/nabla-hvt", "bin/runnc",
-		"guest/build/" + arch + "/test_hello.spt", "guest/build/" + arch + "/test_hello.hvt"} {
+		"guest/build/" + arch + "/test_hello.spt", "guest/build/" + arch + "/test_hello.hvt",
+		"guest/libos/build/" + arch + "/libos.spt"} {
 		if _, err := os.Stat(filepath.Join(repo, p)); err != nil {
 			return nil, fmt.Errorf("%s missing: run `make go guest` first", p)
 		}
@@ -87,6 +92,8 @@ func setup(repo string, install bool) (*env, error) {
 		return e, err
 	}
 	e.runncRoot, e.runcRoot, e.crunRoot = e.path("root-runnc"), e.path("root-runc"), e.path("root-crun")
+	e.nablaCache = e.path("nabla-cache")
+	e.cmdEnv = append(os.Environ(), "NABLA_CACHE_DIR="+e.nablaCache)
 	// crun 1.8.1 refuses hybrid cgroups: run it where the cgroup2 mount is gone.
 	e.crun = e.path("crun-legacy")
 	crunPath, _ := exec.LookPath("crun")
@@ -114,6 +121,12 @@ func setup(repo string, install bool) (*env, error) {
 		return e, err
 	}
 	if e.idle, err = buildIdle(repo, arch, e.tmp); err != nil {
+		return e, err
+	}
+	if e.goHello, err = buildGoHello(repo, e.tmp); err != nil {
+		return e, err
+	}
+	if e.goHelloSpt, err = e.primeLibOS(); err != nil {
 		return e, err
 	}
 	return e, nil

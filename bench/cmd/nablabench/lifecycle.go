@@ -5,16 +5,18 @@ import (
 	"path/filepath"
 )
 
-// bundles made once: runnc's hello, runc/crun's static /true, and the idle/sleeper pair.
-type bundles struct{ hello, true_, idle, sleeper string }
+// bundles made once: runnc's hello, runc/crun's static /true, the idle/sleeper pair, and
+// runc's static Go hello (the libOS comparison).
+type bundles struct{ hello, true_, idle, sleeper, goHello string }
 
 func (e *env) makeBundles() (bundles, error) {
-	b := bundles{hello: e.path("b-hello"), true_: e.path("b-true"), idle: e.path("b-idle"), sleeper: e.path("b-sleeper")}
+	b := bundles{hello: e.path("b-hello"), true_: e.path("b-true"), idle: e.path("b-idle"), sleeper: e.path("b-sleeper"), goHello: e.path("b-hello-go")}
 	for _, x := range []struct{ dir, file, name string }{
 		{b.hello, e.guest("test_hello.spt"), "test_hello.spt"},
 		{b.true_, e.trueBin, "true"},
 		{b.idle, e.idle, "idle.spt"},
 		{b.sleeper, e.sleeper, "sleeper"},
+		{b.goHello, e.goHello, "hello-go"},
 	} {
 		if err := e.bundle(x.dir, x.file, x.name); err != nil {
 			return b, err

@@ -92,11 +92,13 @@ func bench(c config, progress *os.File) (rep *report, err error) {
 		fmt.Fprintf(progress, "nablabench: %s done in %.1f s\n", name, time.Since(t0).Seconds())
 	}
 	step("start-up", func() []*Result { return e.startup(c.warm, c.n) })
+	step("start-up (library OS)", func() []*Result { return e.libosStartup(b, c.warm, c.n) })
 	step("lifecycle", func() []*Result { return e.lifecycle(b, c.warm, c.n) })
 	step("ctr run", func() []*Result { return e.ctrRuns(b, c.warm, c.n) })
 	step("memory (hello)", func() []*Result { return e.memoryHello(b, c.warm, c.n) })
 	step("memory (idle)", func() []*Result { return e.memoryIdle(b, c.warm, c.n, c.settle) })
 	step("host interface", func() []*Result { return e.hostInterface(b, min(c.warm, 1), c.n) })
+	step("host interface (library OS)", func() []*Result { return e.libosHostInterface(b, min(c.warm, 1), c.n) })
 	step("density", func() []*Result {
 		return e.density(b, float64(c.densityBudgetMB)*1024, c.densityMax, c.settle/3)
 	})

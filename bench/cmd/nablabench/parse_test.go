@@ -112,3 +112,57 @@ BENCH aarch64-VM(nested-KVM) hvt puts ERROR boom
 		t.Errorf("VM rows %+v %+v", rs[1], rs[2])
 	}
 }
+
+func TestParseStraceTrapped(t *testing.T) {
+	tr, err := parseStrace("testdata/libos-hello.strace", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A call followed by its task's SIGSYS SYS_SECCOMP report never reached the host:
+	// openat and mmap only trapped; write and exit_group also ran (from the libOS).
+	if got, want := keys(tr.trapped), "exit_group,mmap,openat,write"; got != want {
+		t.Errorf("trapped calls %s, want %s", got, want)
+	}
+	if got, want := keys(tr.all), "execve,exit_group,futex,mprotect,openat,rt_sigreturn,seccomp,write"; got != want {
+		t.Errorf("all calls %s, want %s", got, want)
+	}
+	if got, want := keys(tr.workload), "exit_group,mprotect,rt_sigreturn,write"; got != want {
+		t.Errorf("workload calls %s, want %s", got, want)
+	}
+}
+
+func TestCountSysnums(t *testing.T) {
+	src := []byte("const (\n\tSYS_READ = 0\n\tSYS_WRITE = 1\n\tSYS_OTHER_NAME = 1\n\tNOT_SYS = 7\n)\n")
+	if v, err := countSysnums(src, "x"); err != nil || v != 2 {
+		t.Errorf("countSysnums = %v, %v; want 2 distinct numbers", v, err)
+	}
+	if _, err := countSysnums([]byte("package unix\n"), "x"); err == nil {
+		t.Error("a file without SYS_ constants counted")
+	}
+}
+
+func TestCountProfileAllowed(t *testing.T) {
+	prof := []byte(`{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+		{"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
+		{"names": ["write", "clone"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0}]},
+		{"names": ["ptrace"], "action": "SCMP_ACT_ERRNO"},
+		{"name": "kill", "action": "SCMP_ACT_ALLOW"}]}`)
+	if v, err := countProfileAllowed(prof, "p"); err != nil || v != 4 {
+		t.Errorf("countProfileAllowed = %v, %v; want 4 (read, write, clone, kill)", v, err)
+	}
+	for _, bad := range []string{`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}`, `{"syscalls": []}`, `[`} {
+		if _, err := countProfileAllowed([]byte(bad), "p"); err == nil {
+			t.Errorf("profile %s counted", bad)
+		}
+	}
+}
+
+func TestTableText(t *testing.T) {
+	rs := []*Result{{Section: "s", Measure: "m", Contender: "docker", Unit: "calls", Text: "not measured: absent"}}
+	if tab := table(rs); !strings.Contains(tab, "| docker | 0 | not measured: absent |") {
+		t.Errorf("statement row missing:\n%s", tab)
+	}
+	if n := (&report{Results: rs}).failed(); n != 0 {
+		t.Errorf("a statement row counted as %d failures", n)
+	}
+}

@@ -71,11 +71,11 @@ func cpuModel() string {
 	return runtime.GOARCH
 }
 
-// failed counts rows with an error or no samples.
+// failed counts rows with an error, or no samples and no statement instead.
 func (r *report) failed() int {
 	n := 0
 	for _, x := range r.Results {
-		if x.Error != "" || len(x.Samples) == 0 {
+		if x.Error != "" || (len(x.Samples) == 0 && x.Text == "") {
 			n++
 		}
 	}
@@ -136,9 +136,22 @@ const docNotes = `
 - **host interface**: strace -f of the whole command (runtime, container set-up and
   workload), distinct system call names; the workload phase counts the calls a task made
   after it installed a seccomp filter (tenders) or exec'd the container program (runc).
-  The allowed counts are the distinct call numbers with an allow rule in the tender's own
-  policy for a device-less guest. runc's default spec installs no seccomp filter, so its
-  container may make any call; Docker's default profile is not measured here.
+  A call followed by its task's SIGSYS (SYS_SECCOMP) report was trapped by the filter and
+  never ran on the host: it is not counted (the libOS row of trapped calls lists them: the
+  Go app's own calls, which the libOS emulates). The allowed counts are the distinct call
+  numbers with an allow rule in the tender's own policy for a device-less guest; for the
+  libOS, the policy nabla-spt builds for the baked hello-go (internal/spt.LibOSPolicy, plus
+  its mprotect rule when the image asks for the libOS memory layout), whose rules apply
+  only to calls from the libOS's text. runc's default spec installs no seccomp filter, so
+  its container may make any call: the row counts the system call numbers of this
+  architecture in golang.org/x/sys/unix's table (generated from the kernel's). Docker's
+  default profile is counted (names with an allow action, conditions ignored) only when
+  moby's profile is in the Go module cache; otherwise the row says so.
+- **library OS**: tests/libos/apps/go-hello built with CGO_ENABLED=0, run natively, by
+  ` + "`nabla run`" + ` (default --mem=256; the image is baked once before the counted runs, so
+  they hit the bake cache as every run after the first does), by nabla-spt directly on the
+  baked image (what ` + "`nabla run`" + ` execs), and by ` + "`runc run`" + ` of a bundle whose rootfs holds
+  only that binary.
 - **density**: idle containers started one after another with ` + "`run -d`" + ` until the summed
   PSS of their process trees or the drop of the host's MemAvailable reaches the budget, or
   the cap; then all are deleted. PSS does not include kernel memory (namespaces, cgroups,

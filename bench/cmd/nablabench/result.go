@@ -17,8 +17,11 @@ type Result struct {
 	Samples   []float64 `json:"samples"`
 	// MedianOf is set when the only sample is a median another program reported over
 	// that many runs (its min and max are unknown).
-	MedianOf int    `json:"median_of,omitempty"`
-	Error    string `json:"error,omitempty"`
+	MedianOf int `json:"median_of,omitempty"`
+	// Text, for a row that is a statement and not a measurement (no samples), says what
+	// stands in the table instead of a figure and why.
+	Text  string `json:"text,omitempty"`
+	Error string `json:"error,omitempty"`
 }
 
 // stats returns the median, min and max of the samples (ok false when there are none).

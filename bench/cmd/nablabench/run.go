@@ -34,6 +34,7 @@ func (e *env) exec(detached bool, argv []string) (outcome, error) {
 	defer cancel()
 	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	var out, errb bytes.Buffer
+	c.Env = e.cmdEnv
 	c.Stdin, c.Stdout, c.Stderr = e.devnull, &out, &errb
 	if detached {
 		c.Stdout, c.Stderr = e.devnull, e.devnull

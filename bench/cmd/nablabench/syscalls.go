@@ -21,13 +21,27 @@ var straceLine = regexp.MustCompile(`^(\d+)\s+([a-z0-9_]+)\(`)
 // straceResumed matches "PID <... name resumed>": the end of a call another line started.
 var straceResumed = regexp.MustCompile(`^(\d+)\s+<\.\.\. ([a-z0-9_]+) resumed>`)
 
+// straceTrapped matches "PID --- SIGSYS {... si_code=SYS_SECCOMP ... si_syscall=__NR_name":
+// the call the task just started was trapped by its seccomp filter (a libOS emulates it),
+// so the host kernel never ran it.
+var straceTrapped = regexp.MustCompile(`^(\d+)\s+--- SIGSYS \{.*si_code=SYS_SECCOMP.*si_syscall=__NR_([a-z0-9_]+)`)
+
 // traced is one strace run: the distinct calls of the whole tree, and those the
 // workload made after it was confined (the task that installed a seccomp filter, from
 // then on) or started (the task that exec'd the container program, from then on).
-type traced struct{ all, workload map[string]bool }
+// Calls a seccomp filter trapped (RET_TRAP: strace shows them, the kernel never ran
+// them) are in trapped only.
+type traced struct{ all, workload, trapped map[string]bool }
+
+// heldCall is a task's latest call, not yet counted: the next line of that task says
+// whether the filter trapped it.
+type heldCall struct {
+	name     string
+	workload bool
+}
 
 func parseStrace(path, workloadExec string) (traced, error) {
-	t := traced{all: map[string]bool{}, workload: map[string]bool{}}
+	t := traced{all: map[string]bool{}, workload: map[string]bool{}, trapped: map[string]bool{}}
 	f, err := os.Open(path)
 	if err != nil {
 		return t, err
@@ -35,11 +49,28 @@ func parseStrace(path, workloadExec string) (traced, error) {
 	defer f.Close()
 	inWorkload := map[string]bool{} // pids (tasks) in the workload phase
 	pending := ""                   // a confining call started but not yet finished
+	held := map[string]heldCall{}
+	commit := func(pid string) {
+		if h, ok := held[pid]; ok {
+			t.all[h.name] = true
+			if h.workload {
+				t.workload[h.name] = true
+			}
+			delete(held, pid)
+		}
+	}
 	s := bufio.NewScanner(f)
 	s.Buffer(make([]byte, 1<<20), 1<<20)
 	for s.Scan() {
 		line := s.Text()
 		ok := strings.HasSuffix(line, "= 0")
+		if m := straceTrapped.FindStringSubmatch(line); m != nil {
+			if h, ok := held[m[1]]; ok && h.name == m[2] {
+				delete(held, m[1])
+				t.trapped[m[2]] = true
+				continue
+			}
+		}
 		if m := straceResumed.FindStringSubmatch(line); m != nil {
 			// A multi-threaded caller's call finishes on its own line; a successful exec
 			// resumes under the thread group's pid, which the workload then has.
@@ -50,17 +81,18 @@ func parseStrace(path, workloadExec string) (traced, error) {
 			if m[2] == pending {
 				pending = ""
 			}
-			continue
+			continue // the call stays held: a trap report may still follow
 		}
 		m := straceLine.FindStringSubmatch(line)
 		if m == nil {
+			if f := strings.Fields(line); len(f) > 0 {
+				commit(f[0]) // a signal or exit of that task: its last call ran
+			}
 			continue
 		}
 		pid, name := m[1], m[2]
-		t.all[name] = true
-		if inWorkload[pid] {
-			t.workload[name] = true
-		}
+		commit(pid)
+		held[pid] = heldCall{name: name, workload: inWorkload[pid]}
 		confining := (name == "seccomp" && strings.Contains(line, "SECCOMP_SET_MODE_FILTER")) ||
 			(name == "prctl" && strings.Contains(line, "PR_SET_SECCOMP")) ||
 			(workloadExec != "" && name == "execve" && strings.Contains(line, `"`+workloadExec+`"`))
@@ -73,6 +105,9 @@ func parseStrace(path, workloadExec string) (traced, error) {
 		case confining && strings.HasSuffix(line, "<unfinished ...>"):
 			pending = name
 		}
+	}
+	for pid := range held {
+		commit(pid)
 	}
 	if len(t.all) == 0 {
 		return t, fmt.Errorf("%s: no system calls parsed", path)
@@ -140,9 +175,11 @@ func (e *env) hostInterface(b bundles, warm, n int) []*Result {
 		{name: "nabla-hvt test_hello.hvt", note: hvtNote, run: e.countCalls(true, "", fixed(hvtBin, e.guest("test_hello.hvt")))},
 	})...)
 	hp, herr := hvt.Policy(runtime.GOARCH, hvt.PolicyFDs{VCPU: 3, EpollFD: 4, TimerFD: 5})
+	lp, lerr := libosPolicy(e.goHelloSpt, libosMemMiB)
 	rs = append(rs, alternate("host interface", "syscalls allowed by the seccomp policy (hello: no devices)", "calls", 0, 1, []contender{
 		{name: "nabla-spt (internal/spt.Policy)", ref: true, run: constant(allowed(spt.Policy(runtime.GOARCH, spt.Devices{EpollFD: 3, TimerFD: 4})), nil)},
 		{name: "nabla-hvt (internal/hvt.Policy)", run: constant(allowed(hp), herr)},
+		{name: "nabla run hello-go (libOS: internal/spt.LibOSPolicy)", note: "from libOS text only; app calls trap", run: constant(allowed(lp), lerr)},
 	})...)
-	return rs
+	return append(rs, e.runcAllowed()...)
 }

@@ -22,6 +22,9 @@ func table(rs []*Result) string {
 		}
 		if !ok || r.Error != "" {
 			msg := "no samples"
+			if r.Text != "" {
+				msg = oneLine(r.Text)
+			}
 			if r.Error != "" {
 				msg = "ERROR: " + oneLine(r.Error)
 			}
