@@ -1,6 +1,7 @@
 #!/bin/bash
-# Fetches Debian's arm64 kernel, tun/veth/tc modules and static busybox into a cache (reused later).
-# Usage: fetch.sh CACHE   -> CACHE/{vmlinuz,busybox,ld-linux-aarch64.so.1,modules/*.ko,modules.order}
+# Fetches Debian's arm64 kernel, tun/veth/tc/nftables modules, static busybox and nft into a cache (reused later).
+# Usage: fetch.sh CACHE   -> CACHE/{vmlinuz,busybox,ld-linux-aarch64.so.1,modules/*.ko,modules.order,
+#                                   nft/ (usr/sbin/nft and the libraries it links, a tree for the initramfs)}
 # The dynamic loader is there because Go's -buildmode=pie binaries (CGO_ENABLED=0, internal
 # linker) still carry PT_INTERP /lib/ld-linux-aarch64.so.1 (no DT_NEEDED libraries).
 set -euo pipefail
@@ -9,13 +10,16 @@ mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 
 # Modules the tests need: tun (taps); veth and the tc pieces runnc joins eth0 and the
-# tap with (ingress qdisc, u32/matchall filters, mirred redirect).
-mods="tun veth sch_ingress cls_u32 cls_matchall act_mirred"
+# tap with (ingress qdisc, u32/matchall filters, mirred redirect); nf_tables and its
+# numgen expression for the loss test (ip family, filter chains, counters are in nf_tables).
+# crc32c_generic first: nf_tables needs libcrc32c, whose init wants a "crc32c" hash (a
+# softdep, which .modinfo names only as an alias and insmod does not follow).
+mods="tun veth sch_ingress cls_u32 cls_matchall act_mirred crc32c_generic nf_tables nft_numgen"
 
 # A complete earlier fetch (of the same module list) is reused as is: the VM run must not
 # depend on the network.
 if [[ -s $cache/vmlinuz && -s $cache/busybox && -s $cache/ld-linux-aarch64.so.1 &&
-      -s $cache/modules.order && $(cat "$cache/modules.wanted" 2>/dev/null) == "$mods" ]]; then
+      -s $cache/modules.order && -x $cache/nft/usr/sbin/nft && $(cat "$cache/modules.wanted" 2>/dev/null) == "$mods" ]]; then
     exit 0
 fi
 
@@ -34,7 +38,10 @@ echo "fetch.sh: kernel package $kpkg" >&2
 
 rm -rf "$cache/debs" "$cache/x"
 mkdir -p "$cache/debs" "$cache/x"
-(cd "$cache/debs" && apt-get "${o[@]}" download "$kpkg" busybox-static libc6)
+# nftables with its whole Depends closure (libc6 among it): the VM has no package manager.
+nftpkgs=$(apt-cache "${o[@]}" depends --recurse --no-recommends --no-suggests --no-conflicts \
+          --no-breaks --no-replaces --no-enhances nftables | grep -v '^ ' | sort -u)
+(cd "$cache/debs" && apt-get "${o[@]}" download "$kpkg" busybox-static libc6 $nftpkgs)
 for d in "$cache"/debs/*.deb; do dpkg-deb -x "$d" "$cache/x"; done
 
 kver=${kpkg#linux-image-}
@@ -43,6 +50,25 @@ cp "$cache/x/bin/busybox" "$cache/busybox"
 ld=$(find "$cache/x" -name 'ld-linux-aarch64.so.1' -type f | head -1)
 [[ -n $ld ]] || { echo "fetch.sh: no ld-linux-aarch64.so.1 in libc6" >&2; exit 1; }
 cp "$ld" "$cache/ld-linux-aarch64.so.1"
+
+# nft and, transitively, every DT_NEEDED library it names, laid out as Debian does
+# (the loader's default path has /lib/aarch64-linux-gnu).
+rm -rf "$cache/nft"; mkdir -p "$cache/nft/usr/sbin" "$cache/nft/lib/aarch64-linux-gnu"
+cp "$cache/x/usr/sbin/nft" "$cache/nft/usr/sbin/nft"
+todo=$cache/nft/usr/sbin/nft
+while [[ -n $todo ]]; do
+    next=
+    for f in $todo; do
+        for n in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+            [[ $n == ld-linux-aarch64.so.1 || -e $cache/nft/lib/aarch64-linux-gnu/$n ]] && continue
+            l=$(find "$cache/x" -name "$n" \( -type f -o -type l \) | head -1)
+            [[ -n $l ]] || { echo "fetch.sh: nft needs $n, not in the fetched packages" >&2; exit 1; }
+            cp -L "$l" "$cache/nft/lib/aarch64-linux-gnu/$n"
+            next="$next $cache/nft/lib/aarch64-linux-gnu/$n"
+        done
+    done
+    todo=$next
+done
 
 # tun plus what it needs. The .deb ships no modules.dep (depmod runs at install time), so
 # the "depends=" field of each module's .modinfo section is followed instead.

@@ -15,7 +15,7 @@ work=$(mktemp -d /tmp/nabla-vm.XXXXXX)
 [[ ${NABLA_VM_KEEP:-0} == 1 ]] || trap 'rm -rf "$work"' EXIT
 
 die() { echo "vm/run.sh: $*" >&2; echo "NABLA-VM-SUMMARY pass=0 fail=1"; exit 1; }
-for t in qemu-system-aarch64 cpio gzip go apt-get dpkg-deb timeout; do
+for t in qemu-system-aarch64 cpio gzip go apt-get dpkg-deb readelf timeout; do
     command -v "$t" >/dev/null || die "missing tool: $t"
 done
 
@@ -28,7 +28,8 @@ src=$root/nabla/src
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,lib/modules} "$root"/nabla/tests \
          "$src"/{bin/arm64,guest/build/aarch64,guest/build/x86_64,guest/tests}
 cp "$cache/busybox" "$root/bin/busybox"
-cp "$cache/ld-linux-aarch64.so.1" "$root/lib/" # PT_INTERP of Go PIE tenders
+cp "$cache/ld-linux-aarch64.so.1" "$root/lib/" # PT_INTERP of Go PIE tenders (and of nft)
+cp -r "$cache/nft/." "$root/" # /usr/sbin/nft and its libraries, for tests/runnc's loss test
 ln -s busybox "$root/bin/sh"
 mknod "$root/dev/console" c 5 1
 cp "$cache"/modules/*.ko "$root/lib/modules/" 2>/dev/null
