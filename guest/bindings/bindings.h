@@ -64,6 +64,16 @@ const struct mft_entry *mft_get_by_index(solo5_handle_t index, enum mft_type typ
 /* Number of entries in the manifest (0 before mft_init). */
 unsigned mft_entries(void);
 
+/* ---- common: device.c ---- */
+/* The block entry for a request of exactly one aligned, in-range block, or NULL (EINVAL). */
+const struct mft_entry *block_request_entry(solo5_handle_t handle, solo5_off_t offset,
+        size_t size);
+/* The net entry for a write of at most mtu + header bytes, or NULL (EINVAL). */
+const struct mft_entry *net_write_entry(solo5_handle_t handle, size_t size);
+/* The net entry for a read into a buffer of at least mtu + header bytes, or NULL (EINVAL). */
+const struct mft_entry *net_read_entry(solo5_handle_t handle, size_t size,
+        const size_t *read_size);
+
 /* ---- common: start.c ---- */
 /* Parses the command line, prints the banner, checks memory and runs the application. */
 void start_app(const char *cmdline, uint64_t mem_size, const char *target)
