@@ -14,4 +14,11 @@ struct arch_ctx {
     __uint128_t v[32] __attribute__((aligned(16)));
 };
 
+/* Host syscall numbers of the shared host calls (host.c). */
+#define HOST_rt_sigaction 134
+#define HOST_sigaltstack 132
+#define HOST_setitimer 103
+#define HOST_mprotect 226
+#define HOST_madvise 233
+
 #endif

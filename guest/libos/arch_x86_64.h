@@ -14,4 +14,11 @@ struct arch_ctx {
     uint8_t fp[ARCH_FP_MAX] __attribute__((aligned(64)));
 };
 
+/* Host syscall numbers of the shared host calls (host.c). */
+#define HOST_rt_sigaction 13
+#define HOST_sigaltstack 131
+#define HOST_setitimer 38
+#define HOST_mprotect 10
+#define HOST_madvise 28
+
 #endif

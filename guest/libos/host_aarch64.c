@@ -1,19 +1,7 @@
 /* host_aarch64.c: aarch64 specifics: host calls, ucontext layout, syscall numbers, CPU features. */
 #include "libos.h"
 
-#define HOST_rt_sigaction 134
-#define HOST_sigaltstack 132
-#define HOST_setitimer 103
-#define HOST_mprotect 226
-#define HOST_madvise 233
-
-#define SA_SIGINFO 0x4
-#define SA_ONSTACK 0x08000000
-#define SA_RESTORER 0x04000000
-
-extern char libos_restorer[];
-
-static long host6(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+long host6(long n, long a0, long a1, long a2, long a3, long a4, long a5)
 {
     register long x8 __asm__("x8") = n;
     register long x0 __asm__("x0") = a0;
@@ -25,42 +13,6 @@ static long host6(long n, long a0, long a1, long a2, long a3, long a4, long a5)
     __asm__ __volatile__("svc #0" : "+r"(x0)
             : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory");
     return x0;
-}
-
-long host_sigaction(int sig, void (*fn)(int, void *, void *), uint64_t mask)
-{
-    struct k_sigaction sa = {
-        .handler = (uint64_t)(uintptr_t)fn,
-        .flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER,
-        .restorer = (uint64_t)(uintptr_t)libos_restorer,
-        .mask = mask,
-    };
-    return host6(HOST_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
-}
-
-long host_sigaltstack(void *base, size_t size)
-{
-    struct { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; } ss = {
-        (uint64_t)(uintptr_t)base, 0, 0, size };
-    return host6(HOST_sigaltstack, (long)&ss, 0, 0, 0, 0, 0);
-}
-
-long host_setitimer_ms(unsigned ms)
-{
-    long us = (long)ms * 1000;
-    struct { long isec, iusec, vsec, vusec; } it = { us / 1000000, us % 1000000,
-        us / 1000000, us % 1000000 };
-    return host6(HOST_setitimer, 0 /* ITIMER_REAL */, (long)&it, 0, 0, 0, 0);
-}
-
-long host_madvise_dontneed(uintptr_t addr, size_t len)
-{
-    return host6(HOST_madvise, (long)addr, (long)len, MADV_DONTNEED, 0, 0, 0);
-}
-
-long host_mprotect_rw(uintptr_t addr, size_t len)
-{
-    return host6(HOST_mprotect, (long)addr, (long)len, 3 /* PROT_READ|PROT_WRITE */, 0, 0, 0);
 }
 
 /* TPIDR_EL0 is written by the app itself (msr), so it is read at every switch. */

@@ -2,22 +2,11 @@
 #include "libos.h"
 
 /* Host system call numbers this file uses (besides the solo5 bindings' own). */
-#define HOST_rt_sigaction 13
-#define HOST_sigaltstack 131
-#define HOST_setitimer 38
-#define HOST_mprotect 10
-#define HOST_madvise 28
 #define HOST_arch_prctl 158
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 
-#define SA_SIGINFO 0x4
-#define SA_ONSTACK 0x08000000
-#define SA_RESTORER 0x04000000
-
-extern char libos_restorer[];
-
-static long host6(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+long host6(long n, long a0, long a1, long a2, long a3, long a4, long a5)
 {
     long ret;
     register long r10 __asm__("r10") = a3;
@@ -28,42 +17,6 @@ static long host6(long n, long a0, long a1, long a2, long a3, long a4, long a5)
             : "a"(n), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
             : "rcx", "r11", "memory");
     return ret;
-}
-
-long host_sigaction(int sig, void (*fn)(int, void *, void *), uint64_t mask)
-{
-    struct k_sigaction sa = {
-        .handler = (uint64_t)(uintptr_t)fn,
-        .flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER,
-        .restorer = (uint64_t)(uintptr_t)libos_restorer,
-        .mask = mask,
-    };
-    return host6(HOST_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
-}
-
-long host_sigaltstack(void *base, size_t size)
-{
-    struct { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; } ss = {
-        (uint64_t)(uintptr_t)base, 0, 0, size };
-    return host6(HOST_sigaltstack, (long)&ss, 0, 0, 0, 0, 0);
-}
-
-long host_setitimer_ms(unsigned ms)
-{
-    long us = (long)ms * 1000;
-    struct { long isec, iusec, vsec, vusec; } it = { us / 1000000, us % 1000000,
-        us / 1000000, us % 1000000 };
-    return host6(HOST_setitimer, 0 /* ITIMER_REAL */, (long)&it, 0, 0, 0, 0);
-}
-
-long host_madvise_dontneed(uintptr_t addr, size_t len)
-{
-    return host6(HOST_madvise, (long)addr, (long)len, MADV_DONTNEED, 0, 0, 0);
-}
-
-long host_mprotect_rw(uintptr_t addr, size_t len)
-{
-    return host6(HOST_mprotect, (long)addr, (long)len, 3 /* PROT_READ|PROT_WRITE */, 0, 0, 0);
 }
 
 static uint64_t hw_fs; /* the FS base the host thread has now */
