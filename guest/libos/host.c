@@ -1,7 +1,8 @@
 /* host.c: the libOS's raw host calls beyond the solo5 API, the same on every arch
- * (host6 and the syscall numbers are per arch). Each is allowed by the libOS seccomp
+ * (the syscall numbers are per arch, in arch_<arch>.h). Each is allowed by the libOS seccomp
  * policy (internal/spt/libos_policy.go). */
 #include "libos.h"
+#include "spt.h" /* sys_call6: the bindings' raw system call */
 
 #define SA_SIGINFO 0x4
 #define SA_ONSTACK 0x08000000
@@ -17,14 +18,14 @@ long host_sigaction(int sig, void (*fn)(int, void *, void *), uint64_t mask)
         .restorer = (uint64_t)(uintptr_t)libos_restorer,
         .mask = mask,
     };
-    return host6(HOST_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
+    return sys_call6(HOST_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
 }
 
 long host_sigaltstack(void *base, size_t size)
 {
     struct { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; } ss = {
         (uint64_t)(uintptr_t)base, 0, 0, size };
-    return host6(HOST_sigaltstack, (long)&ss, 0, 0, 0, 0, 0);
+    return sys_call6(HOST_sigaltstack, (long)&ss, 0, 0, 0, 0, 0);
 }
 
 long host_setitimer_ms(unsigned ms)
@@ -32,15 +33,15 @@ long host_setitimer_ms(unsigned ms)
     long us = (long)ms * 1000;
     struct { long isec, iusec, vsec, vusec; } it = { us / 1000000, us % 1000000,
         us / 1000000, us % 1000000 };
-    return host6(HOST_setitimer, 0 /* ITIMER_REAL */, (long)&it, 0, 0, 0, 0);
+    return sys_call6(HOST_setitimer, 0 /* ITIMER_REAL */, (long)&it, 0, 0, 0, 0);
 }
 
 long host_madvise_dontneed(uintptr_t addr, size_t len)
 {
-    return host6(HOST_madvise, (long)addr, (long)len, MADV_DONTNEED, 0, 0, 0);
+    return sys_call6(HOST_madvise, (long)addr, (long)len, MADV_DONTNEED, 0, 0, 0);
 }
 
 long host_mprotect_rw(uintptr_t addr, size_t len)
 {
-    return host6(HOST_mprotect, (long)addr, (long)len, 3 /* PROT_READ|PROT_WRITE */, 0, 0, 0);
+    return sys_call6(HOST_mprotect, (long)addr, (long)len, 3 /* PROT_READ|PROT_WRITE */, 0, 0, 0);
 }

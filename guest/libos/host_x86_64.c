@@ -1,23 +1,11 @@
 /* host_x86_64.c: x86_64 specifics: host calls, ucontext layout, syscall numbers, CPU features. */
 #include "libos.h"
+#include "spt.h"
 
 /* Host system call numbers this file uses (besides the solo5 bindings' own). */
 #define HOST_arch_prctl 158
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
-
-long host6(long n, long a0, long a1, long a2, long a3, long a4, long a5)
-{
-    long ret;
-    register long r10 __asm__("r10") = a3;
-    register long r8 __asm__("r8") = a4;
-    register long r9 __asm__("r9") = a5;
-    __asm__ __volatile__("syscall"
-            : "=a"(ret)
-            : "a"(n), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
-            : "rcx", "r11", "memory");
-    return ret;
-}
 
 static uint64_t hw_fs; /* the FS base the host thread has now */
 
@@ -25,7 +13,7 @@ long host_set_tls(uint64_t tp)
 {
     if (tp == hw_fs)
         return 0;
-    long r = host6(HOST_arch_prctl, ARCH_SET_FS, (long)tp, 0, 0, 0, 0);
+    long r = sys_call6(HOST_arch_prctl, ARCH_SET_FS, (long)tp, 0, 0, 0, 0);
     if (r == 0)
         hw_fs = tp;
     return r;

@@ -44,8 +44,6 @@ extern volatile struct libos_app libos_app;
 struct thread;
 
 /* Raw host calls beyond the solo5 API; each is allowed by the libOS seccomp policy. */
-/* One raw host system call (host_<arch>.c). */
-long host6(long n, long a0, long a1, long a2, long a3, long a4, long a5);
 long host_sigaction(int sig, void (*fn)(int, void *, void *), uint64_t mask);
 long host_sigaltstack(void *base, size_t size);
 long host_setitimer_ms(unsigned ms);
