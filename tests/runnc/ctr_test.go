@@ -2,22 +2,18 @@
 package runnc
 
 import (
-	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nabla-containers/nabla/internal/containerdtest"
 )
 
-// containerd is a private containerd: state in a temporary root, stopped by pid.
-type containerd struct {
-	sock string
-	cmd  *exec.Cmd
-}
+// containerd is a private containerd for one test: state in a temporary root, stopped by pid.
+type containerd struct{ *containerdtest.Daemon }
 
 func startContainerd(t *testing.T, dir string) *containerd {
 	if os.Geteuid() != 0 {
@@ -28,63 +24,16 @@ func startContainerd(t *testing.T, dir string) *containerd {
 			t.Fatalf("ctr tests need %s (apt-get install containerd): %v", tool, err)
 		}
 	}
-	sock := filepath.Join(dir, "c.sock")
-	cfg := fmt.Sprintf(`version = 2
-root = %q
-state = %q
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.devmapper"]
-[grpc]
-  address = %q
-[ttrpc]
-  address = %q
-[debug]
-  address = ""
-[metrics]
-  address = ""
-`, filepath.Join(dir, "root"), filepath.Join(dir, "state"), sock, sock+".ttrpc")
-	cfgPath := filepath.Join(dir, "config.toml")
-	os.WriteFile(cfgPath, []byte(cfg), 0o644)
-	logf, _ := os.Create(filepath.Join(dir, "containerd.log"))
-	cmd := exec.Command("containerd", "--config", cfgPath)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
+	d, err := containerdtest.Start(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
-	c := &containerd{sock: sock, cmd: cmd}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-		// Unmount anything containerd left under its root before TempDir removal.
-		exec.Command("umount", "-R", filepath.Join(dir, "root")).Run()
-		logf.Close()
-	})
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if _, err := c.ctr(t, "version"); err == nil {
-			return c
-		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(logf.Name())
-			t.Fatalf("containerd did not come up:\n%s", b)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	t.Cleanup(d.Stop)
+	return &containerd{d}
 }
 
 func (c *containerd) ctr(t *testing.T, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "ctr", append([]string{"-a", c.sock, "-n", "runnctest"}, args...)...)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return c.Ctr("runnctest", args...)
 }
 
 func TestCtrRun(t *testing.T) {

@@ -30,7 +30,7 @@ func startDockerd(t *testing.T, dir string, c *containerd, peer *peerNS) *docker
 	logf, _ := os.Create(filepath.Join(dir, "dockerd.log"))
 	cmd := exec.Command("nsenter", "--net="+peer.path, "dockerd",
 		"--data-root", filepath.Join(dir, "docker"), "--exec-root", filepath.Join(dir, "exec"),
-		"--pidfile", filepath.Join(dir, "docker.pid"), "-H", "unix://"+sock, "--containerd", c.sock,
+		"--pidfile", filepath.Join(dir, "docker.pid"), "-H", "unix://"+sock, "--containerd", c.Sock,
 		"--add-runtime", "runnc="+runncB, "--bip", "10.99.0.1/24", "--userland-proxy=false",
 		"--config-file", filepath.Join(dir, "daemon.json"))
 	// The trust key would otherwise go to /etc/docker/key.json.

@@ -3,86 +3,18 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
-	"time"
+
+	"github.com/nabla-containers/nabla/internal/containerdtest"
 )
 
-type containerd struct {
-	dir, sock string
-	cmd       *exec.Cmd
-	log       *os.File
-}
-
-func (e *env) startContainerd() (*containerd, error) {
-	dir := e.path("containerd")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	sock := filepath.Join(dir, "c.sock")
-	cfg := fmt.Sprintf(`version = 2
-root = %q
-state = %q
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.devmapper"]
-[grpc]
-  address = %q
-[ttrpc]
-  address = %q
-[debug]
-  address = ""
-[metrics]
-  address = ""
-`, filepath.Join(dir, "root"), filepath.Join(dir, "state"), sock, sock+".ttrpc")
-	cfgPath := filepath.Join(dir, "config.toml")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
-		return nil, err
-	}
-	logf, err := os.Create(filepath.Join(dir, "containerd.log"))
+// startContainerd starts the bench's private containerd under the scratch directory.
+func (e *env) startContainerd() (*containerdtest.Daemon, error) {
+	d, err := containerdtest.Start(e.path("containerd"))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s", oneLine(err.Error()))
 	}
-	cmd := exec.Command("containerd", "--config", cfgPath)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return nil, err
-	}
-	c := &containerd{dir: dir, sock: sock, cmd: cmd, log: logf}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if _, err := e.run(c.ctr("version")...); err == nil {
-			return c, nil
-		}
-		if time.Now().After(deadline) {
-			c.stop()
-			b, _ := os.ReadFile(logf.Name())
-			return nil, fmt.Errorf("containerd did not come up: %s", oneLine(string(b)))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// ctr is the argv of a ctr command against this containerd.
-func (c *containerd) ctr(args ...string) []string {
-	return append([]string{"ctr", "-a", c.sock, "-n", "nablabench"}, args...)
-}
-
-// stop ends containerd (SIGTERM, then SIGKILL after 10 s) and unmounts what it left.
-func (c *containerd) stop() {
-	c.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { c.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		c.cmd.Process.Kill()
-		<-done
-	}
-	exec.Command("umount", "-R", filepath.Join(c.dir, "root")).Run()
-	c.log.Close()
+	return d, nil
 }
 
 // ctrRuns measures `ctr run --rm --rootfs DIR` with runc, crun and runnc as the runc
@@ -92,11 +24,11 @@ func (e *env) ctrRuns(b bundles, warm, n int) []*Result {
 	if err != nil {
 		return []*Result{{Section: "lifecycle", Measure: "ctr run --rm", Contender: "containerd", Unit: "ms", Error: err.Error()}}
 	}
-	defer c.stop()
+	defer c.Stop()
 	fifo := e.path("ctr-fifo")
 	argv := func(bin, root, bundle, cmd string) func() []string {
 		return func() []string {
-			return c.ctr("run", "--rm", "--fifo-dir", fifo, "--runc-binary", bin, "--runc-root", root,
+			return c.CtrArgv("nablabench", "run", "--rm", "--fifo-dir", fifo, "--runc-binary", bin, "--runc-root", root,
 				"--rootfs", filepath.Join(bundle, "rootfs"), e.id("ctr"), cmd)
 		}
 	}
