@@ -25,12 +25,22 @@ type addrSpace struct {
 
 // readAddrSpace parses /proc/self/maps (a few dozen lines for this process).
 func readAddrSpace() (addrSpace, error) {
-	fd, err := unix.Open("/proc/self/maps", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	var buf [16 << 10]byte
+	b, err := readProcFile("/proc/self/maps", buf[:])
 	if err != nil {
-		return addrSpace{}, fmt.Errorf("/proc/self/maps: %v", err)
+		return addrSpace{}, err
+	}
+	return parseAddrSpace(b)
+}
+
+// readProcFile reads a small /proc file into buf (truncated at len(buf)) with raw
+// calls: os.ReadFile would allocate and start Go's netpoller (an epoll descriptor).
+func readProcFile(path string, buf []byte) ([]byte, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	defer unix.Close(fd)
-	var buf [16 << 10]byte
 	n := 0
 	for n < len(buf) {
 		m, err := unix.Read(fd, buf[n:])
@@ -38,14 +48,14 @@ func readAddrSpace() (addrSpace, error) {
 			continue
 		}
 		if err != nil {
-			return addrSpace{}, fmt.Errorf("/proc/self/maps: %v", err)
+			return nil, fmt.Errorf("%s: %v", path, err)
 		}
 		if m == 0 {
 			break
 		}
 		n += m
 	}
-	return parseAddrSpace(buf[:n])
+	return buf[:n], nil
 }
 
 // parseAddrSpace reads the start address and the path column of each line.

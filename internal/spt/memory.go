@@ -136,27 +136,12 @@ func limitData(budget uint64) (restore func(), err error) {
 
 // vmData reads this process's VmData (bytes) from /proc/self/status.
 func vmData() (uint64, error) {
-	fd, err := unix.Open("/proc/self/status", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return 0, fmt.Errorf("/proc/self/status: %v", err)
-	}
-	defer unix.Close(fd)
 	var buf [8 << 10]byte
-	n := 0
-	for n < len(buf) {
-		m, err := unix.Read(fd, buf[n:])
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return 0, fmt.Errorf("/proc/self/status: %v", err)
-		}
-		if m == 0 {
-			break
-		}
-		n += m
+	b, err := readProcFile("/proc/self/status", buf[:])
+	if err != nil {
+		return 0, err
 	}
-	return parseVmData(buf[:n])
+	return parseVmData(b)
 }
 
 // parseVmData finds the "VmData:   1234 kB" line.
