@@ -27,19 +27,7 @@ func Run(args []string) {
 	// thread that created the vCPU to avoid costly migrations, and the signal path
 	// kicks exactly this thread).
 	runtime.LockOSThread()
-	tender.Prog = Prog
-	o, err := tender.Parse(args)
-	if err != nil {
-		tender.Fatalf("%v", err)
-	}
-	if o.Help {
-		fmt.Fprint(os.Stderr, tender.Usage(Prog, ""))
-		os.Exit(1)
-	}
-	if o.Version {
-		fmt.Print(tender.VersionText(Prog))
-		os.Exit(0)
-	}
+	o := tender.ParseOrExit(Prog, args)
 	s := run(o)
 	if s.Err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", Prog, s.Err)

@@ -2,8 +2,6 @@
 package spt
 
 import (
-	"fmt"
-	"os"
 	"runtime"
 
 	"github.com/nabla-containers/nabla/internal/tender"
@@ -15,19 +13,7 @@ const Prog = "nabla-spt"
 // Run is nabla-spt's main: it never returns. It exits with the guest's status,
 // or dies by the signal that killed the guest, or exits 1 on a tender error.
 func Run(args []string) {
-	tender.Prog = Prog
-	o, err := tender.Parse(args)
-	if err != nil {
-		tender.Fatalf("%v", err)
-	}
-	if o.Help {
-		fmt.Fprint(os.Stderr, tender.Usage(Prog, ""))
-		os.Exit(tender.ExitFailure)
-	}
-	if o.Version {
-		fmt.Print(tender.VersionText(Prog))
-		os.Exit(tender.ExitSuccess)
-	}
+	o := tender.ParseOrExit(Prog, args)
 	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
 		tender.Fatalf("unsupported host architecture %s", runtime.GOARCH)
 	}

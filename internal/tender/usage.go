@@ -1,7 +1,10 @@
 // Usage and version texts, worded like upstream's so scripts that grep them keep working.
 package tender
 
-import "fmt"
+import (
+	"fmt"
+	"os"
+)
 
 // Version is the tenders' release; the build may override it with -ldflags -X.
 var Version = "v0.1.0"
@@ -29,4 +32,24 @@ Compiled-in module options:
 // VersionText is what --version prints.
 func VersionText(prog string) string {
 	return fmt.Sprintf("%s tender, version %s\nABI version %d\n", prog, Version, ABIVersion)
+}
+
+// ParseOrExit is the tenders' shared start: it names prog in diagnostics, parses args, and
+// ends the process as upstream does for a bad option (1), --help (usage, 1) and
+// --version (0). Otherwise it returns the options.
+func ParseOrExit(prog string, args []string) *Options {
+	Prog = prog
+	o, err := Parse(args)
+	if err != nil {
+		Fatalf("%v", err)
+	}
+	if o.Help {
+		fmt.Fprint(os.Stderr, Usage(prog, ""))
+		exit(ExitFailure)
+	}
+	if o.Version {
+		fmt.Print(VersionText(prog))
+		exit(ExitSuccess)
+	}
+	return o
 }
