@@ -14,6 +14,12 @@ struct arch_ctx {
     uint8_t fp[ARCH_FP_MAX] __attribute__((aligned(64)));
 };
 
+/* ucontext as the kernel lays it out: uc_flags, uc_link, uc_stack (24 bytes), then struct
+ * sigcontext, whose first 24 words are the registers below, in this order. */
+#define UC_GREGS 40
+enum { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP, RIP,
+       EFLAGS, CSGSFS, ERR, TRAPNO, OLDMASK, CR2, FPSTATE };
+
 /* Host syscall numbers of the shared host calls (host.c). */
 #define HOST_rt_sigaction 13
 #define HOST_sigaltstack 131

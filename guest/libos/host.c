@@ -4,10 +4,6 @@
 #include "libos.h"
 #include "spt.h" /* sys_call6: the bindings' raw system call */
 
-#define SA_SIGINFO 0x4
-#define SA_ONSTACK 0x08000000
-#define SA_RESTORER 0x04000000
-
 extern char libos_restorer[];
 
 long host_sigaction(int sig, void (*fn)(int, void *, void *), uint64_t mask)

@@ -15,16 +15,6 @@ long host_set_tls(uint64_t tp)
     return 0;
 }
 
-/* ---- ucontext: uc_flags, uc_link, uc_stack (24), uc_sigmask padded to 128 bytes, then the
- * 16-aligned struct sigcontext: fault_address, regs[31], sp, pc, pstate, __reserved[4096]
- * (a list of records; the FP/SIMD one is first). ---- */
-#define UC_MCTX 176
-#define SC_REGS (UC_MCTX + 8)
-#define SC_SP (SC_REGS + 31 * 8)
-#define SC_PC (SC_SP + 8)
-#define SC_PSTATE (SC_PC + 8)
-#define SC_RESERVED (UC_MCTX + 288)
-#define FPSIMD_MAGIC 0x46508001u
 
 static inline uint64_t *reg(void *uc, int off)
 {

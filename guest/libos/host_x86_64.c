@@ -19,10 +19,6 @@ long host_set_tls(uint64_t tp)
     return r;
 }
 
-/* ---- ucontext: uc_flags, uc_link, uc_stack (24 bytes), then struct sigcontext ---- */
-#define UC_GREGS 40
-enum { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, RSP, RIP,
-       EFLAGS, CSGSFS, ERR, TRAPNO, OLDMASK, CR2, FPSTATE };
 
 static inline uint64_t *gregs(void *uc)
 {

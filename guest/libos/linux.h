@@ -130,6 +130,11 @@ struct k_iovec {
     uint64_t len;
 };
 
+/* sigaction flags (the same on x86_64 and aarch64) */
+#define SA_SIGINFO 0x4ULL
+#define SA_ONSTACK 0x08000000ULL
+#define SA_RESTORER 0x04000000ULL
+
 struct k_sigaction {
     uint64_t handler, flags, restorer, mask;
 };

@@ -5,18 +5,9 @@
  * uc_stack (24), uc_sigmask padded to 128 bytes, the 16-aligned sigcontext (fault_address,
  * regs[31], sp, pc, pstate, __reserved[4096] with the fpsimd record first), then a frame
  * record {x29, x30} above it. */
-#define UC_MCTX 176
 #define UC_SIZE (UC_MCTX + 288 + 4096)
 #define FRAME_SIZE (SI_SIZE + UC_SIZE)
-#define SC_REGS (UC_MCTX + 8)
-#define SC_SP (SC_REGS + 31 * 8)
-#define SC_PC (SC_SP + 8)
-#define SC_PSTATE (SC_PC + 8)
-#define SC_RESERVED (UC_MCTX + 288)
-#define FPSIMD_MAGIC 0x46508001u
 #define FPSIMD_SIZE 528
-#define SA_ONSTACK 0x08000000ULL
-#define SA_RESTORER 0x04000000ULL
 #define PSR_NZCV 0xf0000000ULL
 
 /* The return path of handlers installed without SA_RESTORER (Go's): `mov x8, #139; svc #0`,

@@ -5,13 +5,8 @@
  * and the xsave image below... above it, 64-aligned. ucontext: uc_flags, uc_link,
  * uc_stack (24), sigcontext (256), uc_sigmask (8). */
 #define UC_SIZE 304
-#define UC_GREGS 40
 #define UC_MASK 296
 #define FRAME_SIZE (8 + UC_SIZE + SI_SIZE)
-enum { RDI = 8, RSI = 9, RDX = 12, RAX = 13, RSP = 15, RIP = 16, EFLAGS = 17, CSGSFS = 18,
-       FPSTATE = 23 };
-#define SA_ONSTACK 0x08000000ULL
-#define SA_RESTORER 0x04000000ULL
 
 /* For handlers installed without SA_RESTORER: `mov $15, %eax; syscall`, outside libOS
  * text (read-only data is executable in the image), so the call traps to the libOS. */
