@@ -2,6 +2,7 @@
 package container
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,6 +87,14 @@ func TestSaveLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { sleep.Process.Kill(); sleep.Wait() }()
+	// Start returns once the exec is under way, but the kernel fills in the new
+	// argv a little later (a visible window under emulation): wait for it.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", sleep.Process.Pid))
+		if strings.HasPrefix(string(b), InitArgv0+"\x00") || time.Now().After(deadline) {
+			break
+		}
+	}
 	waiting := *got
 	waiting.Pid = sleep.Process.Pid
 	waiting.PidStart, _ = StartTime(waiting.Pid)
