@@ -89,6 +89,9 @@ struct thread {
     uint64_t sigmask;
     uint64_t pending;     /* signals posted to this thread, delivered when it runs */
     uint64_t altstack[3]; /* stack_t: ss_sp, ss_flags, ss_size */
+    int restarted;        /* the next trap re-runs a call woken with a restart */
+    uint64_t wait_deadline; /* a restarted wait keeps the deadline of its first run */
+    void *pollw;          /* poll/select watchers (fd/poll.c), freed at the next call */
     struct arch_ctx ctx; /* user registers while not running */
 };
 

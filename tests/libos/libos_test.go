@@ -31,6 +31,10 @@ func TestMuslHello(t *testing.T) {
 }
 func TestMuslPthreads(t *testing.T) { same(t, runCase{app: "musl-pthreads"}) }
 
+// Descriptor semantics: dup shares the open file, pipes, eventfd, epoll (level, edge,
+// oneshot, hang-up), poll, select; bad pointers give EFAULT.
+func TestMuslFds(t *testing.T) { same(t, runCase{app: "musl-fds"}) }
+
 func TestGoArgsEnv(t *testing.T) {
 	same(t, runCase{app: "go-args", args: []string{"alpha", "beta", "--gamma=1"}, env: []string{"NABLA_TEST=from-config"}})
 }

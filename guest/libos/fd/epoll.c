@@ -211,7 +211,7 @@ static long sys_epoll_ctl(struct sc *c)
     return -EINVAL;
 }
 
-static long wait(int epfd, uint64_t uevs, int max, long timeout_ms)
+static long wait(int epfd, uint64_t uevs, int max, long timeout_ms, int restarted)
 {
     struct epoll *ep = epoll_of(epfd);
     if (!fd_get(epfd))
@@ -244,21 +244,23 @@ static long wait(int epfd, uint64_t uevs, int max, long timeout_ms)
     }
     if (n || timeout_ms == 0)
         return n;
-    uint64_t dl = timeout_ms < 0 ? NO_DEADLINE : now_ns() + (uint64_t)timeout_ms * 1000000ULL;
+    uint64_t dl = wait_deadline(restarted, timeout_ms < 0 ? NO_DEADLINE : (uint64_t)timeout_ms * 1000000ULL);
+    if (dl <= now_ns())
+        return 0;
     sched_block((uintptr_t)&ep->pq, dl, cur->nr, WAIT_RESTART_NOSIG, 0);
     return 0;
 }
 
 static long sys_epoll_wait(struct sc *c)
 {
-    return wait((int)c->a[0], c->a[1], (int)c->a[2], (long)(int)c->a[3]);
+    return wait((int)c->a[0], c->a[1], (int)c->a[2], (long)(int)c->a[3], c->restarted);
 }
 
 /* epoll_pwait: the signal mask argument is not applied (signals are delivered at the next
  * return to the app either way). */
 static long sys_epoll_pwait(struct sc *c)
 {
-    return wait((int)c->a[0], c->a[1], (int)c->a[2], (long)(int)c->a[3]);
+    return wait((int)c->a[0], c->a[1], (int)c->a[2], (long)(int)c->a[3], c->restarted);
 }
 
 static long sys_epoll_pwait2(struct sc *c)
@@ -272,7 +274,7 @@ static long sys_epoll_pwait2(struct sc *c)
             return -EINVAL;
         ms = ts.tv_sec > 100000000L ? 100000000000L : ts.tv_sec * 1000 + (ts.tv_nsec + 999999) / 1000000;
     }
-    return wait((int)c->a[0], c->a[1], (int)c->a[2], ms);
+    return wait((int)c->a[0], c->a[1], (int)c->a[2], ms, c->restarted);
 }
 
 const struct syscall sys_epoll_calls[] = {

@@ -97,6 +97,12 @@ int fd_next(int from);            /* the first open fd >= from, or -1 (for /proc
 void fd_close_cloexec(void);      /* execve */
 void fd_init(void);
 
+/* Drops t's poll/select watchers (fd/poll.c). */
+struct thread;
+void poll_release(struct thread *t);
+/* The deadline of a wait of rel_ns; a restarted wait keeps its first run's (fd/poll.c). */
+uint64_t wait_deadline(int restarted, uint64_t rel_ns);
+
 /* ---- generic fd calls (fdio.c), used by the syscall table and other layers ---- */
 long fd_read(int fd, uint64_t buf, uint64_t n);
 long fd_write(int fd, uint64_t buf, uint64_t n);

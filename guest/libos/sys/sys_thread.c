@@ -3,6 +3,7 @@
 #include "libos.h"
 #include "exec/vdso.h"
 #include "mm/uaccess.h"
+#include "fd/file.h"
 #include "sys/table.h"
 
 #define NSEC 1000000000ULL
@@ -117,6 +118,7 @@ static void thread_exit(int status)
         *(volatile int32_t *)(uintptr_t)cur->clear_tid = 0;
         sched_wake((uintptr_t)cur->clear_tid, 1);
     }
+    poll_release(cur);
     sched_exit_thread();
 }
 

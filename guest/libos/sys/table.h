@@ -9,6 +9,7 @@ struct sc {
     uint64_t a[6];
     void *uc;
     long nr;
+    int restarted; /* this run re-runs a call that blocked and was woken */
 };
 typedef long (*sys_fn)(struct sc *c);
 
@@ -25,7 +26,7 @@ struct syscall {
 /* The entries of each family (sys/sys_*.c and the subsystems that own calls), ended by an
  * entry with name NULL; table.c indexes them all at boot. */
 extern const struct syscall sys_fd_calls[], sys_epoll_calls[], sys_pipe_calls[],
-    sys_eventfd_calls[], sys_mm_calls[], sys_thread_calls[], sys_time_calls[],
+    sys_eventfd_calls[], sys_poll_calls[], sys_mm_calls[], sys_thread_calls[], sys_time_calls[],
     sys_signal_calls[], sys_proc_calls[], sys_fs_calls[];
 
 void sys_table_init(void);

@@ -3,6 +3,7 @@
 #include "libos.h"
 #include "exec/vdso.h"
 #include "mm/kalloc.h"
+#include "fd/file.h"
 #include "sys/table.h"
 
 static uint32_t enosys_count[NR_MAX];
@@ -83,7 +84,10 @@ void libos_sigsys(int sig, void *info, void *uc)
     if (nr >= 0 && nr < NR_MAX)
         call_count[nr]++;
     cur->nr = nr;
-    struct sc c = { .uc = uc, .nr = nr };
+    struct sc c = { .uc = uc, .nr = nr, .restarted = cur->restarted };
+    cur->restarted = 0;
+    if (cur->pollw)
+        poll_release(cur);
     for (int i = 0; i < 6; i++)
         c.a[i] = uc_arg(uc, i);
     const struct syscall *s = sys_lookup(nr);
