@@ -135,7 +135,7 @@ long mm_brk(uint64_t addr);
 void mm_brk_init(uintptr_t start);
 
 /* ---- signal delivery (signal.c, sigframe_<arch>.c) ---- */
-#define SI_SIZE 128
+#define SI_SIZE ((int)sizeof(struct k_siginfo))
 /* Posts sig to thread tid (tgkill); -ESRCH if there is none. */
 long sig_post(int tid, int sig);
 /* Delivers a pending signal to cur by rewriting the frame, if one can be. */

@@ -10,8 +10,6 @@ static uint32_t enosys_count[NR_MAX];
 static uint32_t call_count[NR_MAX];
 static uint64_t trap_count;
 
-#define SYS_SECCOMP 1
-
 static void put_name(char *buf, size_t n, long nr)
 {
     const char *name = sys_name(nr);
@@ -73,8 +71,9 @@ long sys_enosys(struct sc *c)
 void libos_sigsys(int sig, void *info, void *uc)
 {
     (void)sig;
-    int code = *(int *)((char *)info + 8);
-    long nr = *(int *)((char *)info + 24); /* si_syscall */
+    const struct k_siginfo *si = info;
+    int code = si->si_code;
+    long nr = si->u.sys.syscall;
     if (code != SYS_SECCOMP) {
         LOG("libos: unexpected SIGSYS (code %d)\n", code);
         libos_exit(128 + SIGSYS);
@@ -110,7 +109,7 @@ void libos_sigalrm(int sig, void *info, void *uc)
 
 void libos_fault(int sig, void *info, void *uc)
 {
-    uint64_t addr = *(uint64_t *)((char *)info + 16);
+    uint64_t addr = ((const struct k_siginfo *)info)->u.fault.addr;
     uint64_t pc = uc_pc(uc);
     if (!in_libos(pc) && cur && sig_fault(uc, sig, info))
         return; /* the app's own handler (Go turns faults into panics) */

@@ -37,6 +37,21 @@
 #define SIG_DFL 0
 #define SIG_IGN 1
 
+/* siginfo_t (128 bytes, the same on x86_64 and aarch64): the fields the libOS reads and
+ * writes. */
+struct k_siginfo {
+    int32_t si_signo, si_errno, si_code, pad0;
+    union {
+        struct { int32_t pid; uint32_t uid; } kill;   /* SI_USER, SI_TKILL */
+        struct { uint64_t addr; } fault;              /* SIGSEGV, SIGBUS, SIGILL, SIGFPE */
+        struct { uint64_t call_addr; int32_t syscall; uint32_t arch; } sys; /* SIGSYS */
+        uint8_t raw[112];
+    } u;
+};
+_Static_assert(sizeof(struct k_siginfo) == 128, "siginfo_t is 128 bytes");
+#define SI_TKILL (-6)
+#define SYS_SECCOMP 1
+
 struct k_sigaction {
     uint64_t handler, flags, restorer, mask;
 };
