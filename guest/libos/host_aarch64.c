@@ -186,6 +186,7 @@ int arch_sysno(long nr)
     case 175: return SC_geteuid;
     case 176: return SC_getgid;
     case 177: return SC_getegid;
+    case 158: return SC_getgroups;
     case 178: return SC_gettid;
     case 214: return SC_brk;
     case 215: return SC_munmap;

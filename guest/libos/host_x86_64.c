@@ -196,6 +196,7 @@ int arch_sysno(long nr)
     case 104: return SC_getgid;
     case 107: return SC_geteuid;
     case 108: return SC_getegid;
+    case 115: return SC_getgroups;
     case 110: return SC_getppid;
     case 131: return SC_sigaltstack;
     case 157: return SC_prctl;

@@ -37,7 +37,7 @@ enum sc {
     SC_clock_gettime, SC_clock_getres, SC_gettimeofday, SC_time,
     SC_rt_sigaction, SC_rt_sigprocmask, SC_sigaltstack, SC_rt_sigreturn,
     SC_arch_prctl, SC_prctl, SC_prlimit64, SC_getrlimit, SC_setrlimit, SC_uname,
-    SC_getuid, SC_geteuid, SC_getgid, SC_getegid, SC_getrandom,
+    SC_getuid, SC_geteuid, SC_getgid, SC_getegid, SC_getgroups, SC_getrandom,
     SC_readlink, SC_readlinkat, SC_access, SC_faccessat, SC_getcwd, SC_membarrier,
     SC_MAX
 };

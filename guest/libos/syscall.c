@@ -463,7 +463,9 @@ static long dispatch(void *uc, long nr)
     case SC_getrlimit: return sys_prlimit((int)a[0], 0, a[1]);
     case SC_setrlimit: return sys_prlimit((int)a[0], a[1], 0);
     case SC_uname: return sys_uname(a[0]);
-    case SC_getuid: case SC_geteuid: case SC_getgid: case SC_getegid: return 0;
+    case SC_getuid: case SC_geteuid: return libos_cfg.uid;
+    case SC_getgid: case SC_getegid: return libos_cfg.gid;
+    case SC_getgroups: return config_getgroups(a[0], a[1]);
     case SC_getrandom: return sys_getrandom(a[0], a[1]);
     case SC_getcwd: return sys_getcwd(a[0], a[1]);
     }
