@@ -40,11 +40,12 @@ func appArch(b []byte) string {
 	return hostArch()
 }
 
-func bakeImage(appPath, arch, libosPath string) (img, libos, app []byte, o bake.Options, err error) {
+func bakeImage(appPath, arch, libosPath string, disks []string) (img, libos, app []byte, o bake.Options, err error) {
 	libos, app, o, err = readInputs(appPath, arch, libosPath)
 	if err != nil {
 		return nil, nil, nil, o, err
 	}
+	o.Disks = disks
 	img, err = bake.Bake(libos, app, o)
 	if err != nil {
 		return nil, nil, nil, o, fmt.Errorf("%s: %v", appPath, err)
@@ -114,7 +115,7 @@ func bakeCommand() *cli.Command {
 	return &cli.Command{
 		Name:            "bake",
 		Usage:           "join a static Linux ELF (Go CGO_ENABLED=0, musl -static) and the libOS into a unikernel",
-		ArgsUsage:       "APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt]",
+		ArgsUsage:       "APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt] [--disk NAME]...",
 		SkipFlagParsing: true,
 		Action: func(c *cli.Context) error {
 			a, err := bake.ParseArgs(c.Args().Slice())
@@ -125,7 +126,7 @@ func bakeCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("bake: %v", err)
 			}
-			img, _, _, _, err := bakeImage(a.App, a.Arch, a.LibOS)
+			img, _, _, _, err := bakeImage(a.App, a.Arch, a.LibOS, a.Disks)
 			if err != nil {
 				return fmt.Errorf("bake: %v", err)
 			}
