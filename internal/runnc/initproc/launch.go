@@ -12,10 +12,10 @@ import (
 
 // Launch is everything needed to exec the tender except the network attachment.
 type Launch struct {
-	Tender    string           `json:"tender"`         // absolute path
-	Head      []string         `json:"head"`           // argv[0] and options (memory)
-	Image     string           `json:"image"`          // host path of the unikernel
-	Disk      string           `json:"disk,omitempty"` // cached rootfs image, attached read-only as "rootfs"
+	Tender    string           `json:"tender"`            // absolute path
+	Head      []string         `json:"head"`              // argv[0] and options (memory)
+	Image     string           `json:"image"`             // host path of the unikernel
+	Disk      string           `json:"disk,omitempty"`    // cached rootfs image, attached read-only as "rootfs"
 	Volumes   []Volume         `json:"volumes,omitempty"` // further cached disks (libOS bind mounts), read-only
 	Guest     *specconv.Config `json:"guest"`
 	NetDevice string           `json:"netDevice,omitempty"` // manifest name of the NIC, if any
