@@ -155,15 +155,37 @@ extern int keep_frame; /* set by a call whose result is the whole frame (rt_sigr
 /* ---- configuration (config.c, main.c) ---- */
 #define MAX_ARGS 256
 #define MAX_ENVS 256
+#define MAX_GROUPS 64
+#define MAX_MOUNTS 16
+/* One entry of "mounts", in mount order (parents first). */
+struct libos_mount {
+    const char *dev;  /* block device (manifest name) of a ustar disk; NULL for tmpfs */
+    const char *path; /* absolute guest path */
+    const char *fs;   /* "ustar" (the default with dev) or "tmpfs" */
+    const char *file; /* single-file bind: the disk's file bound at path; NULL: the tree */
+    int ro;           /* writes fail with EROFS; else they go to memory */
+    uint64_t size;    /* tmpfs: byte limit, 0 = guest memory only */
+};
 struct libos_config {
     char *envp[MAX_ENVS];
     int envc;
-    char *cmdline;  /* argv, split at spaces; argv[0] included */
+    char *argv[MAX_ARGS]; /* argv[0] included: "argv", else "cmdline" or the plain line split */
+    int argc;
+    int has_argv;   /* the JSON "argv" key was given (it wins over "cmdline") */
+    char *cmdline;  /* rumprun's one-string argv */
     char *cwd;      /* "/" if absent */
     char *hostname; /* "nabla" if absent */
+    uint32_t uid, gid; /* process.user; 0 if absent */
+    uint32_t groups[MAX_GROUPS];
+    int ngroups;
+    struct libos_mount mounts[MAX_MOUNTS];
+    int nmounts;    /* 0: an empty writable / in memory */
+    int readonly;   /* the root overlay refuses writes (docker --read-only) */
 };
 /* Parses a JSON object in place: 0, -1 if s is not an object, -2 (reported) if malformed. */
 int config_json(char *s, struct libos_config *cfg);
+/* Splits a plain command line in place (rumprun quoting) onto cfg->argv: 0, or -1 (reported). */
+int config_split(char *s, struct libos_config *cfg);
 extern struct libos_config libos_cfg;
 
 /* ---- the end (core/exit.c) and the trap entries (sys/trap.c) ---- */

@@ -12,16 +12,20 @@ import (
 // Args is a parsed `nabla bake` command line.
 type Args struct {
 	App, Output, Target, Arch, LibOS string
+	Disks                            []string // --disk, repeatable: block devices in the manifest
 }
 
 // ErrHelp is returned by ParseArgs for -h/--help; Usage says what to print.
 var ErrHelp = errors.New("help requested")
 
 // Usage of `nabla bake`.
-const Usage = `usage: nabla bake APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt]
+const Usage = `usage: nabla bake APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt] [--disk NAME]...
 
 Joins APP, a static Linux ELF (Go built with CGO_ENABLED=0, a C program linked with
 musl-gcc -static), with the library OS into the Solo5 unikernel IMAGE.
+--disk NAME (repeatable) declares block device NAME in the image's manifest: "rootfs"
+for the root disk, vol1, vol2, ... for extra disks; the tender then needs each attached
+(--block:NAME=PATH).
 `
 
 // ParseArgs parses args (after "bake"). urfave/cli and the flag package stop at the first
@@ -34,6 +38,10 @@ func ParseArgs(args []string) (Args, error) {
 	fs.StringVar(&a.Target, "target", "spt", "Solo5 target")
 	fs.StringVar(&a.Arch, "arch", "", "x86_64 or aarch64 (default: the app's)")
 	fs.StringVar(&a.LibOS, "libos", "", "libOS image (default: found next to nabla)")
+	fs.Func("disk", "block device NAME in the manifest (repeatable)", func(v string) error {
+		a.Disks = append(a.Disks, v)
+		return nil
+	})
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -57,6 +65,9 @@ func ParseArgs(args []string) (Args, error) {
 		return a, fmt.Errorf("--target %q: only spt is supported", a.Target)
 	case a.Arch != "" && a.Arch != "x86_64" && a.Arch != "aarch64":
 		return a, fmt.Errorf("--arch must be x86_64 or aarch64, not %q", a.Arch)
+	}
+	if err := checkDisks(a.Disks); err != nil {
+		return a, fmt.Errorf("--disk: %v", err)
 	}
 	a.App = pos[0]
 	return a, nil

@@ -3,6 +3,7 @@ package bake
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -16,10 +17,11 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"-o", "img", "app"}, Args{App: "app", Output: "img", Target: "spt"}},
 		{[]string{"app", "-o", "img", "--arch", "aarch64", "--target=spt"}, Args{App: "app", Output: "img", Target: "spt", Arch: "aarch64"}},
 		{[]string{"--libos", "l.spt", "./my app", "-o=img"}, Args{App: "./my app", Output: "img", Target: "spt", LibOS: "l.spt"}},
+		{[]string{"app", "--disk=rootfs", "-o", "img", "--disk", "vol1"}, Args{App: "app", Output: "img", Target: "spt", Disks: []string{"rootfs", "vol1"}}},
 	}
 	for _, c := range good {
 		got, err := ParseArgs(c.args)
-		if err != nil || got != c.want {
+		if err != nil || !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%q: got %+v, %v; want %+v", c.args, got, err, c.want)
 		}
 	}
@@ -34,6 +36,8 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"app", "-o", "x", "--arch", "riscv64"}, "--arch must be"},
 		{[]string{"app", "-o"}, "flag needs an argument"},
 		{[]string{"app", "--bogus"}, "not defined"},
+		{[]string{"app", "-o", "x", "--disk=vol-1"}, "--disk: disk name"},
+		{[]string{"app", "-o", "x", "--disk=a", "--disk=a"}, "given twice"},
 	}
 	for _, c := range bad {
 		if _, err := ParseArgs(c.args); err == nil || !strings.Contains(err.Error(), c.want) {

@@ -18,6 +18,10 @@ type Options struct {
 	Arch string
 	// Name is argv[0] of the app (at most 63 bytes are kept); empty means "app".
 	Name string
+	// Disks are the block devices the image's manifest declares (BLOCK_BASIC), in order:
+	// "rootfs" for the root disk, "vol1", "vol2", ... for extra disks. The tender then
+	// requires exactly these attached (--block:NAME=PATH).
+	Disks []string
 }
 
 // pieAlign is where a static-pie app is placed: the first 2 MiB boundary above the libOS.
@@ -26,6 +30,9 @@ const pieAlign = 2 << 20
 // Bake returns the unikernel image for app (a whole static ELF file) on top of libos (the
 // libOS image for the same arch, from guest/libos).
 func Bake(libos, appFile []byte, o Options) ([]byte, error) {
+	if err := checkDisks(o.Disks); err != nil {
+		return nil, err
+	}
 	a, err := parseApp(appFile)
 	if err != nil {
 		return nil, err
@@ -113,6 +120,9 @@ func Bake(libos, appFile []byte, o Options) ([]byte, error) {
 	}
 	if img.MemEnd < info.hi {
 		return nil, fmt.Errorf("baked image: app segments missing")
+	}
+	if len(o.Disks) > 0 {
+		return WithDisks(out, o.Disks)
 	}
 	return out, nil
 }

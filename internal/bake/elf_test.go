@@ -59,8 +59,8 @@ func note(name string, typ uint32, desc []byte) []byte {
 	return append(append(n, nm...), d...)
 }
 
-// fakeLibOS is a libOS-shaped Solo5 image for machine: text at 0x100000 holding the ABI1
-// and LOS1 notes, data at 0x101000 holding the application descriptor.
+// fakeLibOS is a libOS-shaped Solo5 image for machine: text at 0x100000 holding the ABI1,
+// LOS1 and MFT1 (no device) notes, data at 0x101000 holding the application descriptor.
 func fakeLibOS(machine elf.Machine) []byte {
 	le := binary.LittleEndian
 	abi1 := make([]byte, abi.ABI1DescSize)
@@ -74,6 +74,8 @@ func fakeLibOS(machine elf.Machine) []byte {
 	text := make([]byte, 0x1000)
 	copy(text, n1)
 	copy(text[0x100:], n2)
+	n3 := mftNote(nil) // the empty manifest of guest/libos/manifest.json
+	copy(text[0x200:], n3)
 	data := make([]byte, appInfoSize)
 	copy(data, appMagic)
 	body := append(text, data...)
@@ -82,6 +84,7 @@ func fakeLibOS(machine elf.Machine) []byte {
 		{elf.PT_LOAD, elf.PF_R | elf.PF_W, 0x2000, 0x101000, uint64(len(data)), 0x2000, 0x1000},
 		{elf.PT_NOTE, elf.PF_R, 0x1000, 0x100000, uint64(len(n1)), uint64(len(n1)), 4},
 		{elf.PT_NOTE, elf.PF_R, 0x1100, 0x100100, uint64(len(n2)), uint64(len(n2)), 4},
+		{elf.PT_NOTE, elf.PF_R, 0x1200, 0x100200, uint64(len(n3)), uint64(len(n3)), 8},
 	}, body)
 }
 

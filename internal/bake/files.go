@@ -53,17 +53,31 @@ func TenderFile(explicit string) (string, error) {
 // CachePath is where the bake of (libos, app, name) lives: keyed by content, so a rebuilt
 // app or libOS gets a fresh image.
 func CachePath(libos, app []byte, o Options) (string, error) {
-	dir := os.Getenv("NABLA_CACHE_DIR")
-	if dir == "" {
-		c, err := os.UserCacheDir()
-		if err != nil {
-			return "", fmt.Errorf("no cache directory: %v (set NABLA_CACHE_DIR)", err)
-		}
-		dir = filepath.Join(c, "nabla", "baked")
+	dir, err := CacheDir()
+	if err != nil {
+		return "", err
 	}
 	h := sha256.New()
 	for _, b := range [][]byte{libos, {0}, app, {0}, []byte(o.Arch), {0}, []byte(appName(o.Name))} {
 		h.Write(b)
 	}
+	// Disk names are alphanumeric: NUL-separated they cannot collide.
+	for _, d := range o.Disks {
+		h.Write([]byte{0, 'd'})
+		h.Write([]byte(d))
+	}
 	return filepath.Join(dir, hex.EncodeToString(h.Sum(nil))[:32]+".spt"), nil
+}
+
+// CacheDir is where `nabla run` keeps what it builds: $NABLA_CACHE_DIR, else the user
+// cache directory's nabla/baked. Baked images are files in it; disks go below.
+func CacheDir() (string, error) {
+	if dir := os.Getenv("NABLA_CACHE_DIR"); dir != "" {
+		return dir, nil
+	}
+	c, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache directory: %v (set NABLA_CACHE_DIR)", err)
+	}
+	return filepath.Join(c, "nabla", "baked"), nil
 }

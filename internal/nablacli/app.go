@@ -27,6 +27,8 @@ func App(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		ErrWriter:            stderr,
 		HideHelpCommand:      true,
 		EnableBashCompletion: false,
+		// --env=A=1,2 is one variable: values are taken exactly, never split at commas.
+		DisableSliceFlagSeparator: true,
 		Commands: []*cli.Command{
 			inspectCommand(),
 			genManifestCommand(),

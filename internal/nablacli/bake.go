@@ -10,11 +10,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
 
 	"github.com/nabla-containers/nabla/internal/bake"
+	"github.com/nabla-containers/nabla/internal/runnc/rootfs"
 )
 
 // maxAppSize bounds the app file read into memory.
@@ -40,11 +43,12 @@ func appArch(b []byte) string {
 	return hostArch()
 }
 
-func bakeImage(appPath, arch, libosPath string) (img, libos, app []byte, o bake.Options, err error) {
+func bakeImage(appPath, arch, libosPath string, disks []string) (img, libos, app []byte, o bake.Options, err error) {
 	libos, app, o, err = readInputs(appPath, arch, libosPath)
 	if err != nil {
 		return nil, nil, nil, o, err
 	}
+	o.Disks = disks
 	img, err = bake.Bake(libos, app, o)
 	if err != nil {
 		return nil, nil, nil, o, fmt.Errorf("%s: %v", appPath, err)
@@ -114,7 +118,7 @@ func bakeCommand() *cli.Command {
 	return &cli.Command{
 		Name:            "bake",
 		Usage:           "join a static Linux ELF (Go CGO_ENABLED=0, musl -static) and the libOS into a unikernel",
-		ArgsUsage:       "APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt]",
+		ArgsUsage:       "APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt] [--disk NAME]...",
 		SkipFlagParsing: true,
 		Action: func(c *cli.Context) error {
 			a, err := bake.ParseArgs(c.Args().Slice())
@@ -125,7 +129,7 @@ func bakeCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("bake: %v", err)
 			}
-			img, _, _, _, err := bakeImage(a.App, a.Arch, a.LibOS)
+			img, _, _, _, err := bakeImage(a.App, a.Arch, a.LibOS, a.Disks)
 			if err != nil {
 				return fmt.Errorf("bake: %v", err)
 			}
@@ -139,12 +143,20 @@ func bakeCommand() *cli.Command {
 
 func runCommand() *cli.Command {
 	return &cli.Command{
-		Name:      "run",
-		Usage:     "run a static Linux ELF as an spt unikernel (baked into a cache first)",
-		ArgsUsage: "APP [ARGS...]",
+		Name:  "run",
+		Usage: "run a static Linux ELF as an spt unikernel (baked into a cache first)",
+		ArgsUsage: "APP [ARGS...]\n\n" +
+			"APP gets exactly ARGS, --env and --workdir (argv[0] is APP as named). Without --rootfs\n" +
+			"APP is a host file and the guest's / is empty and writable (in memory). With --rootfs=DIR\n" +
+			"APP is a path inside DIR (looked up in the guest's PATH when it has no slash) and DIR is\n" +
+			"the guest's /, read-only on the host: writes stay in the unikernel's memory. A --volume\n" +
+			"without :ro is writable the same way: in the unikernel's memory only, never on the host.",
 		Flags: []cli.Flag{
 			&cli.Uint64Flag{Name: "mem", Value: defaultRunMemMiB, Usage: "guest memory in MiB: the most the app commits (Go needs at least 64)"},
-			&cli.StringSliceFlag{Name: "env", Usage: "NAME=VALUE for the app's environment (repeatable)"},
+			&cli.GenericFlag{Name: "env", Value: &listFlag{}, Usage: "NAME=VALUE for the app's environment, exactly (repeatable)"},
+			&cli.StringFlag{Name: "rootfs", Usage: "directory that is the guest's / (a read-only disk; writes stay in guest memory)"},
+			&cli.GenericFlag{Name: "volume", Value: &listFlag{}, Usage: "HOSTPATH:GUESTPATH[:ro] (repeatable): a directory or file as a disk at GUESTPATH; without :ro writable in guest memory only, never on the host"},
+			&cli.StringFlag{Name: "workdir", Usage: "the app's working directory (absolute guest path; default /)"},
 			&cli.BoolFlag{Name: "debug", Usage: "libOS debug output (unsupported system call counts at exit)"},
 			&cli.StringFlag{Name: "libos", Usage: "libOS image (default: found next to nabla)"},
 			&cli.StringFlag{Name: "tender", Usage: "nabla-spt to run (default: next to nabla)"},
@@ -153,48 +165,99 @@ func runCommand() *cli.Command {
 			if c.NArg() < 1 {
 				return fmt.Errorf("run: want APP [ARGS...]")
 			}
-			// This process only reads two files and execs the tender: no GC needed.
+			// This process only reads files and execs the tender: no GC needed.
 			debug.SetGCPercent(-1)
-			// The cache is keyed by the inputs, so a hit needs no baking (nor checking:
-			// the same bytes were checked when the entry was made).
-			libos, app, o, err := readInputs(c.Args().First(), "", c.String("libos"))
+			lp, err := planLibRun(libRunOptions{
+				App: c.Args().First(), Args: c.Args().Tail(), Env: *c.Generic("env").(*listFlag),
+				Rootfs: c.String("rootfs"), Volumes: *c.Generic("volume").(*listFlag), Workdir: c.String("workdir"),
+			})
 			if err != nil {
 				return fmt.Errorf("run: %v", err)
 			}
-			if o.Arch != hostArch() {
-				return fmt.Errorf("run: %s is an %s binary; this host runs %s", c.Args().First(), o.Arch, hostArch())
-			}
-			path, err := bake.CachePath(libos, app, o)
+			argv, err := libRunArgv(lp, c.String("libos"), c.String("tender"), c.Uint64("mem"), c.Bool("debug"))
 			if err != nil {
 				return fmt.Errorf("run: %v", err)
 			}
-			if _, err := os.Stat(path); err != nil {
-				img, err := bake.Bake(libos, app, o)
-				if err != nil {
-					return fmt.Errorf("run: %s: %v", c.Args().First(), err)
-				}
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					return fmt.Errorf("run: %v", err)
-				}
-				if err := writeFileAtomic(path, img); err != nil {
-					return fmt.Errorf("run: %v", err)
-				}
-			}
-			tender, err := bake.TenderFile(c.String("tender"))
-			if err != nil {
-				return fmt.Errorf("run: %v", err)
-			}
-			argv := []string{tender, fmt.Sprintf("--mem=%d", c.Uint64("mem")), path, "--solo5:quiet"}
-			if c.Bool("debug") {
-				argv = append(argv, "--libos:debug")
-			}
-			for _, e := range c.StringSlice("env") {
-				argv = append(argv, "--env="+e)
-			}
-			argv = append(argv, "--")
-			argv = append(argv, c.Args().Tail()...)
 			// The tender takes over this process: its exit status is the app's.
-			return unix.Exec(tender, argv, os.Environ())
+			return unix.Exec(argv[0], argv, os.Environ())
 		},
 	}
+}
+
+// listFlag collects a repeatable flag's values exactly: urfave's slice flags split at
+// commas, and `nabla run`'s command is run outside the app that could turn that off.
+type listFlag []string
+
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+func (l *listFlag) String() string     { return strings.Join(*l, " ") }
+
+// libRunArgv bakes (or finds in the cache) the image with the plan's disks, builds (or
+// finds) the disks, opens each read-only for the tender to inherit (--block:NAME=@FD:
+// the cached disk is shared, and guest writes to it fail), and returns the tender's argv.
+func libRunArgv(lp *libRunPlan, libosPath, tenderPath string, mem uint64, dbg bool) ([]string, error) {
+	// The cache is keyed by the inputs, so a hit needs no baking (nor checking: the
+	// same bytes were checked when the entry was made).
+	libos, app, o, err := readInputs(lp.AppHost, "", libosPath)
+	if err != nil {
+		return nil, err
+	}
+	if o.Arch != hostArch() {
+		return nil, fmt.Errorf("%s is an %s binary; this host runs %s", lp.AppHost, o.Arch, hostArch())
+	}
+	for _, d := range lp.Disks {
+		o.Disks = append(o.Disks, d.Name)
+	}
+	path, err := bake.CachePath(libos, app, o)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); err != nil {
+		img, err := bake.Bake(libos, app, o)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", lp.AppHost, err)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		if err := writeFileAtomic(path, img); err != nil {
+			return nil, err
+		}
+	}
+	tender, err := bake.TenderFile(tenderPath)
+	if err != nil {
+		return nil, err
+	}
+	argv := []string{tender, fmt.Sprintf("--mem=%d", mem)}
+	if len(lp.Disks) > 0 {
+		cache, err := bake.CacheDir()
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range lp.Disks {
+			var r *rootfs.Result
+			if d.File != "" {
+				r, err = rootfs.FileImage(d.Host, d.File, filepath.Join(cache, "disks"))
+			} else {
+				r, err = rootfs.Image(d.Host, filepath.Join(cache, "disks"), rootfs.Options{})
+			}
+			if err != nil {
+				return nil, fmt.Errorf("disk %s (%s): %v", d.Name, d.Host, err)
+			}
+			// Not close-on-exec: the tender inherits it.
+			fd, err := unix.Open(r.Path, unix.O_RDONLY, 0)
+			if err != nil {
+				return nil, fmt.Errorf("disk %s: %v", d.Name, err)
+			}
+			argv = append(argv, "--block:"+d.Name+"=@"+strconv.Itoa(fd))
+		}
+	}
+	argv = append(argv, path, "--solo5:quiet")
+	if dbg {
+		argv = append(argv, "--libos:debug")
+	}
+	cfg, err := lp.Config.Cmdline()
+	if err != nil {
+		return nil, err
+	}
+	return append(argv, cfg), nil
 }

@@ -27,26 +27,21 @@ static int prefix(const char *s, const char *p)
     return strncmp(s, p, strlen(p)) == 0;
 }
 
-/* Appends the space-separated words of p to argv, NUL-terminating them in place. */
-static void split_args(char *p)
+/* Appends the words config.c found to argv. */
+static void add_args(void)
 {
-    while (*p) {
-        while (*p == ' ')
-            *p++ = 0;
-        if (!*p)
-            break;
+    for (int i = 0; i < libos_cfg.argc; i++) {
         if (argc == MAX_ARGS)
             bindings_panic("libos: too many arguments");
-        argv[argc++] = p;
-        while (*p && *p != ' ')
-            p++;
+        argv[argc++] = libos_cfg.argv[i];
     }
 }
 
 /* The command line after the --solo5: options: leading --libos:debug and --env=NAME=VALUE
- * words configure the libOS; then either nabla's JSON configuration (rumprun's keys:
- * "cmdline" with argv[0], repeated "env", "cwd", "hostname"; "net" and "blk" are read by
- * their layers), or an optional "--" and the app's arguments (argv[0] is the app's name). */
+ * words configure the libOS; then either nabla's JSON configuration (config.c: "argv" or
+ * rumprun's "cmdline" with argv[0], repeated "env", "cwd", "hostname", user, mounts; "net"
+ * and "blk" are read by their layers), or an optional "--" and the app's arguments,
+ * rumprun-quoted (argv[0] is the app's name). */
 static void parse_cmdline(const char *cmdline)
 {
     size_t n = strlen(cmdline);
@@ -81,8 +76,7 @@ static void parse_cmdline(const char *cmdline)
                 bindings_panic("libos: too many environment entries");
             envp[envc++] = libos_cfg.envp[i];
         }
-        if (libos_cfg.cmdline)
-            split_args(libos_cfg.cmdline);
+        add_args();
         if (argc == 0)
             argv[argc++] = (char *)libos_app.name;
         return;
@@ -90,7 +84,9 @@ static void parse_cmdline(const char *cmdline)
     if (p[0] == '-' && p[1] == '-' && (p[2] == ' ' || p[2] == 0))
         p += 2;
     argv[argc++] = (char *)libos_app.name;
-    split_args(p);
+    if (config_split(p, &libos_cfg) != 0)
+        libos_exit(1);
+    add_args();
 }
 
 static uint64_t *push_str(uint8_t **top, const char *s)
@@ -123,7 +119,8 @@ static uint64_t build_stack(uint64_t top_addr)
     uint64_t aux[][2] = {
         { AT_PHDR, phdr }, { AT_PHENT, libos_app.phent }, { AT_PHNUM, libos_app.phnum },
         { AT_PAGESZ, 4096 }, { AT_BASE, 0 }, { AT_FLAGS, 0 }, { AT_ENTRY, libos_app.entry },
-        { AT_UID, 0 }, { AT_EUID, 0 }, { AT_GID, 0 }, { AT_EGID, 0 },
+        { AT_UID, libos_cfg.uid }, { AT_EUID, libos_cfg.uid }, { AT_GID, libos_cfg.gid },
+        { AT_EGID, libos_cfg.gid },
         { AT_PLATFORM, (uint64_t)(uintptr_t)platform }, { AT_HWCAP, arch_hwcap() },
         { AT_HWCAP2, arch_hwcap2() }, { AT_CLKTCK, 100 }, { AT_SECURE, 0 },
         { AT_RANDOM, (uint64_t)(uintptr_t)rndp }, { AT_EXECFN, execfn },

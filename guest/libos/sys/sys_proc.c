@@ -87,8 +87,24 @@ static long sys_getrandom(struct sc *c)
 
 static long sys_getpid(struct sc *c) { (void)c; return 1; }
 static long sys_getppid(struct sc *c) { (void)c; return 0; }
-static long sys_getuid(struct sc *c) { (void)c; return 0; }
-static long sys_getgid(struct sc *c) { (void)c; return 0; }
+/* The ids of the spec's process.user (the configuration's "uid", "gid", "groups"). */
+static long sys_getuid(struct sc *c) { (void)c; return libos_cfg.uid; }
+static long sys_getgid(struct sc *c) { (void)c; return libos_cfg.gid; }
+
+static long sys_getgroups(struct sc *c)
+{
+    int size = (int)c->a[0];
+    uint64_t n = (uint64_t)libos_cfg.ngroups;
+    if (size < 0)
+        return -EINVAL;
+    if (size == 0)
+        return (long)n;
+    if ((uint64_t)size < n)
+        return -EINVAL;
+    if (copy_to_user(c->a[1], libos_cfg.groups, n * 4))
+        return -EFAULT;
+    return (long)n;
+}
 
 #define PR_SET_PDEATHSIG 1
 #define PR_GET_PDEATHSIG 2
@@ -170,6 +186,7 @@ const struct syscall sys_proc_calls[] = {
     { NR_geteuid, "geteuid", sys_getuid, 0, "" },
     { NR_getgid, "getgid", sys_getgid, 0, "" },
     { NR_getegid, "getegid", sys_getgid, 0, "" },
+    { NR_getgroups, "getgroups", sys_getgroups, 0, "the spec's additional gids" },
     { NR_uname, "uname", sys_uname, 0, "Linux 6.1.0-nabla; nodename from the configuration" },
     { NR_prlimit64, "prlimit64", sys_prlimit64, 0, "this process only; RLIMIT_NOFILE bounds the fd table" },
     { NR_getrlimit, "getrlimit", sys_getrlimit, 0, "" },

@@ -109,7 +109,7 @@ func create(c *cli.Context, id string, detach bool) (*created, error) {
 	// Check the tender's command line (network device, length) before making anything;
 	// the disk's path does not change the guest's configuration.
 	placeholder := ""
-	if p.image.Device("rootfs", abi.MFTBlockBasic) {
+	if p.libos || p.image.Device("rootfs", abi.MFTBlockBasic) {
 		placeholder = "rootfs.tar"
 	}
 	if _, err := p.launch(placeholder); err != nil {

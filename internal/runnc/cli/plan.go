@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/nabla-containers/nabla/abi"
+	"github.com/nabla-containers/nabla/internal/bake"
+	"github.com/nabla-containers/nabla/internal/elf"
 	"github.com/nabla-containers/nabla/internal/runnc/initproc"
 	"github.com/nabla-containers/nabla/internal/runnc/rootfs"
 	"github.com/nabla-containers/nabla/internal/runnc/specconv"
@@ -23,6 +25,12 @@ type plan struct {
 	memMB  uint64
 	netns  string // path to join, or ""
 	newNet bool   // create a new network namespace
+	// libOS images (a Nabla/LOS1 note) get the rootfs at / and the spec's mounts as
+	// disks; their manifest is rewritten to declare them (imagePath: the cached result).
+	libos     bool
+	mounts    []specconv.GuestMount
+	volumes   []initproc.Volume
+	imagePath string
 }
 
 // makePlan loads and checks the bundle; it creates nothing.
@@ -53,6 +61,12 @@ func makePlan(bundleDir string) (*plan, error) {
 		return nil, err
 	}
 	p := &plan{bundle: b, image: img, tender: t, memMB: mem}
+	if _, ok := img.Elf.Notes[elf.NoteKey{Name: bake.NoteName, Type: bake.NoteTypeLOS1}]; ok {
+		p.libos = true
+		if p.mounts, err = specconv.GuestMounts(b.Spec.Mounts); err != nil {
+			return nil, err
+		}
+	}
 	p.netns, p.newNet = b.NetNS()
 	return p, p.checkNetNS()
 }
@@ -70,6 +84,9 @@ func (p *plan) checkNetNS() error {
 // disk builds (or finds in the cache) the rootfs image when the unikernel's manifest
 // declares a block device called rootfs. It returns "" when no disk is attached.
 func (p *plan) disk(cacheDir string) (string, error) {
+	if p.libos {
+		return p.libosDisks(cacheDir)
+	}
 	if !p.image.Device("rootfs", abi.MFTBlockBasic) {
 		return "", nil
 	}
@@ -120,7 +137,20 @@ func (p *plan) launch(disk string) (*initproc.Launch, error) {
 			l.Plain = true
 		}
 	}
-	if disk != "" {
+	switch {
+	case p.libos:
+		l.Disk = disk
+		l.Volumes = p.volumes
+		if p.imagePath != "" {
+			l.Image = p.imagePath
+		}
+		l.Guest.LibOS = true
+		l.Guest.ReadOnly = p.bundle.Spec.Root.Readonly
+		l.Guest.Mounts = []specconv.Mount{{Dev: "rootfs", Path: "/"}}
+		for _, m := range p.mounts {
+			l.Guest.Mounts = append(l.Guest.Mounts, m.Mount)
+		}
+	case disk != "":
 		l.Disk = disk
 		l.Guest.Blk = &specconv.Block{Source: "etfs", Path: "rootfs", FSType: "ustar", Mountpoint: "/"}
 	}

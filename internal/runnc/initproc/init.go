@@ -82,9 +82,17 @@ func run(syncp **os.File) error {
 			return fmt.Errorf("rootfs disk: %v", err)
 		}
 	}
+	var volFDs []int
+	for _, v := range c.Launch.Volumes {
+		fd, err := unix.Open(v.Path, unix.O_RDONLY, 0)
+		if err != nil {
+			return fmt.Errorf("disk %s: %v", v.Name, err)
+		}
+		volFDs = append(volFDs, fd)
+	}
 	var argv []string
 	if !c.Launch.Pause {
-		if argv, err = c.Launch.Argv(diskFD, tapFD, netCfg); err != nil {
+		if argv, err = c.Launch.Argv(diskFD, tapFD, netCfg, volFDs...); err != nil {
 			return err
 		}
 	}

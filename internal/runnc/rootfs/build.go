@@ -43,7 +43,28 @@ func Image(root, cacheDir string, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := key(entries, o.Extra)
+	return cached(cacheDir, entries, o.Extra)
+}
+
+// FileImage returns the image of one regular file src, stored under name (a single
+// slash-free file name): the disk of a single-file bind mount (e.g. /etc/resolv.conf).
+func FileImage(src, name, cacheDir string) (*Result, error) {
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
+		return nil, fmt.Errorf("file image: bad name %q", name)
+	}
+	info, err := os.Stat(src)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file or directory", src)
+	}
+	return cached(cacheDir, []entry{{rel: name, abs: src, info: info}}, nil)
+}
+
+// cached writes the image of entries and extra into cacheDir unless it is there.
+func cached(cacheDir string, entries []entry, extra map[string][]byte) (*Result, error) {
+	k := key(entries, extra)
 	dst := filepath.Join(cacheDir, "rootfs-"+k+".tar")
 	if _, err := os.Stat(dst); err == nil {
 		now := time.Now()
@@ -59,7 +80,7 @@ func Image(root, cacheDir string, o Options) (*Result, error) {
 		return nil, fmt.Errorf("rootfs cache: %v", err)
 	}
 	tmp := f.Name()
-	err = write(f, entries, o.Extra)
+	err = write(f, entries, extra)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

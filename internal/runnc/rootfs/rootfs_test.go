@@ -167,3 +167,25 @@ func TestPrune(t *testing.T) {
 		}
 	}
 }
+
+func TestFileImage(t *testing.T) {
+	d, cache := t.TempDir(), t.TempDir()
+	src := filepath.Join(d, "resolv.conf")
+	os.WriteFile(src, []byte("nameserver 10.0.0.1\n"), 0o644)
+	r, err := FileImage(src, "resolv.conf", cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readTar(t, r.Path); len(got) != 1 || got["resolv.conf"] != "nameserver 10.0.0.1\n" {
+		t.Errorf("entries %v", got)
+	}
+	if r2, err := FileImage(src, "resolv.conf", cache); err != nil || !r2.Cached || r2.Path != r.Path {
+		t.Errorf("second build: %+v %v", r2, err)
+	}
+	if _, err := FileImage(d, "x", cache); err == nil {
+		t.Error("a directory accepted as a file")
+	}
+	if _, err := FileImage(src, "a/b", cache); err == nil {
+		t.Error("a name with a slash accepted")
+	}
+}

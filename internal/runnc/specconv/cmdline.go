@@ -2,8 +2,6 @@
 package specconv
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -29,6 +27,17 @@ type Net struct {
 	Gw     string `json:"gw,omitempty"`
 }
 
+// Mount is one entry of the "mounts" key (guest/libos config.c): a ustar disk (Dev), a
+// single file of one (File), or an empty in-memory file system (FS "tmpfs").
+type Mount struct {
+	Dev  string `json:"dev,omitempty"`  // block device name in the manifest
+	Path string `json:"path"`           // absolute guest path
+	FS   string `json:"fs,omitempty"`   // "ustar" (the default with Dev) or "tmpfs"
+	File string `json:"file,omitempty"` // single-file bind: the disk's file bound at Path
+	RO   bool   `json:"ro,omitempty"`   // writes fail with EROFS (else they stay in memory)
+	Size uint64 `json:"size,omitempty"` // tmpfs: bytes, 0 = bounded by guest memory only
+}
+
 // Config is the guest configuration before encoding.
 type Config struct {
 	Env      []string
@@ -37,46 +46,96 @@ type Config struct {
 	Net      *Net
 	Blk      *Block
 	Cwd      string
+	// LibOS selects the libOS's keys: exact "argv" (instead of rumprun's "cmdline"),
+	// "uid", "gid", "groups", "mounts", "readonly". rumprun refuses keys it does not know,
+	// so other unikernels get only rumprun's.
+	LibOS    bool
+	UID, GID uint32
+	Groups   []uint32
+	Mounts   []Mount
+	ReadOnly bool
 }
 
 // Cmdline encodes c in rumprun's key order: one "env" key per variable (duplicate keys,
-// which rumprun's token walker expects), then hostname, cmdline, net, blk, cwd.
+// which rumprun's token walker expects), then hostname, cmdline (argv for the libOS),
+// net, blk, cwd, and the libOS's keys. Strings keep their bytes exactly (jsonenc.go).
 func (c *Config) Cmdline() (string, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	sep := ""
-	put := func(k string, v any) {
-		kb, _ := json.Marshal(k)
-		vb, _ := json.Marshal(v)
-		b.WriteString(sep)
-		b.Write(kb)
-		b.WriteByte(':')
-		b.Write(vb)
-		sep = ","
-	}
+	w := &jsonWriter{b: make([]byte, 0, 1024)}
+	w.b = append(w.b, '{')
 	for _, e := range c.Env {
-		put("env", e)
+		w.String("env", e)
 	}
 	if c.Hostname != "" {
-		put("hostname", c.Hostname)
+		w.String("hostname", c.Hostname)
 	}
-	put("cmdline", JoinArgs(c.Args))
-	if c.Net != nil {
-		put("net", c.Net)
+	if c.LibOS {
+		w.Strings("argv", c.Args)
+		w.Uint("uid", uint64(c.UID))
+		w.Uint("gid", uint64(c.GID))
+		if len(c.Groups) > 0 {
+			w.Uints("groups", c.Groups)
+		}
+	} else {
+		w.String("cmdline", JoinArgs(c.Args))
 	}
-	if c.Blk != nil {
-		put("blk", c.Blk)
+	if n := c.Net; n != nil {
+		w.Object("net", func(o *jsonWriter) {
+			o.String("if", n.If)
+			o.String("cloner", n.Cloner)
+			o.String("type", n.Type)
+			o.String("method", n.Method)
+			o.String("addr", n.Addr)
+			o.String("mask", n.Mask)
+			if n.Gw != "" {
+				o.String("gw", n.Gw)
+			}
+		})
+	}
+	if k := c.Blk; k != nil {
+		w.Object("blk", func(o *jsonWriter) {
+			o.String("source", k.Source)
+			o.String("path", k.Path)
+			o.String("fstype", k.FSType)
+			o.String("mountpoint", k.Mountpoint)
+		})
 	}
 	cwd := c.Cwd
 	if cwd == "" {
 		cwd = "/"
 	}
-	put("cwd", cwd)
-	b.WriteByte('}')
-	if b.Len() >= abi.CmdlineSize {
-		return "", fmt.Errorf("guest command line is %d bytes, the limit is %d (too many or too long args/env)", b.Len(), abi.CmdlineSize-1)
+	w.String("cwd", cwd)
+	if c.LibOS && len(c.Mounts) > 0 {
+		w.Objects("mounts", len(c.Mounts), func(i int, o *jsonWriter) {
+			m := c.Mounts[i]
+			if m.Dev != "" {
+				o.String("dev", m.Dev)
+			}
+			o.String("path", m.Path)
+			if m.FS != "" {
+				o.String("fs", m.FS)
+			}
+			if m.File != "" {
+				o.String("file", m.File)
+			}
+			if m.RO {
+				o.Bool("ro", true)
+			}
+			if m.Size > 0 {
+				o.Uint("size", m.Size)
+			}
+		})
 	}
-	return b.String(), nil
+	if c.LibOS && c.ReadOnly {
+		w.Bool("readonly", true)
+	}
+	w.b = append(w.b, '}')
+	if w.err != nil {
+		return "", fmt.Errorf("guest configuration: %v (in args, env, cwd or hostname)", w.err)
+	}
+	if len(w.b) >= abi.CmdlineSize {
+		return "", fmt.Errorf("guest command line is %d bytes, the limit is %d (too many or too long args/env)", len(w.b), abi.CmdlineSize-1)
+	}
+	return string(w.b), nil
 }
 
 // JoinArgs joins argv with spaces, double-quoting (with \" and \\ escapes) any
@@ -97,5 +156,6 @@ func JoinArgs(args []string) string {
 // GuestConfig builds the guest configuration from the spec.
 func (b *Bundle) GuestConfig() *Config {
 	p := b.Spec.Process
-	return &Config{Env: p.Env, Hostname: b.Spec.Hostname, Args: p.Args, Cwd: p.Cwd}
+	return &Config{Env: p.Env, Hostname: b.Spec.Hostname, Args: p.Args, Cwd: p.Cwd,
+		UID: p.User.UID, GID: p.User.GID, Groups: p.User.AdditionalGids}
 }
