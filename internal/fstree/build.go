@@ -111,6 +111,13 @@ func Build(dir string, s Spec) error {
 		w.file(p, b, mode)
 		w.times(p, Epoch.Add(time.Duration(i)*time.Second))
 	}
+	// One larger text file for grep, sort, wc and stdio line reading.
+	w.dir("data/text", 0o755)
+	var t []byte
+	for i := 0; i < 3000; i++ {
+		t = append(t, fmt.Sprintf("%s %s %05d %s\n", words[r.intn(len(words))], words[r.intn(len(words))], r.intn(100000), words[i%len(words)])...)
+	}
+	w.file("data/text/words.txt", t, 0o644)
 	// Links and odd names, beside the tree.
 	w.dir("data/links", 0o755)
 	w.file("data/links/target.txt", []byte("the link target\n"), 0o644)
