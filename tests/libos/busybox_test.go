@@ -108,7 +108,7 @@ func TestBusyboxApplets(t *testing.T) {
 					wantLines(t, "native "+c.name, n.stdout, c.want)
 				}
 				// Only these end with an error natively: a missing file; loops under find -L.
-			if (n.status != 0) != (c.name == "missing-file" || c.name == "find-L-loops") {
+				if (n.status != 0) != (c.name == "missing-file" || c.name == "find-L-loops") {
 					t.Fatalf("native %s: status %d, stderr %q", c.name, n.status, n.stderr)
 				}
 			})
