@@ -76,10 +76,12 @@ static void wake(struct thread *t, long ret, int timed_out)
     t->state = T_RUN;
     t->deadline = NO_DEADLINE;
     t->key = 0;
-    if (timed_out || !t->restart)
+    if (timed_out || !t->restart) {
         ctx_set_ret(t, ret);
-    else
+    } else {
         ctx_restart(t, t->nr);
+        t->restarted = 1;
+    }
 }
 
 void sched_interrupt(struct thread *t, int restart)

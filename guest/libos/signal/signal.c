@@ -1,14 +1,13 @@
 /* signal.c: signals to the app's own handlers: tgkill (Go's SIGURG preemption) and faults. */
 #include "libos.h"
 
-#define SIG_DFL 0
-#define SIG_IGN 1
-#define SA_RESTART 0x10000000ULL
-#define SA_NODEFER 0x40000000ULL
-#define SA_RESETHAND 0x80000000ULL
-#define SI_TKILL (-6)
-
 int keep_frame;
+static struct k_sigaction actions[NSIG + 1];
+
+struct k_sigaction *sig_action(int sig)
+{
+    return &actions[sig];
+}
 
 static int default_ignored(int sig)
 {
@@ -35,8 +34,7 @@ long sig_post(int tid, int sig)
      * that block with a restart (pipe and eventfd reads and writes) under SA_RESTART, is
      * re-run after the handler. Futex waits, sleeps and epoll waits always see EINTR. */
     if (t->state == T_BLOCKED && !(t->sigmask & bit))
-        sched_interrupt(t, t->restart && t->key != WAIT_EPOLL &&
-                (sig_action(sig)->flags & SA_RESTART));
+        sched_interrupt(t, t->restart == WAIT_RESTART && (sig_action(sig)->flags & SA_RESTART));
     return 0;
 }
 
@@ -63,13 +61,12 @@ void sig_deliver(void *uc)
     uint64_t h = sig_action(sig)->handler;
     if (h == SIG_DFL || h == SIG_IGN)
         return; /* changed since it was posted */
-    uint8_t info[SI_SIZE];
-    memset(info, 0, sizeof info);
-    int32_t hdr[3] = { sig, 0, SI_TKILL };
-    memcpy(info, hdr, sizeof hdr);
-    int32_t pid = 1;
-    memcpy(info + 16, &pid, 4); /* si_pid; si_uid stays 0 */
-    if (enter(uc, sig, info) != 0) {
+    struct k_siginfo si;
+    memset(&si, 0, sizeof si);
+    si.si_signo = sig;
+    si.si_code = SI_TKILL;
+    si.u.kill.pid = 1; /* si_uid stays 0 */
+    if (enter(uc, sig, (const uint8_t *)&si) != 0) {
         LOG("libos: cannot deliver signal %d: bad stack %p\n", sig, (void *)(uintptr_t)uc_sp(uc));
         libos_exit(128 + 11);
     }
