@@ -1,6 +1,6 @@
 #!/bin/bash
 # Prepares tests/libos for the aarch64 VM, which has no compilers: arm64 builds of the apps
-# (Go as -buildmode=pie, C with musl) in DEST/apps and the aarch64 libOS image in
+# (Go as -buildmode=pie, C with musl) and Debian's arm64 busybox-static in DEST/apps, and the aarch64 libOS image in
 # DEST/build/aarch64/libos.spt. In the VM, run the test binary with
 #   NABLA_LIBOS_APPS=DEST/apps NABLA_LIBOS_DIR=DEST/build NABLA_SPT=<arm64 nabla-spt>
 # Usage: vm-prepare.sh DEST [CACHE]   (CACHE keeps the musl arm64 package; default
@@ -34,6 +34,10 @@ for d in "$here"/apps/*/; do
         aarch64-linux-gnu-gcc -specs="$cache/musl.specs" -static -O2 -o "$dest/apps/$name" "$d/main.c" -lpthread
     fi
 done
+
+# Debian's busybox-static for arm64 (the file tests run its applets on their rootfs).
+bb=$("$here/fetch-busybox.sh" arm64)
+cp "$bb" "$dest/apps/busybox"
 
 make -s -C "$repo/guest/libos" ARCH=aarch64 NABLA="$repo/bin/nabla"
 cp "$repo/guest/libos/build/aarch64/libos.spt" "$dest/build/aarch64/"

@@ -93,6 +93,7 @@ func bench(c config, progress *os.File) (rep *report, err error) {
 	}
 	step("start-up", func() []*Result { return e.startup(c.warm, c.n) })
 	step("start-up (library OS)", func() []*Result { return e.libosStartup(b, c.warm, c.n) })
+	step("library OS files", func() []*Result { return e.libosFiles(c.warm, c.n) })
 	step("lifecycle", func() []*Result { return e.lifecycle(b, c.warm, c.n) })
 	step("ctr run", func() []*Result { return e.ctrRuns(b, c.warm, c.n) })
 	step("memory (hello)", func() []*Result { return e.memoryHello(b, c.warm, c.n) })

@@ -47,7 +47,7 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("density %s: %v containers up, want the smoke cap 2", r.Contender, r.Samples[0])
 		}
 	}
-	for _, s := range []string{"start-up", "lifecycle", "memory", "host interface", "density"} {
+	for _, s := range []string{"start-up", "library OS files", "lifecycle", "memory", "host interface", "density"} {
 		if sections[s] == 0 {
 			t.Errorf("no result in section %s", s)
 		}
@@ -56,6 +56,8 @@ func TestSmoke(t *testing.T) {
 	for _, want := range []string{
 		"Go hello (CGO_ENABLED=0): exec to exit / nabla run hello-go (libOS)",
 		"Go hello (CGO_ENABLED=0): exec to exit / runc run (static Go hello)",
+		"read a 200 MB rootfs file end to end (SHA-256 checked) / nabla run --rootfs fs-bigread",
+		"Go hello start-up with a 5000-file rootfs / nabla run --rootfs (5000 files) /bin/go-hello",
 		"Go hello: distinct host syscalls of the workload (after its exec or seccomp filter) / nabla run hello-go (libOS)",
 		"syscalls allowed by the seccomp policy (hello: no devices) / nabla run hello-go (libOS: internal/spt.LibOSPolicy)",
 		"syscalls allowed by the seccomp policy (hello: no devices) / runc run (runc spec: no seccomp filter)",
