@@ -5,6 +5,7 @@
  *   ustar_harness serve       reads disks from stdin (u32 little-endian length, bytes),
  *                             indexes each one twice (all memory, then a small budget that
  *                             makes allocations fail) and answers one line per disk
+ *   -DUSTAR_LIBFUZZER         the same checks as serve, as a libFuzzer target
  *
  * Every disk read is checked against the contract (aligned, inside the disk) and every
  * allocation must be freed by ustar_index_free/ustar_cache_free: a violation aborts,
@@ -231,6 +232,21 @@ static int run_one(struct disk *d, FILE *f, int verbose)
     return 0;
 }
 
+#ifdef USTAR_LIBFUZZER
+/* clang -fsanitize=fuzzer,address entry (tests/fuzz.sh): the same checks as serve. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
+{
+    static FILE *null;
+    if (!null)
+        null = fopen("/dev/null", "w");
+    struct disk d = {data, n, 0, SIZE_MAX, 0};
+    run_one(&d, null, 0);
+    uint64_t h = fnv64(1469598103934665603ULL, data, n < 64 ? n : 64);
+    d.budget = 4096 + (size_t)(h % (1u << 20));
+    run_one(&d, null, 0);
+    return 0;
+}
+#else
 static int serve(void)
 {
     uint8_t lenb[4];
@@ -277,3 +293,4 @@ int main(int argc, char **argv)
     free(data);
     return 0;
 }
+#endif
