@@ -7,6 +7,9 @@
 
 #include "bindings.h"
 #include "linux.h"
+#include "abi.h" /* arch/<arch>/abi.h: this arch's layouts */
+#include "mm/uaccess.h"
+#include "mm/kalloc.h"
 
 /* ---- the embedded application, described by bake (app.c) ---- */
 #define APP_MAGIC "NABLA-LIBOS-APP1"  /* 16 bytes, no NUL: bake finds the struct by it */
@@ -30,17 +33,9 @@ extern volatile struct libos_app libos_app;
 
 /* ---- limits ---- */
 #define MAX_THREADS 128
-#define MAX_FDS 256
 #define NCPU 2 /* what sched_getaffinity reports: Go then runs GOMAXPROCS=2 */
 
-/* ---- arch layer (host_<arch>.c, entry_<arch>.S) ---- */
-#if defined(__x86_64__)
-#include "arch_x86_64.h"
-#elif defined(__aarch64__)
-#include "arch_aarch64.h"
-#else
-#error "unsupported architecture"
-#endif
+/* ---- arch layer (arch/<arch>/: cpu.c, sigframe.c, entry.S; core/host.c) ---- */
 struct thread;
 
 /* Raw host calls beyond the solo5 API; each is allowed by the libOS seccomp policy. */
@@ -59,8 +54,6 @@ uint64_t arch_hwcap(void);
 uint64_t arch_hwcap2(void);
 const char *arch_platform(void);
 uint64_t arch_random64(int *ok);
-/* Translates a host syscall number to the libOS's own (SC_*), or -1. */
-int arch_sysno(long nr);
 
 /* ucontext access: uc is the kernel's ucontext_t in a signal frame. */
 uint64_t uc_pc(void *uc);
@@ -75,22 +68,23 @@ void ctx_restart(struct thread *t, long nr); /* re-run the system call on resume
 uint64_t clone_tls_arg(void *uc);
 uint64_t clone_ctid_arg(void *uc);
 
-long arch_prctl_emul(int code, uint64_t addr);
-
 /* ---- threads and scheduling (sched.c) ---- */
 enum tstate { T_FREE = 0, T_RUN, T_BLOCKED };
 #define NO_DEADLINE UINT64_MAX
-#define WAIT_EPOLL ((uintptr_t)1) /* key of threads in epoll_pwait */
+/* How a blocked call ends when woken (sched_block's restart argument): */
+#define WAIT_RETURN 0        /* returns (0, or timeout_ret at the deadline); EINTR on a signal */
+#define WAIT_RESTART 1       /* re-run on wake; after a signal re-run under SA_RESTART, else EINTR */
+#define WAIT_RESTART_NOSIG 2 /* re-run on wake; EINTR on any signal (epoll, poll: never restarted) */
 
 struct thread {
     enum tstate state;
     int tid;
     uint64_t tls;
     uint64_t deadline;   /* monotonic ns, NO_DEADLINE */
-    uintptr_t key;       /* wait queue key: futex address, WAIT_EPOLL, object */
+    uintptr_t key;       /* wait queue key: futex address, a pollq, the thread (sleeps) */
     long nr;             /* the blocked call's host number, for a restart */
     long timeout_ret;    /* result when the deadline passes */
-    int restart;         /* on wake: re-run the call rather than return 0 */
+    int restart;         /* WAIT_*: on wake, re-run the call rather than return 0 */
     uint64_t clear_tid;  /* CLONE_CHILD_CLEARTID / set_tid_address */
     uint64_t sigmask;
     uint64_t pending;     /* signals posted to this thread, delivered when it runs */
@@ -131,30 +125,11 @@ extern const struct libos_note libos_note;
 void mm_init(uintptr_t lo, uintptr_t hi);
 long mm_mprotect(uint64_t addr, uint64_t len, int prot);
 void mm_report(void); /* --libos:debug: memory made read-write, address space in use */
-long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd);
+long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags); /* anonymous */
 long mm_munmap(uint64_t addr, uint64_t len);
 long mm_madvise(uint64_t addr, uint64_t len, int advice);
 long mm_brk(uint64_t addr);
 void mm_brk_init(uintptr_t start);
-int user_ok(uint64_t p, uint64_t len); /* inside guest memory */
-
-/* ---- files (fd.c) ---- */
-void fd_init(void);
-long fd_read(int fd, uint64_t buf, uint64_t n);
-long fd_write(int fd, uint64_t buf, uint64_t n);
-long fd_writev(int fd, uint64_t iov, int cnt);
-long fd_readv(int fd, uint64_t iov, int cnt);
-long fd_close(int fd);
-long fd_fcntl(int fd, int cmd, uint64_t arg);
-long fd_fstat(int fd, uint64_t st);
-long fd_ioctl(int fd, unsigned long req);
-long fd_pipe2(uint64_t fds, int flags);
-long fd_eventfd2(unsigned initval, int flags);
-long fd_epoll_create1(int flags);
-long fd_epoll_ctl(int epfd, int op, int fd, uint64_t ev);
-long fd_epoll_wait(int epfd, uint64_t evs, int max, long timeout_ms);
-long fd_dup(int fd, int newfd, int flags);
-long fd_lseek(int fd);
 
 /* ---- signal delivery (signal.c, sigframe_<arch>.c) ---- */
 #define SI_SIZE 128
@@ -188,13 +163,15 @@ struct libos_config {
 int config_json(char *s, struct libos_config *cfg);
 extern struct libos_config libos_cfg;
 
-/* ---- syscalls (syscall.c) ---- */
+/* ---- the end (core/exit.c) and the trap entries (sys/trap.c) ---- */
+extern int libos_debug;
+extern void (*libos_exit_report)(void);
+void libos_exit(int status) __attribute__((noreturn));
 void libos_sigsys(int sig, void *info, void *uc);
 void libos_sigalrm(int sig, void *info, void *uc);
 void libos_fault(int sig, void *info, void *uc);
-extern int libos_debug;
-void libos_report(void);
-void libos_exit(int status) __attribute__((noreturn));
+void sys_report_init(void);
+extern uint64_t libos_boot_ns;
 
 /* ---- random (random.c) ---- */
 void rnd_init(void);

@@ -3,7 +3,7 @@ package bake
 
 import "encoding/binary"
 
-// Offsets of struct libos_app; guest/libos/app.c pins the same values with static asserts.
+// Offsets of struct libos_app; guest/libos/core/app.c pins the same values with static asserts.
 const (
 	appMagic     = "NABLA-LIBOS-APP1"
 	appVersion   = 1

@@ -11,7 +11,7 @@ import (
 	"github.com/nabla-containers/nabla/internal/seccomp"
 )
 
-// The note a libOS image carries (guest/libos/note.c): descriptor = text range [lo, hi),
+// The note a libOS image carries (guest/libos/core/note.c): descriptor = text range [lo, hi),
 // then (32-byte form) the memory layout it wants: va_extra, top_rw (see LibOSInfo).
 const (
 	LibOSNoteName = "Nabla"

@@ -1,6 +1,6 @@
 /* vdso_fn.c: the vDSO's functions; they run in app context, outside libOS text. */
 #include "libos.h"
-#include "vdso.h"
+#include "exec/vdso.h"
 
 #define VDSO_TEXT __attribute__((section(".vdso.text"), used, noinline))
 

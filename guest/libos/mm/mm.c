@@ -98,13 +98,14 @@ static long make_rw(uint64_t a, uint64_t b)
     return 0;
 }
 
-/* App pointers must lie in guest memory and outside the libOS image, so that a bad
- * pointer gets EFAULT instead of overwriting the libOS. */
+/* App pointers must lie in the app's part of guest memory: below the managed region's end
+ * (above it are the libOS heap and the boot stack) and outside the libOS image, so that a
+ * bad pointer gets EFAULT instead of overwriting the libOS. */
 int user_ok(uint64_t p, uint64_t len)
 {
     uint64_t end = p + len;
     uint64_t lo = (uint64_t)(uintptr_t)_stext, hi = (uint64_t)(uintptr_t)_end;
-    if (!(end >= p && p >= 0x100000 && end <= guest_mem_end && (end <= lo || p >= hi)))
+    if (!(end >= p && p >= 0x100000 && end <= mhi && (end <= lo || p >= hi)))
         return 0;
     /* Inside the managed region only read-write pages: the libOS must not fault on them. */
     uint64_t a = p < mlo ? mlo : p, b = end > mhi ? mhi : end;
@@ -215,11 +216,8 @@ static long claim(uint64_t a, uint64_t len, int prot)
     return take(a, a + len) == 0 ? (long)a : -ENOMEM;
 }
 
-long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd)
+long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags)
 {
-    (void)fd;
-    if (!(flags & MAP_ANONYMOUS))
-        return -ENODEV; /* no files to map yet */
     if (len == 0 || len > mhi - mlo)
         return len == 0 ? -EINVAL : -ENOMEM;
     len = (len + PAGE - 1) & ~(PAGE - 1);

@@ -1,6 +1,6 @@
 /* vdso.c: the vDSO image the app finds through AT_SYSINFO_EHDR, and its time calibration. */
 #include "libos.h"
-#include "vdso.h"
+#include "exec/vdso.h"
 
 /* A minimal ELF shared object in libOS data: one PT_LOAD covering the image (offset =
  * vaddr = 0, so values are offsets from its start), a dynamic section with a DT_HASH symbol

@@ -1,6 +1,8 @@
 /* main.c: the libOS's solo5_app_main: configuration, memory, handlers, the app's stack, the jump. */
 #include "libos.h"
-#include "vdso.h"
+#include "exec/vdso.h"
+#include "fd/file.h"
+#include "sys/table.h"
 
 #define APP_STACK_SIZE (8ULL << 20)
 #define ALTSTACK_SIZE (256 << 10)
@@ -12,7 +14,6 @@ enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_B
        AT_HWCAP2 = 26, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33 };
 
 extern uint64_t guest_mem_end;
-void libos_time_init(void);
 
 static uint8_t altstack[ALTSTACK_SIZE] __attribute__((aligned(16)));
 static char cmdbuf[8192];
@@ -20,7 +21,6 @@ static char *argv[MAX_ARGS + 1];
 static char *envp[MAX_ENVS + 1];
 static int argc, envc;
 
-struct libos_config libos_cfg;
 
 static int prefix(const char *s, const char *p)
 {
@@ -157,7 +157,7 @@ int solo5_app_main(const struct solo5_start_info *si)
         return 1;
     }
     parse_cmdline(si->cmdline);
-    libos_time_init();
+    libos_boot_ns = now_ns();
 
     uint64_t mem_end = si->heap_start + si->heap_size;
     guest_mem_end = mem_end;
@@ -170,9 +170,19 @@ int solo5_app_main(const struct solo5_start_info *si)
                 (void *)(uintptr_t)lo, (void *)(uintptr_t)mem_end);
         return 1;
     }
+    /* The top quarter of the address space (at most 16 GiB) is the libOS heap's; the rest
+     * is the app's. Both commit from the one --mem budget. */
+    uint64_t kspan = ((hi - lo) / 4) & ~4095ULL;
+    if (kspan > (16ULL << 30))
+        kspan = 16ULL << 30;
     arch_init();
+    kalloc_init(hi - kspan, hi);
+    hi -= kspan;
     mm_init(lo, hi);
     mm_brk_init(lo);
+    uaccess_init_app();
+    sys_table_init();
+    sys_report_init();
     sched_init();
     fd_init();
     rnd_init();
@@ -189,7 +199,7 @@ int solo5_app_main(const struct solo5_start_info *si)
         if (host_sigaction(faults[i], libos_fault, alrm) != 0)
             bindings_panic("libos: installing a fault handler failed");
 
-    long stack = mm_mmap(0, APP_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+    long stack = mm_mmap(0, APP_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
     if (stack < 0)
         bindings_panic("libos: no memory for the app stack");
     uint64_t sp = build_stack((uint64_t)stack + APP_STACK_SIZE);

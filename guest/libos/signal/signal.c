@@ -1,14 +1,15 @@
 /* signal.c: signals to the app's own handlers: tgkill (Go's SIGURG preemption) and faults. */
 #include "libos.h"
 
-#define SIG_DFL 0
-#define SIG_IGN 1
-#define SA_RESTART 0x10000000ULL
-#define SA_NODEFER 0x40000000ULL
-#define SA_RESETHAND 0x80000000ULL
 #define SI_TKILL (-6)
 
 int keep_frame;
+static struct k_sigaction actions[NSIG + 1];
+
+struct k_sigaction *sig_action(int sig)
+{
+    return &actions[sig];
+}
 
 static int default_ignored(int sig)
 {
@@ -35,8 +36,7 @@ long sig_post(int tid, int sig)
      * that block with a restart (pipe and eventfd reads and writes) under SA_RESTART, is
      * re-run after the handler. Futex waits, sleeps and epoll waits always see EINTR. */
     if (t->state == T_BLOCKED && !(t->sigmask & bit))
-        sched_interrupt(t, t->restart && t->key != WAIT_EPOLL &&
-                (sig_action(sig)->flags & SA_RESTART));
+        sched_interrupt(t, t->restart == WAIT_RESTART && (sig_action(sig)->flags & SA_RESTART));
     return 0;
 }
 

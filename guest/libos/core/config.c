@@ -1,6 +1,8 @@
 /* config.c: nabla's rumprun-style JSON configuration ({"env":..., "cmdline":..., "cwd":...}). */
 #include "libos.h"
 
+struct libos_config libos_cfg;
+
 /* The JSON is decoded in place: a decoded string is never longer than its source. */
 struct parser {
     char *p;

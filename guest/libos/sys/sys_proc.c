@@ -1,0 +1,181 @@
+/* sys_proc.c: the process's identity and limits: ids, uname, rlimits, getrandom, prctl,
+ * arch_prctl. */
+#include "libos.h"
+#include "fd/file.h"
+#include "mm/uaccess.h"
+#include "sys/table.h"
+
+#define RLIMIT_STACK 3
+#define RLIMIT_NOFILE 7
+#define RLIM_NLIMITS 16
+
+static long sys_uname(struct sc *c)
+{
+    struct k_utsname u;
+    memset(&u, 0, sizeof u);
+    memcpy(u.sysname, "Linux", 6);
+    const char *host = libos_cfg.hostname ? libos_cfg.hostname : "nabla";
+    size_t hn = strlen(host);
+    memcpy(u.nodename, host, hn < 64 ? hn : 64);
+    memcpy(u.release, "6.1.0-nabla", 12);
+    memcpy(u.version, "#1 SMP nabla libOS", 19);
+    memcpy(u.machine, arch_platform(), strlen(arch_platform()) + 1);
+    memcpy(u.domainname, "(none)", 7);
+    return copy_to_user(c->a[0], &u, sizeof u);
+}
+
+static struct k_rlimit lim[RLIM_NLIMITS];
+
+static void rlimits_init(void)
+{
+    static int done;
+    if (done)
+        return;
+    for (int i = 0; i < RLIM_NLIMITS; i++)
+        lim[i].cur = lim[i].max = UINT64_MAX;
+    lim[RLIMIT_NOFILE].cur = (uint64_t)fd_limit();
+    lim[RLIMIT_NOFILE].max = MAX_FDS;
+    lim[RLIMIT_STACK].cur = 8 << 20;
+    done = 1;
+}
+
+static long prlimit(int res, uint64_t newp, uint64_t oldp)
+{
+    rlimits_init();
+    if (res < 0 || res >= RLIM_NLIMITS)
+        return -EINVAL;
+    struct k_rlimit old = lim[res], n;
+    if (newp) {
+        if (copy_from_user(&n, newp, sizeof n))
+            return -EFAULT;
+        if (n.cur > n.max)
+            return -EINVAL;
+        if (n.max > lim[res].max)
+            return -EPERM;
+    }
+    if (oldp && copy_to_user(oldp, &old, sizeof old))
+        return -EFAULT;
+    if (newp) {
+        lim[res] = n;
+        if (res == RLIMIT_NOFILE)
+            fd_set_limit(n.cur > MAX_FDS ? MAX_FDS : (int)n.cur);
+    }
+    return 0;
+}
+
+static long sys_prlimit64(struct sc *c)
+{
+    if (c->a[0] && c->a[0] != 1)
+        return -ESRCH;
+    return prlimit((int)c->a[1], c->a[2], c->a[3]);
+}
+static long sys_getrlimit(struct sc *c) { return prlimit((int)c->a[0], 0, c->a[1]); }
+static long sys_setrlimit(struct sc *c) { return prlimit((int)c->a[0], c->a[1], 0); }
+
+static long sys_getrandom(struct sc *c)
+{
+    uint64_t buf = c->a[0], len = c->a[1];
+    if (c->a[2] & ~7ULL)
+        return -EINVAL;
+    if (len > (32u << 20))
+        len = 32u << 20;
+    if (len && !user_writable(buf, len))
+        return -EFAULT;
+    rnd_fill((void *)(uintptr_t)buf, len);
+    return (long)len;
+}
+
+static long sys_getpid(struct sc *c) { (void)c; return 1; }
+static long sys_getppid(struct sc *c) { (void)c; return 0; }
+static long sys_getuid(struct sc *c) { (void)c; return 0; }
+static long sys_getgid(struct sc *c) { (void)c; return 0; }
+
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define PR_CAPBSET_READ 23
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_GET_NO_NEW_PRIVS 39
+
+/* The subset runtimes use at start: thread names, dumpable, no_new_privs, capability probes. */
+static long sys_prctl(struct sc *c)
+{
+    static char name[16] = "app";
+    static int dumpable = 1;
+    switch ((int)c->a[0]) {
+    case PR_SET_NAME: {
+        char n[16];
+        long r = strncpy_from_user(n, c->a[1], sizeof n);
+        if (r == -EFAULT)
+            return r;
+        n[15] = 0;
+        memcpy(name, n, sizeof n);
+        return 0;
+    }
+    case PR_GET_NAME:
+        return copy_to_user(c->a[1], name, sizeof name);
+    case PR_SET_DUMPABLE:
+        if (c->a[1] > 1)
+            return -EINVAL;
+        dumpable = (int)c->a[1];
+        return 0;
+    case PR_GET_DUMPABLE:
+        return dumpable;
+    case PR_SET_PDEATHSIG:
+        return c->a[1] > NSIG ? -EINVAL : 0;
+    case PR_GET_PDEATHSIG: {
+        int z = 0;
+        return copy_to_user(c->a[1], &z, sizeof z);
+    }
+    case PR_SET_NO_NEW_PRIVS:
+        return c->a[1] == 1 ? 0 : -EINVAL;
+    case PR_GET_NO_NEW_PRIVS:
+        return 1;
+    case PR_CAPBSET_READ:
+        return c->a[1] <= 40 ? 0 : -EINVAL; /* no capabilities, none beyond the last known */
+    }
+    return -EINVAL;
+}
+
+#if defined(__x86_64__)
+/* arch_prctl (x86_64 only): the thread's FS base is its TLS pointer. */
+static long sys_arch_prctl(struct sc *c)
+{
+    int code = (int)c->a[0];
+    uint64_t addr = c->a[1];
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+    switch (code) {
+    case ARCH_SET_FS:
+        if (addr >= (1ULL << 47))
+            return -EPERM;
+        cur->tls = addr;
+        return host_set_tls(addr);
+    case ARCH_GET_FS:
+        return copy_to_user(addr, &cur->tls, 8);
+    }
+    return -EINVAL;
+}
+#else
+static long sys_arch_prctl(struct sc *c) { (void)c; return -ENOSYS; }
+#endif
+
+const struct syscall sys_proc_calls[] = {
+    { NR_getpid, "getpid", sys_getpid, 0, "1" },
+    { NR_getppid, "getppid", sys_getppid, 0, "0" },
+    { NR_getuid, "getuid", sys_getuid, 0, "" },
+    { NR_geteuid, "geteuid", sys_getuid, 0, "" },
+    { NR_getgid, "getgid", sys_getgid, 0, "" },
+    { NR_getegid, "getegid", sys_getgid, 0, "" },
+    { NR_uname, "uname", sys_uname, 0, "Linux 6.1.0-nabla; nodename from the configuration" },
+    { NR_prlimit64, "prlimit64", sys_prlimit64, 0, "this process only; RLIMIT_NOFILE bounds the fd table" },
+    { NR_getrlimit, "getrlimit", sys_getrlimit, 0, "" },
+    { NR_setrlimit, "setrlimit", sys_setrlimit, 0, "" },
+    { NR_getrandom, "getrandom", sys_getrandom, 0, "ChaCha20, seeded at boot" },
+    { NR_prctl, "prctl", sys_prctl, SYSF_PARTIAL, "names, dumpable, pdeathsig, no_new_privs, capbset probes" },
+    { NR_arch_prctl, "arch_prctl", sys_arch_prctl, SYSF_PARTIAL, "x86_64: ARCH_SET_FS, ARCH_GET_FS" },
+    { -1, NULL, NULL, 0, NULL },
+};
