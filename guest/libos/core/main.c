@@ -2,6 +2,7 @@
 #include "libos.h"
 #include "exec/vdso.h"
 #include "fd/file.h"
+#include "fs/vfile.h"
 #include "sys/table.h"
 
 #define APP_STACK_SIZE (8ULL << 20)
@@ -183,6 +184,8 @@ int solo5_app_main(const struct solo5_start_info *si)
     sched_init();
     fd_init();
     rnd_init();
+    if (fs_boot(argc, argv, envc, envp, mem_end - libos_note.va_extra) != 0)
+        return 1;
     vdso_init();
 
     if (host_sigaltstack(altstack, sizeof altstack) != 0)

@@ -39,6 +39,12 @@ static const struct file_ops console_ops = {
 /* One open file for the three, read-write, as a terminal's descriptors are. */
 static struct file con;
 
+/* The console as a file (/dev/tty, /dev/console), a new reference. */
+struct file *console_file(void)
+{
+    return file_get(&con);
+}
+
 void fd_init(void)
 {
     file_init(&con, &console_ops, O_RDWR, NULL);

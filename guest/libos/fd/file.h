@@ -96,6 +96,7 @@ void fd_set_limit(int n);
 int fd_next(int from);            /* the first open fd >= from, or -1 (for /proc/self/fd) */
 void fd_close_cloexec(void);      /* execve */
 void fd_init(void);
+struct file *console_file(void); /* console.c: /dev/tty, /dev/console */
 
 /* Drops t's poll/select watchers (fd/poll.c). */
 struct thread;
