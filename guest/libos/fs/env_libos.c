@@ -14,10 +14,23 @@ void fs_now(int64_t *sec, int64_t *nsec)
     *nsec = (int64_t)(t % 1000000000ULL);
 }
 
-/* The app runs as root until process.user lands in the configuration (getuid says 0). */
-uint32_t fs_uid(void) { return 0; }
-uint32_t fs_gid(void) { return 0; }
-int fs_in_group(uint32_t gid) { return gid == 0; }
+/* The process's identity is the spec's process.user (the configuration's uid, gid,
+ * groups); while the file system is set up at boot it is root's (mount points are made
+ * as a runtime makes them). */
+int fs_booting;
+uint32_t fs_uid(void) { return fs_booting ? 0 : libos_cfg.uid; }
+uint32_t fs_gid(void) { return fs_booting ? 0 : libos_cfg.gid; }
+int fs_in_group(uint32_t gid)
+{
+    if (fs_booting)
+        return gid == 0;
+    if (gid == libos_cfg.gid)
+        return 1;
+    for (int i = 0; i < libos_cfg.ngroups; i++)
+        if (libos_cfg.groups[i] == gid)
+            return 1;
+    return 0;
+}
 uint32_t fs_umask(void) { return cur_umask; }
 uint32_t fs_set_umask(uint32_t m)
 {
