@@ -66,6 +66,7 @@ struct node *ovl_node(struct fsys *fs, uint32_t ent)
             hls[nhls].node = n;
             nhls++;
             n->refs++; /* held by the table: the names share it for the fs's life */
+            n->unseen_links = e->nlink;
         }
     }
     return n;
@@ -91,6 +92,8 @@ int ovl_populate(struct node *dir)
         if (!dir_find(dir, ce->name, ce->name_len)) {
             struct node *n = ovl_node(dir->fs, c);
             int rc = n ? dir_add(dir, ce->name, ce->name_len, n) : -FS_ENOMEM;
+            if (rc == 0 && n->unseen_links)
+                n->unseen_links--; /* this name of a hard-linked file is now in memory */
             if (rc) {
                 if (n && n->nlink == 0 && n->refs == 0) {
                     n->refs = 1;

@@ -35,6 +35,13 @@ void vfs_kstat(struct node *n, struct kstat *st)
     st->nlink = n->nlink ? n->nlink : (FS_ISDIR(n->mode) ? 2 : 1);
     if (n->nlink == 0 && !FS_ISDIR(n->mode) && n != n->fs->root)
         st->nlink = 0; /* unlinked but open */
+    st->nlink += n->unseen_links;
+    if (FS_ISDIR(n->mode) && !n->populated && n->fs->lower) {
+        /* a disk directory not yet read into memory: the disk's count (2 + subdirectories) */
+        const struct ustar_ent *e = ustar_ent(n->fs->lower, n->lower);
+        if (e)
+            st->nlink = e->nlink;
+    }
     st->mode = n->mode;
     st->uid = n->uid;
     st->gid = n->gid;
@@ -146,18 +153,16 @@ static long vf_ioctl(struct file *f, unsigned long req, uint64_t arg)
     return -ENOTTY;
 }
 
-/* mmap: the file's bytes from off copied into the fresh (zeroed) private mapping; the
- * part past the end of the file stays zero, as Linux's last page. A writable MAP_SHARED
- * mapping cannot be made real here (guest memory cannot alias the file's pages), so it is
- * refused; a read-only shared one is a private copy, which nothing can tell apart. */
+/* mmap: the file's bytes from off copied into the fresh (zeroed) mapping; the part past
+ * the end of the file stays zero, as Linux's last page. A writable MAP_SHARED mapping is
+ * kept coherent with the file by the mm calls (sys/sys_mm.c) at every system call. */
 static long vf_mmap(struct file *f, uint64_t addr, uint64_t len, uint64_t off, int prot,
         int flags)
 {
     struct node *n = V(f)->node;
     if (!FS_ISREG(n->mode) && !(n->ops && n->ops->read))
         return -ENODEV;
-    if ((flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE))
-        return -ENODEV;
+    (void)prot, (void)flags;
     uint64_t done = 0;
     while (done < len) {
         size_t chunk = len - done > (1u << 30) ? (1u << 30) : (size_t)(len - done);

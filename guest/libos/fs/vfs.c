@@ -392,8 +392,8 @@ int vfs_rmdir(struct node *start, const char *path)
     struct node *n = d->node;
     if (!FS_ISDIR(n->mode))
         return -FS_ENOTDIR;
-    if (is_mountpoint(n) || n == vfs_cwd)
-        return -FS_EBUSY;
+    if (is_mountpoint(n))
+        return -FS_EBUSY; /* the cwd may go: it lives on, empty, with no name (as on Linux) */
     if (ovl_populate(n))
         return -FS_ENOMEM;
     if (n->nents)

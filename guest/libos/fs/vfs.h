@@ -109,6 +109,9 @@ struct node {
     uint32_t target_len;
     /* the lower entry (USTAR_NONE: none) */
     uint32_t lower;
+    /* hard-linked lower files: names on the disk not yet in a populated directory (they
+     * count in stat's nlink) */
+    uint32_t unseen_links;
     void *priv;                /* synthetic nodes */
     uint64_t priv2;
 };

@@ -30,6 +30,10 @@ extern const struct syscall sys_fd_calls[], sys_epoll_calls[], sys_pipe_calls[],
     sys_signal_calls[], sys_proc_calls[], sys_fs_calls[];
 
 void sys_table_init(void);
+/* Writable shared file mappings (sys_mm.c), synchronised around every call. */
+int shmap_active(void);
+void shmap_flush(void);
+void shmap_refresh(void);
 const struct syscall *sys_lookup(long nr);
 const char *sys_name(long nr); /* any Linux call of this arch, served or not; NULL if unknown */
 long sys_enosys(struct sc *c);  /* counted ENOSYS, named under --libos:debug */

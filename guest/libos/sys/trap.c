@@ -90,7 +90,11 @@ void libos_sigsys(int sig, void *info, void *uc)
     for (int i = 0; i < 6; i++)
         c.a[i] = uc_arg(uc, i);
     const struct syscall *s = sys_lookup(nr);
+    if (shmap_active())
+        shmap_flush();
     long r = s ? s->fn(&c) : sys_enosys(&c);
+    if (shmap_active())
+        shmap_refresh();
     if (cur->state == T_RUN && !keep_frame)
         uc_set_ret(uc, r);
     keep_frame = 0;

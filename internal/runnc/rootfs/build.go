@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -94,10 +95,26 @@ func cached(cacheDir string, entries []entry, extra map[string][]byte) (*Result,
 	return &Result{Path: dst}, nil
 }
 
+// inode identifies a file of the tree, for hard links.
+type inode struct{ dev, ino uint64 }
+
 func write(w io.Writer, entries []entry, extra map[string][]byte) error {
 	tw := tar.NewWriter(w)
 	haveDir := map[string]bool{}
+	first := map[inode]string{} // regular files with several names: the first name written
 	for _, e := range entries {
+		if e.info.Mode().IsRegular() {
+			if st, ok := e.info.Sys().(*syscall.Stat_t); ok && st.Nlink > 1 {
+				id := inode{uint64(st.Dev), st.Ino}
+				if name, seen := first[id]; seen {
+					if err := writeHardLink(tw, e, name); err != nil {
+						return err
+					}
+					continue
+				}
+				first[id] = e.rel
+			}
+		}
 		if err := writeEntry(tw, e); err != nil {
 			return err
 		}
@@ -129,6 +146,23 @@ func write(w io.Writer, entries []entry, extra map[string][]byte) error {
 	return tw.Close()
 }
 
+// writeHardLink writes e as a hard link to the entry written earlier as name: one inode
+// with several names, as in the tree.
+func writeHardLink(tw *tar.Writer, e entry, name string) error {
+	h, err := tar.FileInfoHeader(e.info, "")
+	if err != nil {
+		return fmt.Errorf("%s: %v", e.rel, err)
+	}
+	h.Typeflag, h.Name, h.Linkname, h.Size = tar.TypeLink, e.rel, name, 0
+	h.Uname, h.Gname = "", ""
+	h.AccessTime, h.ChangeTime = time.Time{}, time.Time{}
+	h.ModTime = h.ModTime.Truncate(time.Second)
+	if err := tw.WriteHeader(h); err != nil {
+		return fmt.Errorf("%s: %v", e.rel, err)
+	}
+	return nil
+}
+
 func writeEntry(tw *tar.Writer, e entry) error {
 	h, err := tar.FileInfoHeader(e.info, e.link)
 	if err != nil {
@@ -136,7 +170,7 @@ func writeEntry(tw *tar.Writer, e entry) error {
 	}
 	h.Name = e.rel
 	if e.info.IsDir() {
-		h.Name += "/"
+		h.Name += "/" // the root is "./": its mode, owner and time are the tree's
 	}
 	// Names and owners only: no user/group name lookups, no access/change times.
 	h.Uname, h.Gname = "", ""

@@ -102,8 +102,9 @@ func fnv64(b []byte) uint64 {
 
 // expectListing is what the index should hold for a tree Image wrote, in the
 // harness's format, sorted: every entry with its type, permissions, owner, link count
-// (directories 2 + subdirectories; files 1, as Image writes hard links as copies),
-// whole-second mtime, and content hash or link target.
+// (directories 2 + subdirectories; files the number of their names: Image writes the
+// later names of a file as hard links to the first), whole-second mtime, and content
+// hash or link target.
 func expectListing(t *testing.T, root string, extra map[string][]byte) []string {
 	t.Helper()
 	type ent struct {
@@ -112,6 +113,8 @@ func expectListing(t *testing.T, root string, extra map[string][]byte) []string 
 		subdirs int
 	}
 	ents := map[string]*ent{}
+	type ino struct{ dev, ino uint64 }
+	names := map[ino]int{} // names of each regular file seen so far (walk order = Image's)
 	parentOf := func(rel string) string {
 		if i := strings.LastIndexByte(rel, '/'); i >= 0 {
 			return rel[:i]
@@ -123,9 +126,14 @@ func expectListing(t *testing.T, root string, extra map[string][]byte) []string 
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
-		if rel == "." {
+		if rel == "." { // the root entry "./" carries the tree's root
+			info, err := os.Lstat(p)
+			if err != nil {
+				return err
+			}
+			st := info.Sys().(*syscall.Stat_t)
 			ents[""] = &ent{isDir: true, line: func(n int) string {
-				return fmt.Sprintf("/ d 0755 0:0 nlink=%d mtime=0", n)
+				return fmt.Sprintf("/ d %04o %d:%d nlink=%d mtime=%d", uint32(info.Mode().Perm()), st.Uid, st.Gid, n, info.ModTime().Unix())
 			}}
 			return nil
 		}
@@ -178,6 +186,18 @@ func expectListing(t *testing.T, root string, extra map[string][]byte) []string 
 				return err
 			}
 			tail = fmt.Sprintf(" size=%d fnv=%016x", len(b), fnv64(b))
+			if st.Nlink > 1 {
+				id := ino{uint64(st.Dev), st.Ino}
+				if names[id] > 0 {
+					tail = " hardlink" + tail
+				}
+				names[id]++
+				nl := int(st.Nlink)
+				ents[rel] = &ent{line: func(int) string {
+					return fmt.Sprintf(head, typ, nl) + tail
+				}}
+				return nil
+			}
 		}
 		ents[rel] = &ent{isDir: typ == 'd', line: func(n int) string {
 			return fmt.Sprintf(head, typ, n) + tail

@@ -154,6 +154,12 @@ func FuzzImage(f *testing.F) {
 				t.Fatalf("image unreadable: %v", err)
 			}
 			n := strings.TrimSuffix(h.Name, "/")
+			if n == "." { // the root entry, first
+				if len(got) != 0 || h.Typeflag != tar.TypeDir {
+					t.Fatalf("root entry %q (type %q) not first or not a directory", h.Name, h.Typeflag)
+				}
+				continue
+			}
 			if _, dup := got[n]; dup {
 				t.Fatalf("%q twice in the image", n)
 			}

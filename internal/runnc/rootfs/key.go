@@ -14,7 +14,7 @@ import (
 )
 
 // formatVersion changes whenever the image layout changes, invalidating old entries.
-const formatVersion = "runnc-rootfs-ustar-1"
+const formatVersion = "runnc-rootfs-ustar-2" // 2: the root directory entry, hard links
 
 // entry is one file of the tree as it will be written.
 type entry struct {
@@ -36,11 +36,8 @@ func scan(root string, skip map[string]bool) ([]entry, error) {
 		if err != nil {
 			return err
 		}
-		if rel == "." {
-			return nil
-		}
 		rel = filepath.ToSlash(rel)
-		if skip[rel] {
+		if rel != "." && skip[rel] {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}

@@ -67,7 +67,7 @@ func TestImageContents(t *testing.T) {
 	}
 	got := readTar(t, r.Path)
 	want := map[string]string{
-		"data/": "dir", "data/sub/": "dir", "data/sub/f.txt": "hello", "data/link": "->sub/f.txt",
+		"./": "dir", "data/": "dir", "data/sub/": "dir", "data/sub/f.txt": "hello", "data/link": "->sub/f.txt",
 		"data/" + strings.Repeat("n", 120): "long name", "etc/": "dir",
 		"etc/hosts": "127.0.0.1 new\n", "etc/resolv.conf": "nameserver 1.1.1.1\n",
 	}
@@ -129,7 +129,7 @@ func TestEmptyRootfsGetsEtc(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := readTar(t, r.Path)
-	if got["etc/"] != "dir" || got["etc/hostname"] != "h\n" || len(got) != 2 {
+	if got["./"] != "dir" || got["etc/"] != "dir" || got["etc/hostname"] != "h\n" || len(got) != 3 {
 		t.Errorf("entries %v", got)
 	}
 }
