@@ -114,7 +114,7 @@ func TestMiniGuest(t *testing.T) {
 		{"not attached", []string{"--mem=2", g, "hello"}, 1, 0, "", "nabla-spt: device 'disk' (BLOCK_BASIC) is declared in the manifest but not attached"},
 		{"mem too small", []string{"--mem=1", blk, g}, 1, 0, "", "nabla-spt: --mem=1 is too small"},
 		{"mem too large", []string{"--mem=1000000000000", blk, g}, 1, 0, "", "nabla-spt: --mem=1000000000000 is too large: the maximum is"},
-		{"bad sector size", []string{"--block-sector-size:disk=4095", blk, g}, 1, 0, "", "nabla-spt: --block-sector-size:disk=4095: sector size 4095 must be a power of 2"},
+		{"bad sector size", []string{"--block-sector-size:disk=4095", blk, g}, 1, 0, "", "nabla-spt: --block-sector-size:disk=4095: Block size must be a multiple of 2 greater than or equal 512: sector size 4095 is not a power of 2"},
 		{"version", []string{"--version"}, 0, 0, "nabla-spt tender, version ", ""},
 		{"help", []string{"--help"}, 1, 0, "", "usage: nabla-spt"},
 	}
