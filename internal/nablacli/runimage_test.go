@@ -10,19 +10,35 @@ import (
 	"time"
 )
 
-// stampedApp builds a static Go hello as the app to bake, with the libOS image of the
-// build tree and a fresh cache.
+// stampedApp builds a static Go hello as the app to bake (or copies the prebuilt
+// go-hello from $NABLA_LIBOS_APPS: the aarch64 VM has no Go), with the libOS image of
+// the build tree (or $NABLA_LIBOS_DIR) and a fresh cache.
 func stampedApp(t *testing.T) string {
 	t.Helper()
-	libos, err := filepath.Abs(filepath.Join("..", "..", "guest", "libos", "build", hostArch(), "libos.spt"))
-	if err != nil {
-		t.Fatal(err)
+	dir := os.Getenv("NABLA_LIBOS_DIR")
+	if dir == "" {
+		d, err := filepath.Abs(filepath.Join("..", "..", "guest", "libos", "build"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir = d
 	}
-	if _, err := os.Stat(libos); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, hostArch(), "libos.spt")); err != nil {
 		t.Fatalf("the libOS image is needed (make guest): %v", err)
 	}
-	t.Setenv("NABLA_LIBOS_DIR", filepath.Dir(filepath.Dir(libos)))
+	t.Setenv("NABLA_LIBOS_DIR", dir)
 	t.Setenv("NABLA_CACHE_DIR", t.TempDir())
+	app := filepath.Join(t.TempDir(), "app")
+	if apps := os.Getenv("NABLA_LIBOS_APPS"); apps != "" {
+		b, err := os.ReadFile(filepath.Join(apps, "go-hello"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(app, b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return app
+	}
 	src := t.TempDir()
 	for name, text := range map[string]string{
 		"go.mod":  "module hello\n\ngo 1.22\n",
@@ -32,7 +48,6 @@ func stampedApp(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	app := filepath.Join(t.TempDir(), "app")
 	cmd := exec.Command("go", "build", "-o", app, ".")
 	cmd.Dir = src
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false")
