@@ -168,7 +168,7 @@ func badCases() []badCase {
 		{"ABI version", mutate(func(s *elftest.Spec) {
 			s.Chunks = append(s.Chunks, elftest.Chunk{Off: elftest.NoteABIOff, Data: elftest.ABINote(abi.TargetSPT, 1)})
 		}), "unsupported ABI version 1"},
-		{"ABI desc size", le(valid, elftest.NoteABIOff+4, 12), "ABI1 note size 12"},
+		{"ABI desc size", le(valid, elftest.NoteABIOff+4, 12), "note does not fall within valid size: ABI1 note size 12"},
 		{"ABI desc beyond segment", mutate(func(s *elftest.Spec) { s.Phdrs[elftest.PhNoteABI].Filesz = 30 }), "does not fit"},
 		{"note segment tiny", mutate(func(s *elftest.Spec) { s.Phdrs[elftest.PhNoteABI].Filesz = 8 }), "too short for a note"},
 		{"note segment outside file", mutate(func(s *elftest.Spec) { s.Phdrs[elftest.PhNoteABI].Offset = 1<<64 - 8 }), "outside the file"},
@@ -176,7 +176,7 @@ func badCases() []badCase {
 			s.Phdrs[elftest.PhNoteOpenBSD].Offset = elftest.NoteABIOff
 			s.Phdrs[elftest.PhNoteOpenBSD].Filesz = s.Phdrs[elftest.PhNoteABI].Filesz
 		}), "more than one ABI1 note"},
-		{"MFT desc too small", le(valid, elftest.NoteMFTOff+4, 4), "MFT1 note size 4"},
+		{"MFT desc too small", le(valid, elftest.NoteMFTOff+4, 4), "note does not fall within valid size: MFT1 note size 4"},
 		{"MFT desc too big", le(valid, elftest.NoteMFTOff+4, abi.MFT1NoteMaxSize+1), "MFT1 note size"},
 		{"MFT beyond segment", mutate(func(s *elftest.Spec) { s.Phdrs[elftest.PhNoteMFT].Filesz = 40 }), "MFT1 note does not fit"},
 	}

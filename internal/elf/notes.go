@@ -84,7 +84,7 @@ func (img *Image) solo5Note(r io.ReaderAt, size int64, i int, off, filesz uint64
 			return errorf("more than one ABI1 note")
 		}
 		if descsz != abi.ABI1DescSize {
-			return errorf("ABI1 note size %d, want %d", descsz, abi.ABI1DescSize)
+			return errorf("note does not fall within valid size: ABI1 note size %d, want %d", descsz, abi.ABI1DescSize)
 		}
 		if filesz < abi.NoteHeaderSize+descsz {
 			return errorf("ABI1 note does not fit in note segment %d", i)
@@ -101,7 +101,7 @@ func (img *Image) solo5Note(r io.ReaderAt, size int64, i int, off, filesz uint64
 			return errorf("more than one MFT1 note")
 		}
 		if descsz <= abi.MFT1DescPad || descsz > abi.MFT1NoteMaxSize {
-			return errorf("MFT1 note size %d is outside (%d, %d]", descsz, abi.MFT1DescPad, abi.MFT1NoteMaxSize)
+			return errorf("note does not fall within valid size: MFT1 note size %d is outside (%d, %d]", descsz, abi.MFT1DescPad, abi.MFT1NoteMaxSize)
 		}
 		if filesz < abi.NoteHeaderSize+descsz {
 			return errorf("MFT1 note does not fit in note segment %d", i)

@@ -82,6 +82,60 @@ func readInputs(appPath, arch, libosPath string) (libos, app []byte, o bake.Opti
 	return libos, app, o, nil
 }
 
+// runImage is the baked image of `nabla run APP`: found by the stat stamp of the app and
+// the libOS when they have not changed since the last run (no file read whole), else by
+// their content (a bake on a miss), and the stamp then made to point at it.
+func runImage(appPath, libosFlag string, disks []string) (string, error) {
+	var head [20]byte
+	f, err := os.Open(appPath)
+	if err != nil {
+		return "", err
+	}
+	n, _ := io.ReadFull(f, head[:])
+	f.Close()
+	arch := appArch(head[:n])
+	if arch != hostArch() {
+		return "", fmt.Errorf("%s is an %s binary; this host runs %s", appPath, arch, hostArch())
+	}
+	lp, err := bake.LibOSFile(libosFlag, arch)
+	if err != nil {
+		return "", err
+	}
+	stamp, err := bake.StampPath(appPath, lp, bake.Options{Arch: arch, Name: filepath.Base(appPath), Disks: disks})
+	if err != nil {
+		return "", err
+	}
+	if st, err := os.Stat(stamp); err == nil && st.Mode().IsRegular() {
+		return stamp, nil
+	}
+	// The content key: a hit needs no baking (nor checking: the same bytes were
+	// checked when the entry was made).
+	libos, app, o, err := readInputs(appPath, arch, lp)
+	if err != nil {
+		return "", err
+	}
+	o.Disks = disks
+	path, err := bake.CachePath(libos, app, o)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(path); err != nil {
+		img, err := bake.Bake(libos, app, o)
+		if err != nil {
+			return "", fmt.Errorf("%s: %v", appPath, err)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return "", err
+		}
+		if err := writeFileAtomic(path, img); err != nil {
+			return "", err
+		}
+	}
+	// A stamp that cannot be made only costs the next run a hash.
+	_ = bake.LinkStamp(stamp, path)
+	return path, nil
+}
+
 // readWhole reads a file of at most limit bytes (a larger one is returned cut at limit+1,
 // for the caller's check) in one buffer sized from fstat: `nabla run` reads megabytes
 // before every start, and growing a buffer would copy them and wake the GC.
@@ -195,33 +249,13 @@ func (l *listFlag) String() string     { return strings.Join(*l, " ") }
 // finds) the disks, opens each read-only for the tender to inherit (--block:NAME=@FD:
 // the cached disk is shared, and guest writes to it fail), and returns the tender's argv.
 func libRunArgv(lp *libRunPlan, libosPath, tenderPath string, mem uint64, dbg bool) ([]string, error) {
-	// The cache is keyed by the inputs, so a hit needs no baking (nor checking: the
-	// same bytes were checked when the entry was made).
-	libos, app, o, err := readInputs(lp.AppHost, "", libosPath)
-	if err != nil {
-		return nil, err
-	}
-	if o.Arch != hostArch() {
-		return nil, fmt.Errorf("%s is an %s binary; this host runs %s", lp.AppHost, o.Arch, hostArch())
-	}
+	var disks []string
 	for _, d := range lp.Disks {
-		o.Disks = append(o.Disks, d.Name)
+		disks = append(disks, d.Name)
 	}
-	path, err := bake.CachePath(libos, app, o)
+	path, err := runImage(lp.AppHost, libosPath, disks)
 	if err != nil {
 		return nil, err
-	}
-	if _, err := os.Stat(path); err != nil {
-		img, err := bake.Bake(libos, app, o)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", lp.AppHost, err)
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return nil, err
-		}
-		if err := writeFileAtomic(path, img); err != nil {
-			return nil, err
-		}
 	}
 	tender, err := bake.TenderFile(tenderPath)
 	if err != nil {

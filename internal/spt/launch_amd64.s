@@ -4,6 +4,8 @@
 #include "go_asm.h"
 
 // x86_64 syscall numbers used here.
+#define SYS_mprotect		10
+#define SYS_munmap		11
 #define SYS_rt_sigaction	13
 #define SYS_rt_sigprocmask	14
 #define SYS_clone		56
@@ -11,6 +13,7 @@
 #define SYS_prctl		157
 #define SYS_dup3		292
 #define SYS_exit_group		231
+#define SYS_setrlimit		160
 #define SYS_seccomp		317
 #define SYS_close_range		436
 
@@ -20,6 +23,8 @@
 #define PR_SET_PDEATHSIG	1
 #define SIGKILL			9
 #define SECCOMP_SET_MODE_FILTER	1
+#define RLIMIT_DATA		2
+#define PROT_READ		1
 
 // func rawLaunch(a *launchArgs) int64
 // R12 holds a throughout; R13, BX are scratch. R14/R15 are left alone so the
@@ -133,6 +138,44 @@ dupdone:
 	TESTQ	AX, AX
 	JNE	fail
 
+	// Unmap the tender: from here on only guest memory, the launch page
+	// (R12) and this code are mapped. No stack is used.
+	MOVQ	launchArgs_nunmap(R12), R13
+	XORQ	BX, BX
+unmaploop:
+	CMPQ	BX, R13
+	JEQ	unmapdone
+	MOVQ	BX, DX
+	SHLQ	$4, DX
+	MOVQ	$SYS_munmap, AX
+	MOVQ	launchArgs_unmap(R12)(DX*1), DI
+	MOVQ	(launchArgs_unmap+8)(R12)(DX*1), SI
+	SYSCALL
+	TESTQ	AX, AX
+	JNE	fail
+	INCQ	BX
+	JMP	unmaploop
+unmapdone:
+	// The libOS bound, counted now that only guest memory is writable.
+	MOVQ	launchArgs_setData(R12), AX
+	TESTQ	AX, AX
+	JEQ	nolimit
+	MOVQ	$SYS_setrlimit, AX
+	MOVQ	$RLIMIT_DATA, DI
+	LEAQ	launchArgs_rlim(R12), SI
+	SYSCALL
+	TESTQ	AX, AX
+	JNE	fail
+nolimit:
+	// Nothing of the tender stays writable in the guest.
+	MOVQ	$SYS_mprotect, AX
+	MOVQ	launchArgs_page(R12), DI
+	MOVQ	launchArgs_pageLen(R12), SI
+	MOVQ	$PROT_READ, DX
+	SYSCALL
+	TESTQ	AX, AX
+	JNE	fail
+
 	MOVQ	$SYS_seccomp, AX
 	MOVQ	$SECCOMP_SET_MODE_FILTER, DI
 	XORQ	SI, SI
@@ -152,3 +195,9 @@ fail:
 	MOVQ	$1, DI
 	SYSCALL
 	JMP	fail
+
+// func rawLaunchPC() uint64
+TEXT ·rawLaunchPC(SB), NOSPLIT, $0-8
+	MOVQ	$·rawLaunch(SB), AX
+	MOVQ	AX, ret+0(FP)
+	RET

@@ -5,6 +5,9 @@
 
 // aarch64 (asm-generic) syscall numbers used here.
 #define SYS_dup3		24
+#define SYS_setrlimit		164
+#define SYS_munmap		215
+#define SYS_mprotect		226
 #define SYS_exit_group		94
 #define SYS_rt_sigaction	134
 #define SYS_rt_sigprocmask	135
@@ -20,6 +23,8 @@
 #define PR_SET_PDEATHSIG	1
 #define SIGKILL			9
 #define SECCOMP_SET_MODE_FILTER	1
+#define RLIMIT_DATA		2
+#define PROT_READ		1
 
 // func rawLaunch(a *launchArgs) int64
 // R9 holds a throughout; R10-R13 are scratch. R18 (platform), R26-R28
@@ -131,6 +136,39 @@ dupdone:
 	SVC
 	CBNZ	R0, fail
 
+	// Unmap the tender: from here on only guest memory, the launch page
+	// (R9) and this code are mapped. No stack is used.
+	MOVD	launchArgs_nunmap(R9), R11
+	ADD	$launchArgs_unmap, R9, R12
+	MOVD	$0, R10
+unmaploop:
+	CMP	R11, R10
+	BEQ	unmapdone
+	MOVD	(R12), R0
+	MOVD	8(R12), R1
+	MOVD	$SYS_munmap, R8
+	SVC
+	CBNZ	R0, fail
+	ADD	$16, R12, R12
+	ADD	$1, R10, R10
+	B	unmaploop
+unmapdone:
+	// The libOS bound, counted now that only guest memory is writable.
+	MOVD	launchArgs_setData(R9), R0
+	CBZ	R0, nolimit
+	MOVD	$RLIMIT_DATA, R0
+	ADD	$launchArgs_rlim, R9, R1
+	MOVD	$SYS_setrlimit, R8
+	SVC
+	CBNZ	R0, fail
+nolimit:
+	// Nothing of the tender stays writable in the guest.
+	MOVD	launchArgs_page(R9), R0
+	MOVD	launchArgs_pageLen(R9), R1
+	MOVD	$PROT_READ, R2
+	MOVD	$SYS_mprotect, R8
+	SVC
+	CBNZ	R0, fail
 	MOVD	$SECCOMP_SET_MODE_FILTER, R0
 	MOVD	$0, R1
 	MOVD	launchArgs_prog(R9), R2
@@ -151,3 +189,9 @@ fail:
 	MOVD	$SYS_exit_group, R8
 	SVC
 	B	fail
+
+// func rawLaunchPC() uint64
+TEXT ·rawLaunchPC(SB), NOSPLIT, $0-8
+	MOVD	$·rawLaunch(SB), R0
+	MOVD	R0, ret+0(FP)
+	RET

@@ -2,6 +2,7 @@
 package spt
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"strconv"
@@ -21,6 +22,15 @@ type addrSpace struct {
 	// mappings below it are the Go heap, whose base Go 1.26 randomises: a
 	// fresh exec puts it elsewhere.
 	hardMax uint64
+	// top is the end of the highest mapping (the stack or the vdso; the x86
+	// [vsyscall] page is not a mapping of the process): the child unmaps
+	// everything of the tender below it. Later mappings land lower.
+	top uint64
+	// dynamic is set when a shared object is mapped (a tender built as a dynamically
+	// linked PIE, which `go test` does): its loader registered rseq for the main
+	// thread in memory the child cannot unmap without the kernel faulting it, so
+	// such a child keeps the tender mapped (see CONTRACTS.md).
+	dynamic bool
 }
 
 // readAddrSpace parses /proc/self/maps (a few dozen lines for this process).
@@ -79,6 +89,12 @@ func parseAddrSpace(b []byte) (addrSpace, error) {
 			return as, fmt.Errorf("/proc/self/maps: bad line %q", line)
 		}
 		as.lowest = min(as.lowest, start)
+		if _, end, _, ok := mapsRange(line); ok && end <= userTop && !bytes.HasSuffix(line, []byte("[vsyscall]")) {
+			as.top = max(as.top, end)
+		}
+		if bytes.Contains(line, []byte(".so")) {
+			as.dynamic = true
+		}
 		if fieldCount(line) >= 6 && start < as.hardMax {
 			as.hardMax = start
 		}
@@ -115,6 +131,9 @@ func fieldCount(line []byte) int {
 	}
 	return n
 }
+
+// userTop bounds user addresses on both arches (48-bit; 52-bit only on request).
+const userTop = 1 << 48
 
 // reexecEnv counts re-executions made to move the Go heap out of the way.
 const reexecEnv = "NABLA_SPT_REEXEC"

@@ -2,10 +2,10 @@
 package spt
 
 import (
+	"bytes"
 	"debug/elf"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -112,54 +112,63 @@ func writeBootRegion(img *nelf.Image, mftCopy []byte, memSize uint64, cmdline st
 	return nil
 }
 
-// limitData caps RLIMIT_DATA (the kernel's count of private writable memory, which
-// mprotect to read-write is checked against) at this process's present VmData plus
-// budget, for the child a clone made now inherits; restore puts the old limit back in
-// the tender. A lower limit the user set stays. The window is a few system calls, and
-// the tender's own heap may still grow by budget in it.
-func limitData(budget uint64) (restore func(), err error) {
-	used, err := vmData()
+// childDataLimit is the RLIMIT_DATA the child sets on itself once it has unmapped the
+// tender (the kernel's count of private writable memory, which mprotect to read-write is
+// checked against): the private writable bytes left in [lo, hi), the guest's, plus
+// budget. A lower limit the user set stays. Set in the child, never in the tender, so
+// the Go runtime never runs under it.
+func childDataLimit(budget, lo, hi uint64) (unix.Rlimit, error) {
+	var buf [16 << 10]byte
+	b, err := readProcFile("/proc/self/maps", buf[:])
 	if err != nil {
-		return nil, err
+		return unix.Rlimit{}, err
+	}
+	if len(b) == len(buf) {
+		return unix.Rlimit{}, fmt.Errorf("/proc/self/maps: longer than %d bytes", len(buf))
+	}
+	used, err := writableIn(b, lo, hi)
+	if err != nil {
+		return unix.Rlimit{}, err
 	}
 	var old unix.Rlimit
 	if err := unix.Getrlimit(unix.RLIMIT_DATA, &old); err != nil {
-		return nil, fmt.Errorf("getrlimit(RLIMIT_DATA): %v", err)
+		return unix.Rlimit{}, fmt.Errorf("getrlimit(RLIMIT_DATA): %v", err)
 	}
-	lim := old
-	lim.Cur = min(old.Cur, old.Max, used+budget)
-	if err := unix.Setrlimit(unix.RLIMIT_DATA, &lim); err != nil {
-		return nil, fmt.Errorf("setrlimit(RLIMIT_DATA): %v", err)
-	}
-	return func() { unix.Setrlimit(unix.RLIMIT_DATA, &old) }, nil
+	return unix.Rlimit{Cur: min(old.Cur, old.Max, used+budget), Max: old.Max}, nil
 }
 
-// vmData reads this process's VmData (bytes) from /proc/self/status.
-func vmData() (uint64, error) {
-	var buf [8 << 10]byte
-	b, err := readProcFile("/proc/self/status", buf[:])
-	if err != nil {
-		return 0, err
-	}
-	return parseVmData(b)
-}
-
-// parseVmData finds the "VmData:   1234 kB" line.
-func parseVmData(b []byte) (uint64, error) {
-	for _, line := range strings.Split(string(b), "\n") {
-		rest, ok := strings.CutPrefix(line, "VmData:")
+// writableIn sums the private writable mappings of a /proc/self/maps text inside [lo, hi).
+func writableIn(b []byte, lo, hi uint64) (uint64, error) {
+	var sum uint64
+	for len(b) > 0 {
+		line := b
+		if i := indexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		start, end, perm, ok := mapsRange(line)
 		if !ok {
-			continue
+			return 0, fmt.Errorf("/proc/self/maps: bad line %q", line)
 		}
-		f := strings.Fields(rest)
-		if len(f) != 2 || f[1] != "kB" {
-			break
+		// [stack] is not in the kernel's data count (VM_STACK).
+		if start >= lo && end <= hi && perm[1] == 'w' && perm[3] == 'p' && !bytes.HasSuffix(line, []byte("[stack]")) {
+			sum += end - start
 		}
-		kb, err := strconv.ParseUint(f[0], 10, 64)
-		if err != nil || kb > 1<<50 {
-			break
-		}
-		return kb << 10, nil
 	}
-	return 0, fmt.Errorf("/proc/self/status: no VmData line")
+	return sum, nil
+}
+
+// mapsRange reads "start-end perm" at the head of a maps line.
+func mapsRange(line []byte) (start, end uint64, perm []byte, ok bool) {
+	dash, sp := indexByte(line, '-'), indexByte(line, ' ')
+	if dash <= 0 || sp <= dash+1 || len(line) < sp+5 {
+		return 0, 0, nil, false
+	}
+	start, err1 := strconv.ParseUint(string(line[:dash]), 16, 64)
+	end, err2 := strconv.ParseUint(string(line[dash+1:sp]), 16, 64)
+	if err1 != nil || err2 != nil || end < start {
+		return 0, 0, nil, false
+	}
+	return start, end, line[sp+1 : sp+5], true
 }

@@ -1,4 +1,4 @@
-// Tests for the libOS memory bound: VmData parsing and the RLIMIT_DATA bracket around the clone.
+// Tests for the libOS memory bound: the writable bytes of guest memory and the child's RLIMIT_DATA.
 package spt
 
 import (
@@ -7,59 +7,45 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func TestParseVmData(t *testing.T) {
-	good := "Name:\tnabla-spt\nVmPeak:\t  10000 kB\nVmData:\t   6940 kB\nVmStk:\t 132 kB\n"
-	if n, err := parseVmData([]byte(good)); err != nil || n != 6940<<10 {
-		t.Fatalf("got %d, %v", n, err)
+func TestWritableIn(t *testing.T) {
+	maps := "10000-100000 rw-p 00000000 00:00 0 \n" +
+		"100000-102000 r-xp 00000000 00:00 0 \n" +
+		"102000-104000 rw-p 00000000 00:00 0 \n" +
+		"104000-200000 ---p 00000000 00:00 0 \n" +
+		"200000-201000 rw-s 00000000 00:05 7 /dev/zero\n" +
+		"4000000000-4000100000 rw-p 00000000 08:01 9 /bin/nabla-spt"
+	n, err := writableIn([]byte(maps), 0x10000, 0x300000)
+	if err != nil || n != 0xf0000+0x2000 {
+		t.Fatalf("got %#x, %v", n, err)
 	}
-	for _, bad := range []string{"", "VmData:\n", "VmData:\t12 MB\n", "VmData:\t-1 kB\n", "VmData:\t99999999999999999999 kB\n", "VmDat: 5 kB\n"} {
-		if _, err := parseVmData([]byte(bad)); err == nil {
+	for _, bad := range []string{"x\n", "10000 rw-p\n", "20000-10000 rw-p 0 0 0\n", "10000-20000\n"} {
+		if _, err := writableIn([]byte(bad), 0, ^uint64(0)); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
 	}
 }
 
-// limitData lowers the soft limit to VmData+budget and restore puts the old limit back;
-// a lower limit already in place stays.
-func TestLimitData(t *testing.T) {
+// childDataLimit is the writable guest bytes plus budget; a lower limit of the user's stays.
+func TestChildDataLimit(t *testing.T) {
 	var old unix.Rlimit
 	if err := unix.Getrlimit(unix.RLIMIT_DATA, &old); err != nil {
 		t.Fatal(err)
 	}
-	used, err := vmData()
-	if err != nil || used == 0 {
-		t.Fatalf("VmData %d, %v", used, err)
-	}
 	const budget = 64 << 20
-	restore, err := limitData(budget)
+	// No mappings of this process lie in [64 KiB, 1 MiB): the limit is the budget.
+	got, err := childDataLimit(budget, 0x10000, 0x100000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got unix.Rlimit
-	unix.Getrlimit(unix.RLIMIT_DATA, &got)
-	restore()
-	want := min(old.Cur, used+budget)
-	if got.Cur < want-(16<<20) || got.Cur > want+(16<<20) || got.Max != old.Max {
-		t.Errorf("limit %#x/%#x, want about %#x/%#x", got.Cur, got.Max, want, old.Max)
+	if want := min(old.Cur, uint64(budget)); got.Cur != want || got.Max != old.Max {
+		t.Errorf("limit %#x/%#x, want %#x/%#x", got.Cur, got.Max, want, old.Max)
 	}
-	var after unix.Rlimit
-	unix.Getrlimit(unix.RLIMIT_DATA, &after)
-	if after != old {
-		t.Errorf("not restored: %+v, want %+v", after, old)
-	}
-	// A lower limit set by the user is kept.
-	low := unix.Rlimit{Cur: min(old.Cur, used+(32<<20)), Max: old.Max}
+	low := unix.Rlimit{Cur: min(old.Cur, 32<<20), Max: old.Max}
 	if err := unix.Setrlimit(unix.RLIMIT_DATA, &low); err != nil {
 		t.Fatal(err)
 	}
 	defer unix.Setrlimit(unix.RLIMIT_DATA, &old)
-	restore, err = limitData(budget)
-	if err != nil {
-		t.Fatal(err)
-	}
-	unix.Getrlimit(unix.RLIMIT_DATA, &got)
-	restore()
-	if got.Cur != low.Cur {
-		t.Errorf("user limit %#x replaced by %#x", low.Cur, got.Cur)
+	if got, err = childDataLimit(budget, 0x10000, 0x100000); err != nil || got.Cur != low.Cur {
+		t.Errorf("user limit %#x: got %#x, %v", low.Cur, got.Cur, err)
 	}
 }

@@ -17,10 +17,12 @@ import (
 
 // guest is a fully prepared guest: memory loaded, fds laid out, filter compiled.
 type guest struct {
-	args launchArgs
-	prog []unix.SockFilter // kept alive until the clone
+	args *launchArgs       // in the launch page (newLaunchPage)
+	prog []unix.SockFilter // the filter, copied into the launch page
+	// memEnd is where the host mapping of guest memory ends.
+	memEnd uint64
 	// dataBudget, when not zero, is how much more private writable memory the
-	// child may have than the tender at the clone (RLIMIT_DATA, see limitData).
+	// child may have than guest memory has at the clone (RLIMIT_DATA, see childDataLimit).
 	dataBudget uint64
 }
 
@@ -125,6 +127,15 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 	if li.Layout {
 		g.dataBudget = memSize - initRW
 	}
+	g.memEnd = end
+	if g.args, err = newLaunchPage(g.args, g.prog); err != nil {
+		return nil, err
+	}
+	if !as.dynamic {
+		if err := planUnmap(g.args, abi.SPTHostMemBase, end, as.top); err != nil {
+			return nil, err
+		}
+	}
 	return g, nil
 }
 
@@ -158,8 +169,8 @@ func layout(img *nelf.Image, man *mft.Manifest, devs []tender.Device, memSize ui
 		}
 	}
 
-	g := &guest{}
-	a := &g.args
+	g := &guest{args: &launchArgs{}}
+	a := g.args
 	n := len(devs) + 2
 	if n > len(a.fds) {
 		return nil, fmt.Errorf("too many devices (%d)", len(devs))
@@ -210,12 +221,10 @@ func layout(img *nelf.Image, man *mft.Manifest, devs []tender.Device, memSize ui
 	if err != nil {
 		return nil, fmt.Errorf("seccomp filter: %v", err)
 	}
-	fp, err := seccomp.Fprog(prog)
-	if err != nil {
+	if err := seccomp.Check(prog); err != nil {
 		return nil, fmt.Errorf("seccomp filter: %v", err)
 	}
 	g.prog = prog
-	a.prog = fp
 
 	if err := writeBootRegion(img, man.Encode(att), memSize, cmdline, pd.EpollFD, pd.TimerFD); err != nil {
 		return nil, err

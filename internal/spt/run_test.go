@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,7 +34,9 @@ func tenderPath(t *testing.T) string {
 			return
 		}
 		builtTender = filepath.Join(dir, "nabla-spt")
-		cmd := exec.Command("go", "build", "-buildmode=pie", "-o", builtTender, "github.com/nabla-containers/nabla/cmd/nabla-spt")
+		// As the Makefile builds it (static, linked high): what ships, and the build
+		// whose child unmaps the tender (a dynamically linked PIE's cannot).
+		cmd := exec.Command("go", "build", "-ldflags=-T=0x4000001000", "-o", builtTender, "github.com/nabla-containers/nabla/cmd/nabla-spt")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = errors.New("go build nabla-spt: " + err.Error() + "\n" + string(out))
@@ -114,7 +117,7 @@ func TestMiniGuest(t *testing.T) {
 		{"not attached", []string{"--mem=2", g, "hello"}, 1, 0, "", "nabla-spt: device 'disk' (BLOCK_BASIC) is declared in the manifest but not attached"},
 		{"mem too small", []string{"--mem=1", blk, g}, 1, 0, "", "nabla-spt: --mem=1 is too small"},
 		{"mem too large", []string{"--mem=1000000000000", blk, g}, 1, 0, "", "nabla-spt: --mem=1000000000000 is too large: the maximum is"},
-		{"bad sector size", []string{"--block-sector-size:disk=4095", blk, g}, 1, 0, "", "nabla-spt: --block-sector-size:disk=4095: sector size 4095 must be a power of 2"},
+		{"bad sector size", []string{"--block-sector-size:disk=4095", blk, g}, 1, 0, "", "nabla-spt: --block-sector-size:disk=4095: Block size must be a multiple of 2 greater than or equal 512: sector size 4095 is not a power of 2"},
 		{"version", []string{"--version"}, 0, 0, "nabla-spt tender, version ", ""},
 		{"help", []string{"--help"}, 1, 0, "", "usage: nabla-spt"},
 	}
@@ -247,3 +250,60 @@ func guestDir() string {
 }
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// TestChildKeepsNothing looks at a running guest's mappings: guest memory, then only
+// the trampoline's code (two pages of the tender's text, read-only) and the read-only
+// launch page. Nothing of the tender is left writable, and the tender itself no longer
+// maps guest memory, so the pages the guest touches are its own.
+func TestChildKeepsNothing(t *testing.T) {
+	p := filepath.Join(guestDir(), "test_spin.spt")
+	if !exists(p) {
+		t.Fatalf("no %s (make guest)", p)
+	}
+	cmd := exec.Command(tenderPath(t), "--mem=2", p)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	var child string
+	for i := 0; i < 100 && child == ""; i++ {
+		time.Sleep(20 * time.Millisecond)
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", cmd.Process.Pid, cmd.Process.Pid))
+		child = strings.TrimSpace(string(b))
+	}
+	if child == "" {
+		t.Fatal("no guest child appeared")
+	}
+	time.Sleep(100 * time.Millisecond) // past the unmaps: the guest is spinning
+	maps, err := os.ReadFile("/proc/" + child + "/maps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const guestEnd = 2 << 20
+	other := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(maps)), "\n") {
+		start, end, perm, ok := mapsRange([]byte(line))
+		if !ok {
+			t.Fatalf("bad maps line %q", line)
+		}
+		if end <= guestEnd || strings.HasSuffix(line, "[vsyscall]") {
+			continue
+		}
+		other++
+		if perm[1] == 'w' || end-start > codeKeep {
+			t.Errorf("tender mapping left in the guest: %s", line)
+		}
+	}
+	if other > 2 {
+		t.Errorf("%d mappings besides guest memory, want the code and the launch page:\n%s", other, maps)
+	}
+	parent, err := os.ReadFile(fmt.Sprintf("/proc/%d/maps", cmd.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(parent)), "\n") {
+		if start, _, _, ok := mapsRange([]byte(line)); ok && start < guestEnd {
+			t.Errorf("the tender still maps guest memory: %s", line)
+		}
+	}
+}

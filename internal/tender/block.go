@@ -43,7 +43,7 @@ func AttachBlock(spec string, sector uint16) (fd int, capacity uint64, readOnly 
 	case capacity < bs:
 		err = fmt.Errorf("%s: size %d is smaller than one block (%d bytes)", spec, capacity, bs)
 	case capacity%bs != 0:
-		err = fmt.Errorf("%s: size %d must be block aligned (%d bytes)", spec, capacity, bs)
+		err = fmt.Errorf("Backing storage size must be block aligned: %s: size %d is not a multiple of %d bytes", spec, capacity, bs)
 	}
 	if err != nil {
 		unix.Close(fd)

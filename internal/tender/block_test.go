@@ -35,8 +35,8 @@ func TestAttachBlock(t *testing.T) {
 		{1 << 20, 512, ""},
 		{4096, 4096, ""},
 		{512, 0, ""}, // default sector size
-		{6 << 10, 4096, "block aligned (4096 bytes)"},
-		{1000, 512, "block aligned"},
+		{6 << 10, 4096, "Backing storage size must be block aligned: "},
+		{1000, 512, "size 1000 is not a multiple of 512 bytes"},
 		{0, 512, "smaller than one block"},
 		{2048, 4096, "smaller than one block"},
 		{4096, 521, "power of 2"},

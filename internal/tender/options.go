@@ -206,7 +206,7 @@ func ParseSectorSize(v string) (uint16, error) {
 		return 0, fmt.Errorf("sector size '%s' is not a number", v)
 	}
 	if n < 512 || n&(n-1) != 0 || n > 1<<15 {
-		return 0, fmt.Errorf("sector size %d must be a power of 2 between 512 and 32768", n)
+		return 0, fmt.Errorf("Block size must be a multiple of 2 greater than or equal 512: sector size %d is not a power of 2 between 512 and 32768", n)
 	}
 	return uint16(n), nil
 }
