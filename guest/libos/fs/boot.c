@@ -223,14 +223,29 @@ static int boot(void);
 int fs_boot(int argc, char **argv, int envc, char **envp, uint64_t mem)
 {
     procfs_set_process(argc, argv, envc, envp, mem);
+    const char *cwd = libos_cfg.cwd && libos_cfg.cwd[0] == '/' ? libos_cfg.cwd : "/";
     fs_booting = 1;
     int rc = boot();
+    /* A working directory the image lacks is made (in memory), as runc makes it. */
+    struct walk w;
+    if (rc == 0 && vfs_walk(NULL, cwd, WALK_FOLLOW, &w) == -FS_ENOENT) {
+        char dir[VFS_PATH_MAX];
+        size_t n = strlen(cwd);
+        uint32_t saved = vfs_root->fs->flags;
+        vfs_root->fs->flags &= ~FS_RO;
+        for (size_t i = 1; n < sizeof dir && i <= n; i++) {
+            if (i == n || cwd[i] == '/') {
+                memcpy(dir, cwd, i);
+                dir[i] = 0;
+                vfs_mkdir(NULL, dir, 0755);
+            }
+        }
+        vfs_root->fs->flags = saved;
+    }
     fs_booting = 0;
     if (rc)
         return rc;
     /* The working directory is entered as the process (it must be allowed to). */
-    const char *cwd = libos_cfg.cwd && libos_cfg.cwd[0] == '/' ? libos_cfg.cwd : "/";
-    struct walk w;
     if (vfs_walk(NULL, cwd, WALK_FOLLOW | WALK_DIR, &w) == 0) {
         node_put(vfs_cwd);
         vfs_cwd = w.node;
