@@ -282,7 +282,8 @@ func libRunArgv(lp *libRunPlan, libosPath, tenderPath string, mem uint64, dbg bo
 			if err != nil {
 				return nil, fmt.Errorf("disk %s: %v", d.Name, err)
 			}
-			argv = append(argv, "--block:"+d.Name+"=@"+strconv.Itoa(fd))
+			argv = append(argv, "--block:"+d.Name+"=@"+strconv.Itoa(fd),
+				"--block-sector-size:"+d.Name+"="+strconv.Itoa(rootfs.DiskBlock))
 		}
 	}
 	argv = append(argv, path, "--solo5:quiet")

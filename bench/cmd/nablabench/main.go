@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
 // config is what one bench run does.
 type config struct {
 	repo            string
+	only            string // -only: the steps whose names contain it
 	warm, n         int
 	smoke, install  bool
 	densityMax      int
@@ -40,7 +42,12 @@ func main() {
 	flag.StringVar(&c.command, "command", "make bench  (go run ./bench/cmd/nablabench -install -vm -json bench/results.json -doc docs/PERFORMANCE.md)", "reproducing command named in the doc")
 	flag.BoolVar(&c.vm, "vm", false, "also run bench/hvt-startup.sh (nabla-hvt in the aarch64 nested-KVM VM) and fold in its medians")
 	flag.StringVar(&c.vmArgs, "vm-args", "-puts 10000", "NABLA_BENCH_ARGS for bench/hvt-startup.sh")
+	flag.StringVar(&c.only, "only", "", "run only the steps whose names contain this (e.g. \"library OS files\"); no -doc then")
 	flag.Parse()
+	if c.only != "" && c.docOut != "" {
+		fmt.Fprintln(os.Stderr, "nablabench: -only measures a part: it cannot regenerate the whole -doc")
+		os.Exit(2)
+	}
 	rep, err := bench(c, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nablabench:", err)
@@ -86,6 +93,9 @@ func bench(c config, progress *os.File) (rep *report, err error) {
 	}
 	rep = newReport(c, e)
 	step := func(name string, f func() []*Result) {
+		if c.only != "" && !strings.Contains(name, c.only) {
+			return
+		}
 		t0 := time.Now()
 		fmt.Fprintf(progress, "nablabench: %s...\n", name)
 		rep.Results = append(rep.Results, f()...)

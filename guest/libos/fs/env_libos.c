@@ -4,8 +4,22 @@
 
 static uint32_t cur_umask = 022;
 
-void *fs_alloc(size_t n) { return kalloc(n); }
-void fs_free(void *p, size_t n) { (void)n; kfree(p); }
+/* Whole pages (file data) come as page runs, without kalloc's header, so a 4 KiB page
+ * costs 4 KiB; the size given back to fs_free tells which kind a block is. */
+void *fs_alloc(size_t n)
+{
+    if (n && n % PAGE_SIZE == 0)
+        return kalloc_pages(n / PAGE_SIZE);
+    return kalloc(n);
+}
+
+void fs_free(void *p, size_t n)
+{
+    if (n && n % PAGE_SIZE == 0)
+        kfree_pages(p, n / PAGE_SIZE);
+    else
+        kfree(p);
+}
 
 void fs_now(int64_t *sec, int64_t *nsec)
 {

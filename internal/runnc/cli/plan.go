@@ -141,6 +141,7 @@ func (p *plan) launch(disk string) (*initproc.Launch, error) {
 	case p.libos:
 		l.Disk = disk
 		l.Volumes = p.volumes
+		l.SectorSize = rootfs.DiskBlock
 		if p.imagePath != "" {
 			l.Image = p.imagePath
 		}

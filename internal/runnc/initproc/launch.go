@@ -12,15 +12,18 @@ import (
 
 // Launch is everything needed to exec the tender except the network attachment.
 type Launch struct {
-	Tender    string           `json:"tender"`            // absolute path
-	Head      []string         `json:"head"`              // argv[0] and options (memory)
-	Image     string           `json:"image"`             // host path of the unikernel
-	Disk      string           `json:"disk,omitempty"`    // cached rootfs image, attached read-only as "rootfs"
-	Volumes   []Volume         `json:"volumes,omitempty"` // further cached disks (libOS bind mounts), read-only
-	Guest     *specconv.Config `json:"guest"`
-	NetDevice string           `json:"netDevice,omitempty"` // manifest name of the NIC, if any
-	Plain     bool             `json:"plain,omitempty"`     // args[1:] as the command line, no JSON
-	Pause     bool             `json:"pause,omitempty"`     // no tender: hold the namespaces until signalled
+	Tender  string   `json:"tender"`            // absolute path
+	Head    []string `json:"head"`              // argv[0] and options (memory)
+	Image   string   `json:"image"`             // host path of the unikernel
+	Disk    string   `json:"disk,omitempty"`    // cached rootfs image, attached read-only as "rootfs"
+	Volumes []Volume `json:"volumes,omitempty"` // further cached disks (libOS bind mounts), read-only
+	// SectorSize, when set, is the block size of every disk (libOS images read their
+	// disks in blocks of rootfs.DiskBlock); 0: the tender's default (512).
+	SectorSize int              `json:"sectorSize,omitempty"`
+	Guest      *specconv.Config `json:"guest"`
+	NetDevice  string           `json:"netDevice,omitempty"` // manifest name of the NIC, if any
+	Plain      bool             `json:"plain,omitempty"`     // args[1:] as the command line, no JSON
+	Pause      bool             `json:"pause,omitempty"`     // no tender: hold the namespaces until signalled
 }
 
 // Volume is one more disk: its manifest name and the cached image.
@@ -40,6 +43,9 @@ func (l *Launch) Argv(diskFD, tapFD int, net *netns.Config, volFDs ...int) ([]st
 			diskFD = 1 << 20
 		}
 		a = append(a, "--block:rootfs=@"+strconv.Itoa(diskFD))
+		if l.SectorSize != 0 {
+			a = append(a, "--block-sector-size:rootfs="+strconv.Itoa(l.SectorSize))
+		}
 	}
 	for i, v := range l.Volumes {
 		fd := 1 << 20
@@ -47,6 +53,9 @@ func (l *Launch) Argv(diskFD, tapFD int, net *netns.Config, volFDs ...int) ([]st
 			fd = volFDs[i]
 		}
 		a = append(a, "--block:"+v.Name+"=@"+strconv.Itoa(fd))
+		if l.SectorSize != 0 {
+			a = append(a, "--block-sector-size:"+v.Name+"="+strconv.Itoa(l.SectorSize))
+		}
 	}
 	g := *l.Guest
 	if l.NetDevice != "" && tapFD >= 0 {

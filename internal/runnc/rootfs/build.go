@@ -23,6 +23,12 @@ type Options struct {
 	Skip []string
 }
 
+// DiskBlock is the block size libOS disks are attached with (--block-sector-size): the
+// largest the tenders take, so that the guest reads its disks in few, large requests.
+// Images are padded to a multiple of it (zeros after the archive's end, which tar readers
+// ignore), as the tender requires of a disk.
+const DiskBlock = 32768
+
 // Result is the cached image.
 type Result struct {
 	Path   string
@@ -98,7 +104,32 @@ func cached(cacheDir string, entries []entry, extra map[string][]byte) (*Result,
 // inode identifies a file of the tree, for hard links.
 type inode struct{ dev, ino uint64 }
 
+// counter counts the bytes written through it.
+type counter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *counter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
 func write(w io.Writer, entries []entry, extra map[string][]byte) error {
+	cw := &counter{w: w}
+	if err := writeTar(cw, entries, extra); err != nil {
+		return err
+	}
+	if pad := (DiskBlock - cw.n%DiskBlock) % DiskBlock; pad > 0 {
+		if _, err := w.Write(make([]byte, pad)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeTar(w io.Writer, entries []entry, extra map[string][]byte) error {
 	tw := tar.NewWriter(w)
 	haveDir := map[string]bool{}
 	first := map[inode]string{} // regular files with several names: the first name written
