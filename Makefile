@@ -74,6 +74,12 @@ demo: setup all
 test: setup all
 	tests/run-all.sh
 
+# Only the ARMv8.0 runs (also part of `make test`): the emulated Raspberry Pi 3, then the
+# whole aarch64 suite on -cpu cortex-a53.
+test-pi: setup all
+	tests/vm/pi.sh
+	NABLA_VM_CPU=cortex-a53 tests/vm/run.sh
+
 unit:
 	$(GO) test ./...
 
