@@ -15,7 +15,7 @@ APT_PKGS  := gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-
              qemu-system-arm qemu-user-static cpio gzip iproute2 iputils-ping strace hyperfine \
              containerd runc crun docker.io util-linux musl-tools nftables
 
-.PHONY: all go guest setup demo test unit fuzz bench clean
+.PHONY: all go guest setup demo test test-pi unit fuzz bench clean dist-arm64
 
 all: go guest
 
@@ -46,6 +46,19 @@ guest: bin/nabla
 	$(MAKE) -C guest/libos ARCH=x86_64 NABLA=$(CURDIR)/bin/nabla
 	$(MAKE) -C guest/libos ARCH=aarch64 NABLA=$(CURDIR)/bin/nabla
 
+# What a 64-bit Raspberry Pi (or any arm64 Linux) needs, laid out for `tar -xzf ... -C /usr/local`
+# (docs/raspberry-pi.md): the tools in bin/, the libOS where `nabla bake` looks for it
+# (bin/../lib/nabla), the check script and two test unikernels in share/nabla.
+DIST_ARM64 := build/nabla-arm64.tar.gz
+dist-arm64: $(DIST_ARM64)
+$(DIST_ARM64): $(addprefix bin/arm64/,$(CMDS)) guest scripts/pi-check.sh
+	rm -rf build/dist-arm64 && mkdir -p build/dist-arm64/bin build/dist-arm64/lib/nabla build/dist-arm64/share/nabla
+	cp $(addprefix bin/arm64/,$(CMDS)) build/dist-arm64/bin/
+	cp guest/libos/build/aarch64/libos.spt build/dist-arm64/lib/nabla/libos-aarch64.spt
+	cp scripts/pi-check.sh guest/build/aarch64/test_hello.spt guest/build/aarch64/test_seccomp.spt \
+		guest/build/aarch64/test_hello.hvt build/dist-arm64/share/nabla/
+	tar -czf $@ -C build/dist-arm64 --owner=0 --group=0 bin lib share
+
 setup:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -61,6 +74,12 @@ demo: setup all
 test: setup all
 	tests/run-all.sh
 
+# Only the ARMv8.0 runs (also part of `make test`): the emulated Raspberry Pi 3, then the
+# whole aarch64 suite on -cpu cortex-a53.
+test-pi: setup all
+	tests/vm/pi.sh
+	NABLA_VM_CPU=cortex-a53 tests/vm/run.sh
+
 unit:
 	$(GO) test ./...
 
@@ -75,3 +94,4 @@ clean:
 	rm -rf bin
 	$(MAKE) -C guest clean
 	$(MAKE) -C guest/libos clean
+	rm -rf build

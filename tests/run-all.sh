@@ -1,5 +1,6 @@
 #!/bin/bash
-# Runs every test: host unit tests (+ fuzz seeds), host e2e (root), the aarch64 VM run.
+# Runs every test: host unit tests (+ fuzz seeds), host e2e (root), the aarch64 VM runs
+# (-cpu max, -cpu cortex-a53) and the emulated Raspberry Pi 3 (tests/vm/pi.sh).
 # Prints "N passed, M failed" (test packages/binaries) and exits non-zero on any failure.
 # Expects `make` to have built bin/nabla-spt and guest/build/{x86_64,aarch64}.
 set -uo pipefail
@@ -37,15 +38,28 @@ else
     count e2e "${PIPESTATUS[0]}"
 fi
 
-echo "== aarch64 VM"
-tests/vm/run.sh 2>&1 | tee "$out"
-vrc=${PIPESTATUS[0]}
-s=$(grep -E '^NABLA-VM-SUMMARY ' "$out" | tail -1)
-vp=$(sed -n 's/.*pass=\([0-9]*\).*/\1/p' <<<"$s"); vp=${vp:-0}
-vf=$(sed -n 's/.*fail=\([0-9]*\).*/\1/p' <<<"$s"); vf=${vf:-1}
-[[ $vrc -ne 0 && $vf -eq 0 ]] && vf=1
-echo "run-all: vm: $vp passed, $vf failed"
-pass=$((pass + vp)); fail=$((fail + vf))
+# vm NAME CMD...: one VM run, counted from its NABLA-VM-SUMMARY line.
+vm() {
+    local name=$1 vrc s vp vf
+    shift
+    "$@" 2>&1 | tee "$out"
+    vrc=${PIPESTATUS[0]}
+    s=$(grep -E '^NABLA-VM-SUMMARY ' "$out" | tail -1)
+    vp=$(sed -n 's/.*pass=\([0-9]*\).*/\1/p' <<<"$s"); vp=${vp:-0}
+    vf=$(sed -n 's/.*fail=\([0-9]*\).*/\1/p' <<<"$s"); vf=${vf:-1}
+    [[ $vrc -ne 0 && $vf -eq 0 ]] && vf=1
+    echo "run-all: $name: $vp passed, $vf failed"
+    pass=$((pass + vp)); fail=$((fail + vf))
+}
+
+echo "== aarch64 VM (-cpu max)"
+vm vm tests/vm/run.sh
+# ARMv8.0 only (a Raspberry Pi 3's Cortex-A53): the whole suite again, then the guide's
+# steps on the emulated Pi 3 board itself.
+echo "== aarch64 VM (-cpu cortex-a53)"
+vm vm-a53 env NABLA_VM_CPU=cortex-a53 tests/vm/run.sh
+echo "== Raspberry Pi 3 (qemu raspi3b)"
+vm pi3 tests/vm/pi.sh
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

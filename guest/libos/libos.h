@@ -123,8 +123,10 @@ struct __attribute__((packed)) libos_note {
     uint64_t text_lo, text_hi;
     uint64_t va_extra; /* address space above --mem, PROT_NONE until made read-write */
     uint64_t top_rw;   /* read-write bytes at the top of the address space (boot stack) */
+    uint64_t seed;     /* address of libos_seed, which the tender fills from the host */
 };
 extern const struct libos_note libos_note;
+extern uint8_t libos_seed[32]; /* random.c */
 void mm_init(uintptr_t lo, uintptr_t hi);
 long mm_mprotect(uint64_t addr, uint64_t len, int prot);
 void mm_report(void); /* --libos:debug: memory made read-write, address space in use */

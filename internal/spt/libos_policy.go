@@ -12,7 +12,8 @@ import (
 )
 
 // The note a libOS image carries (guest/libos/core/note.c): descriptor = text range [lo, hi),
-// then (32-byte form) the memory layout it wants: va_extra, top_rw (see LibOSInfo).
+// then (32-byte form) the memory layout it wants: va_extra, top_rw (see LibOSInfo), then
+// (40-byte form) the address of its 32-byte seed buffer.
 const (
 	LibOSNoteName = "Nabla"
 	LibOSNoteType = 0x31534f4c // "LOS1"
@@ -40,7 +41,15 @@ type LibOSInfo struct {
 	// Without it (16-byte note) all guest memory is read-write, as for plain images.
 	Layout         bool
 	VAExtra, TopRW uint64
+	// Seed (40-byte note), when not zero, is the guest address of LibOSSeedSize bytes in a
+	// writable segment that the tender fills from the host kernel's generator before the
+	// guest starts: the libOS keys getrandom with it (ARMv8.0 has no RNDR instruction, and
+	// a CPU generator need not exist or be trusted on x86_64 either).
+	Seed uint64
 }
+
+// LibOSSeedSize is the size of the seed buffer a 40-byte LOS1 note points at.
+const LibOSSeedSize = 32
 
 // libosTable holds the numbers of the extra calls the libOS makes, per arch.
 type libosTable struct {
@@ -81,15 +90,21 @@ func LibOSNote(img *nelf.Image) (li LibOSInfo, ok bool, err error) {
 	if !found {
 		return LibOSInfo{}, false, nil
 	}
-	if len(d) != 16 && len(d) != 32 {
-		return LibOSInfo{}, false, fmt.Errorf("invalid executable: libOS note is %d bytes, want 16 or 32", len(d))
+	if len(d) != 16 && len(d) != 32 && len(d) != 40 {
+		return LibOSInfo{}, false, fmt.Errorf("invalid executable: libOS note is %d bytes, want 16, 32 or 40", len(d))
 	}
 	r := seccomp.Range{Lo: binary.LittleEndian.Uint64(d), Hi: binary.LittleEndian.Uint64(d[8:])}
 	if r.Lo >= r.Hi {
 		return LibOSInfo{}, false, fmt.Errorf("invalid executable: libOS text range [%#x, %#x) is empty", r.Lo, r.Hi)
 	}
 	li.Text = r
-	if len(d) == 32 {
+	if len(d) == 40 {
+		li.Seed = binary.LittleEndian.Uint64(d[32:])
+		if !inWritableSegment(img, li.Seed, LibOSSeedSize) {
+			return LibOSInfo{}, false, fmt.Errorf("invalid executable: libOS seed buffer at %#x is not inside a writable segment", li.Seed)
+		}
+	}
+	if len(d) >= 32 {
 		li.Layout = true
 		li.VAExtra = binary.LittleEndian.Uint64(d[16:])
 		li.TopRW = binary.LittleEndian.Uint64(d[24:])
@@ -106,6 +121,16 @@ func LibOSNote(img *nelf.Image) (li LibOSInfo, ok bool, err error) {
 		}
 	}
 	return LibOSInfo{}, false, fmt.Errorf("invalid executable: libOS text range [%#x, %#x) is not inside an executable segment", r.Lo, r.Hi)
+}
+
+// inWritableSegment says whether [addr, addr+n) lies in one writable loaded segment.
+func inWritableSegment(img *nelf.Image, addr, n uint64) bool {
+	for _, s := range img.Segments {
+		if s.Flags&uint32(elf.PF_W) != 0 && addr >= s.Vaddr && addr+n >= addr && addr+n <= s.Vaddr+s.Memsz {
+			return true
+		}
+	}
+	return false
 }
 
 // LibOSPolicy is Policy(arch, d) with a gate: a call made from outside text (the app's own

@@ -181,6 +181,11 @@ func TestLibOSText(t *testing.T) {
 		{"layout, no stack", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30, 0)}, false, true},
 		{"layout, huge stack", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30, MaxLibOSTopRW+4096)}, false, true},
 		{"layout, odd stack", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30, 1000)}, false, true},
+		{"seed", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30, 1<<20, 0x108fe0)}, true, false},
+		{"seed in the text", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30, 1<<20, 0x101000)}, false, true},
+		{"seed past the data", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30, 1<<20, 0x108fe8)}, false, true},
+		{"seed wraps", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30, 1<<20, ^uint64(7))}, false, true},
+		{"seed, 48 bytes", map[nelf.NoteKey][]byte{key: desc(0x100000, 0x106000, 4<<30, 1<<20, 0x108000, 0)}, false, true},
 	}
 	for _, c := range cases {
 		r, ok, err := LibOSText(&nelf.Image{Segments: segs, Notes: c.notes})
@@ -191,10 +196,12 @@ func TestLibOSText(t *testing.T) {
 			t.Errorf("%s: range %#x-%#x", c.name, r.Lo, r.Hi)
 		}
 		li, _, _ := LibOSNote(&nelf.Image{Segments: segs, Notes: c.notes})
-		if d := c.notes[key]; ok && len(d) == 32 &&
+		if d := c.notes[key]; ok && len(d) == 40 && (!li.Layout || li.Seed != binary.LittleEndian.Uint64(d[32:])) {
+			t.Errorf("%s: seed %+v", c.name, li)
+		} else if ok && len(d) == 32 &&
 			(!li.Layout || li.VAExtra != binary.LittleEndian.Uint64(d[16:]) || li.TopRW != binary.LittleEndian.Uint64(d[24:])) {
 			t.Errorf("%s: layout %+v", c.name, li)
-		} else if ok && len(d) == 16 && li.Layout {
+		} else if ok && len(d) == 16 && (li.Layout || li.Seed != 0) {
 			t.Errorf("%s: a 16-byte note has no layout", c.name)
 		}
 	}

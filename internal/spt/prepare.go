@@ -2,6 +2,7 @@
 package spt
 
 import (
+	"crypto/rand"
 	"debug/elf"
 	"fmt"
 	"runtime"
@@ -119,6 +120,12 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 	}
 	if err := loadSegments(kfd, img, o.Kernel); err != nil {
 		return nil, err
+	}
+	if li.Seed != 0 {
+		// The host kernel's generator (getrandom), so the libOS needs no CPU one.
+		if _, err := rand.Read(guestBytes(li.Seed, LibOSSeedSize)); err != nil {
+			return nil, fmt.Errorf("seeding the libOS: %v", err)
+		}
 	}
 	g, err := layout(img, man, devs, top, cmdline, li, isLibOS)
 	if err != nil {

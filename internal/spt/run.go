@@ -4,6 +4,7 @@ package spt
 import (
 	"runtime"
 
+	"github.com/nabla-containers/nabla/internal/seccomp"
 	"github.com/nabla-containers/nabla/internal/tender"
 )
 
@@ -16,6 +17,11 @@ func Run(args []string) {
 	o := tender.ParseOrExit(Prog, args)
 	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
 		tender.Fatalf("unsupported host architecture %s", runtime.GOARCH)
+	}
+	// The guest's filter is loaded in the child, which can only exit 1 if that fails:
+	// a kernel without seccomp filters is told apart here, in one line.
+	if err := seccomp.Available(); err != nil {
+		tender.Fatalf("%v", err)
 	}
 	g, err := prepare(o, args)
 	if err != nil {

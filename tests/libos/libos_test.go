@@ -184,3 +184,28 @@ func TestMemTooSmall(t *testing.T) {
 		t.Fatalf("--mem=32: status %d, output:\n%s", u.status, u.stdout)
 	}
 }
+
+// getrandom (crypto/rand): the same report as natively, and a sample that differs between
+// two runs. The libOS keys its generator with the tender's host seed (LOS1 note), so no run
+// may fall back to clocks, on CPUs without RNDR (aarch64 here, a Raspberry Pi) included.
+func TestGoRandom(t *testing.T) {
+	c := runCase{app: "go-random"}
+	n := c.native(t)
+	u1, u2 := c.unikernel(t), c.unikernel(t)
+	body := func(s string) (string, string) {
+		i := strings.Index(s, "sample: ")
+		if i < 0 {
+			return s, ""
+		}
+		return s[:i], s[i:]
+	}
+	nb, _ := body(n.stdout)
+	b1, s1 := body(u1.stdout)
+	b2, s2 := body(u2.stdout)
+	if n.status != 0 || u1.status != 0 || u2.status != 0 || b1 != nb || b2 != nb || s1 == "" || s1 == s2 {
+		t.Fatalf("native (status %d):\n%s\nunikernel runs (status %d, %d):\n%s\n%s", n.status, n.stdout, u1.status, u2.status, u1.stdout, u2.stdout)
+	}
+	if strings.Contains(u1.stdout+u2.stdout, "seeded from clocks") {
+		t.Fatalf("the libOS had no host seed:\n%s", u1.stdout)
+	}
+}

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Fetches Debian's arm64 kernel, tun/veth/tc/nftables modules, static busybox and nft into a cache (reused later).
 # Usage: fetch.sh CACHE   -> CACHE/{vmlinuz,busybox,ld-linux-aarch64.so.1,modules/*.ko,modules.order,
-#                                   nft/ (usr/sbin/nft and the libraries it links, a tree for the initramfs)}
+#                                   nft/ (usr/sbin/nft and the libraries it links, a tree for the initramfs),
+#                                   pi/ (the Raspberry Pi 3 device tree and watchdog module, for pi.sh)}
 # The dynamic loader is there because Go's -buildmode=pie binaries (CGO_ENABLED=0, internal
 # linker) still carry PT_INTERP /lib/ld-linux-aarch64.so.1 (no DT_NEEDED libraries).
 set -euo pipefail
@@ -19,7 +20,8 @@ mods="tun veth sch_ingress cls_u32 cls_matchall act_mirred crc32c_generic nf_tab
 # A complete earlier fetch (of the same module list) is reused as is: the VM run must not
 # depend on the network.
 if [[ -s $cache/vmlinuz && -s $cache/busybox && -s $cache/ld-linux-aarch64.so.1 &&
-      -s $cache/modules.order && -x $cache/nft/usr/sbin/nft && $(cat "$cache/modules.wanted" 2>/dev/null) == "$mods" ]]; then
+      -s $cache/modules.order && -x $cache/nft/usr/sbin/nft && $(cat "$cache/modules.wanted" 2>/dev/null) == "$mods" &&
+      -s $cache/pi/bcm2837-rpi-3-b.dtb && -s $cache/pi/bcm2835_wdt.ko ]]; then
     exit 0
 fi
 
@@ -107,6 +109,19 @@ for m in $mods; do
     fi
 done
 mv "$cache/modules.order.tmp" "$cache/modules.order"
+
+# The same kernel on an emulated Raspberry Pi 3 (tests/vm/pi.sh): the board's device tree
+# from the kernel package, and the watchdog driver, which is how a Pi powers off (it has
+# no PSCI: without it poweroff halts and qemu never exits).
+rm -rf "$cache/pi"; mkdir -p "$cache/pi"
+cp "$cache/x/usr/lib/linux-image-$kver/broadcom/bcm2837-rpi-3-b.dtb" "$cache/pi/"
+wdt=$(find "$mdir/kernel" -name 'bcm2835_wdt.ko*' | head -1)
+[[ -n $wdt ]] || { echo "fetch.sh: no bcm2835_wdt module in $kpkg" >&2; exit 1; }
+case $wdt in
+    *.ko.xz) xz -dc "$wdt" > "$cache/pi/bcm2835_wdt.ko" ;;
+    *.ko.zst) zstd -dqc "$wdt" > "$cache/pi/bcm2835_wdt.ko" ;;
+    *) cp "$wdt" "$cache/pi/bcm2835_wdt.ko" ;;
+esac
 echo "$mods" > "$cache/modules.wanted"
 echo "$kver" > "$cache/kernel.version"
 rm -rf "$cache/x" "$cache/debs"

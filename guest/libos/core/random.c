@@ -1,4 +1,4 @@
-/* random.c: getrandom and AT_RANDOM from ChaCha20 keyed by the CPU's generator and clocks. */
+/* random.c: getrandom and AT_RANDOM from ChaCha20 keyed by the host's seed and the CPU's generator. */
 #include "libos.h"
 
 static uint32_t key[8], counter, nonce[3];
@@ -34,18 +34,28 @@ static void chacha_block(uint8_t out[64])
     memcpy(out, x, 64);
 }
 
+/* The tender writes 32 bytes from the host kernel's getrandom here (the LOS1 note names the
+ * address; .data, so it is inside a loaded writable segment): the only entropy on CPUs
+ * without a generator (ARMv8.0, such as the Raspberry Pi 3's Cortex-A53, has no RNDR). */
+uint8_t libos_seed[32] __attribute__((section(".data")));
+
 void rnd_init(void)
 {
     int ok = 0, any = 0;
+    uint8_t host = 0;
+    for (int i = 0; i < 32; i++)
+        host |= libos_seed[i];
     for (int i = 0; i < 4; i++) {
-        uint64_t v = arch_random64(&ok);
+        uint64_t v = arch_random64(&ok), s;
         any |= ok;
-        /* Mixed with the clocks, so a missing generator still varies per run. */
-        v ^= solo5_clock_wall() * 0x9e3779b97f4a7c15ULL ^ (solo5_clock_monotonic() << 17);
+        memcpy(&s, libos_seed + 8 * i, 8);
+        /* Mixed with the clocks too, so even a run with neither source varies. */
+        v ^= s ^ solo5_clock_wall() * 0x9e3779b97f4a7c15ULL ^ (solo5_clock_monotonic() << 17);
         memcpy(&key[2 * i], &v, 8);
     }
-    if (!any)
-        log_printf(LOG_WARN, "libos: no CPU random generator; getrandom is seeded from clocks\n");
+    memset(libos_seed, 0, sizeof libos_seed); /* the key is all that is needed from now on */
+    if (!any && !host)
+        log_printf(LOG_WARN, "libos: no host seed and no CPU random generator; getrandom is seeded from clocks\n");
     uint64_t t = solo5_clock_monotonic();
     memcpy(nonce, &t, 8);
     pool_left = 0;

@@ -191,7 +191,7 @@ const struct syscall sys_proc_calls[] = {
     { NR_prlimit64, "prlimit64", sys_prlimit64, 0, "this process only; RLIMIT_NOFILE bounds the fd table" },
     { NR_getrlimit, "getrlimit", sys_getrlimit, 0, "" },
     { NR_setrlimit, "setrlimit", sys_setrlimit, 0, "" },
-    { NR_getrandom, "getrandom", sys_getrandom, 0, "ChaCha20, seeded at boot" },
+    { NR_getrandom, "getrandom", sys_getrandom, 0, "ChaCha20 keyed from the host seed the tender writes (and RDRAND where present)" },
     { NR_prctl, "prctl", sys_prctl, SYSF_PARTIAL, "names, dumpable, pdeathsig, no_new_privs, capbset probes" },
     { NR_arch_prctl, "arch_prctl", sys_arch_prctl, SYSF_PARTIAL, "x86_64: ARCH_SET_FS, ARCH_GET_FS" },
     { -1, NULL, NULL, 0, NULL },
