@@ -113,6 +113,10 @@ void sched_yield_now(void);
 void sched_switch(void *uc);
 void sched_tick(void *uc);
 extern int need_switch;
+/* A struct timespec of the app in ns: 0, -EFAULT or -EINVAL (sched/timespec.c). */
+int timespec_in(uint64_t uptr, uint64_t *ns);
+/* now + ns, saturating below NO_DEADLINE. */
+uint64_t deadline_after(uint64_t now, uint64_t ns);
 
 /* ---- memory (mm.c) ---- */
 /* The LOS1 note (note.c), read by the tender: the text range its filter trusts and the

@@ -267,12 +267,11 @@ static long sys_epoll_pwait2(struct sc *c)
 {
     long ms = -1;
     if (c->a[3]) {
-        struct k_timespec ts;
-        if (copy_from_user(&ts, c->a[3], sizeof ts))
-            return -EFAULT;
-        if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
-            return -EINVAL;
-        ms = ts.tv_sec > 100000000L ? 100000000000L : ts.tv_sec * 1000 + (ts.tv_nsec + 999999) / 1000000;
+        uint64_t ns;
+        int e = timespec_in(c->a[3], &ns);
+        if (e)
+            return e;
+        ms = ns / 1000000 > 100000000000ULL ? 100000000000L : (long)((ns + 999999) / 1000000);
     }
     return wait((int)c->a[0], c->a[1], (int)c->a[2], ms, c->restarted);
 }

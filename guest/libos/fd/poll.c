@@ -141,18 +141,6 @@ out:
 
 static uint64_t ms_ns(long ms) { return ms < 0 ? NO_DEADLINE : (uint64_t)ms * 1000000ULL; }
 
-static int ts_ns(uint64_t uts, uint64_t *ns)
-{
-    struct k_timespec ts;
-    if (copy_from_user(&ts, uts, sizeof ts))
-        return -EFAULT;
-    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
-        return -EINVAL;
-    *ns = (uint64_t)ts.tv_sec > 1000000000ULL * 1000 ? NO_DEADLINE - 1 :
-            (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-    return 0;
-}
-
 static long sys_poll(struct sc *c)
 {
     long ms = (long)(int)c->a[2];
@@ -165,7 +153,7 @@ static long sys_ppoll(struct sc *c)
 {
     uint64_t rel = NO_DEADLINE;
     if (c->a[2]) {
-        int e = ts_ns(c->a[2], &rel);
+        int e = timespec_in(c->a[2], &rel);
         if (e)
             return e;
     }
@@ -232,7 +220,7 @@ static long sys_pselect6(struct sc *c)
 {
     uint64_t rel = NO_DEADLINE;
     if (c->a[4]) {
-        int e = ts_ns(c->a[4], &rel);
+        int e = timespec_in(c->a[4], &rel);
         if (e)
             return e;
     }

@@ -6,29 +6,6 @@
 #include "fd/file.h"
 #include "sys/table.h"
 
-#define NSEC 1000000000ULL
-
-static int get_ts(uint64_t p, struct k_timespec *ts)
-{
-    if (copy_from_user(ts, p, sizeof *ts))
-        return -EFAULT;
-    if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (long)NSEC)
-        return -EINVAL;
-    return 0;
-}
-
-static uint64_t ts_ns(const struct k_timespec *ts)
-{
-    if ((uint64_t)ts->tv_sec > UINT64_MAX / NSEC - 1)
-        return NO_DEADLINE - 1;
-    return (uint64_t)ts->tv_sec * NSEC + (uint64_t)ts->tv_nsec;
-}
-
-static uint64_t add_ns(uint64_t a, uint64_t b)
-{
-    return a + b < a || a + b == NO_DEADLINE ? NO_DEADLINE - 1 : a + b;
-}
-
 
 static long sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t tmo, uint64_t uaddr2,
         uint32_t val3)
@@ -44,16 +21,15 @@ static long sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t tmo, uint64
         if (cmd == FUTEX_WAIT_BITSET && val3 == 0)
             return -EINVAL;
         if (tmo) {
-            struct k_timespec ts;
-            long r = get_ts(tmo, &ts);
+            uint64_t ns, now = now_ns();
+            long r = timespec_in(tmo, &ns);
             if (r)
                 return r;
-            uint64_t ns = ts_ns(&ts), now = now_ns();
             if (cmd == FUTEX_WAIT) {
-                dl = add_ns(now, ns);
+                dl = deadline_after(now, ns);
             } else { /* absolute, on the app's clock: converted to the host's */
                 uint64_t t = (op & FUTEX_CLOCK_REALTIME) ? app_wall_ns() : app_mono_ns();
-                dl = ns > t ? add_ns(now, ns - t) : now;
+                dl = ns > t ? deadline_after(now, ns - t) : now;
             }
         }
         if (*w != val)

@@ -10,28 +10,6 @@
 uint64_t libos_boot_ns;
 
 
-static int get_ts(uint64_t p, struct k_timespec *ts)
-{
-    if (copy_from_user(ts, p, sizeof *ts))
-        return -EFAULT;
-    if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (long)NSEC)
-        return -EINVAL;
-    return 0;
-}
-
-static uint64_t ts_ns(const struct k_timespec *ts)
-{
-    if ((uint64_t)ts->tv_sec > UINT64_MAX / NSEC - 1)
-        return NO_DEADLINE - 1;
-    return (uint64_t)ts->tv_sec * NSEC + (uint64_t)ts->tv_nsec;
-}
-
-static uint64_t add_ns(uint64_t a, uint64_t b)
-{
-    return a + b < a || a + b == NO_DEADLINE ? NO_DEADLINE - 1 : a + b;
-}
-
-
 /* The app's clocks: the vDSO's (so a trap and a vDSO read never disagree). */
 static long clock_read(int clk, uint64_t *ns)
 {
@@ -79,17 +57,15 @@ static long sleep_until(uint64_t dl)
 
 static long sys_clock_nanosleep(int clk, int flags, uint64_t req)
 {
-    struct k_timespec ts;
-    long r = get_ts(req, &ts);
+    uint64_t ns, now;
+    long r = timespec_in(req, &ns);
     if (r)
         return r;
-    uint64_t now;
     if ((r = clock_read(clk, &now)))
         return r;
-    uint64_t ns = ts_ns(&ts);
     if (flags & TIMER_ABSTIME)
         ns = ns > now ? ns - now : 0;
-    return sleep_until(add_ns(now_ns(), ns));
+    return sleep_until(deadline_after(now_ns(), ns));
 }
 
 static long sys_clock_gettime_h(struct sc *c) { return sys_clock_gettime((int)c->a[0], c->a[1]); }
