@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"sync"
 	"syscall"
 )
 
@@ -26,7 +27,9 @@ type entry struct {
 }
 
 // scan walks the rootfs (without following symlinks) in lexical order, skipping the
-// names in skip and sockets, and returns the entries.
+// names in skip and sockets, and returns the entries. The walk needs no stat (directory
+// entries carry their type); the lstat of every entry, most of the time of a large tree,
+// is spread over a few goroutines.
 func scan(root string, skip map[string]bool) ([]entry, error) {
 	var out []entry
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -44,23 +47,51 @@ func scan(root string, skip map[string]bool) ([]entry, error) {
 			}
 			return nil
 		}
-		info, err := d.Info()
-		if err != nil {
-			return fmt.Errorf("rootfs: %v", err)
-		}
-		if info.Mode()&fs.ModeSocket != 0 {
+		if d.Type()&fs.ModeSocket != 0 {
 			return nil
 		}
-		e := entry{rel: rel, abs: p, info: info}
-		if info.Mode()&fs.ModeSymlink != 0 {
-			if e.link, err = os.Readlink(p); err != nil {
-				return fmt.Errorf("rootfs: %v", err)
-			}
-		}
-		out = append(out, e)
+		out = append(out, entry{rel: rel, abs: p})
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	const workers = 4
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(out); i += workers {
+				e := &out[i]
+				info, err := os.Lstat(e.abs)
+				if err == nil && info.Mode()&fs.ModeSymlink != 0 {
+					e.link, err = os.Readlink(e.abs)
+				}
+				if err != nil {
+					errs[w] = fmt.Errorf("rootfs: %v", err)
+					return
+				}
+				e.info = info
+			}
+		}(w)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	// A socket is only known as one from its type, which the walk saw; anything that
+	// became one since is left out here too.
+	kept := out[:0]
+	for _, e := range out {
+		if e.info.Mode()&fs.ModeSocket == 0 {
+			kept = append(kept, e)
+		}
+	}
+	return kept, nil
 }
 
 // key hashes what makes the image differ: names, modes, owners, sizes, mtimes, inode
