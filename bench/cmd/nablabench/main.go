@@ -68,6 +68,9 @@ func bench(c config, progress *os.File) (rep *report, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.bakedN <= 0 {
+		c.bakedN = 200
+	}
 	if c.smoke {
 		c.n, c.warm, c.densityMax, c.bakedN = 1, 0, min(c.densityMax, 2), min(c.bakedN, 2)
 	}
