@@ -2,6 +2,7 @@
 package spt
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,24 +17,57 @@ import (
 	"github.com/nabla-containers/nabla/internal/tender"
 )
 
-// startGuest starts the tender on image and returns it with its guest child's pid, once
-// the child is past its unmaps.
+// startGuest starts the tender on image (test_spin) and returns it with its guest child's
+// pid, once the guest has printed its line: past its unmaps and running its own code
+// (under the VM's emulation that takes longer than any fixed sleep) and the tender has
+// become the waiter.
 func startGuest(t *testing.T, image string) (*exec.Cmd, string) {
 	cmd := exec.Command(tenderPath(t), "--mem=2", image)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	var child string
-	for i := 0; i < 100 && child == ""; i++ {
-		time.Sleep(20 * time.Millisecond)
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", cmd.Process.Pid, cmd.Process.Pid))
-		child = strings.TrimSpace(string(b))
+	up := make(chan bool, 1)
+	go func() {
+		s := bufio.NewScanner(out)
+		for s.Scan() {
+			if strings.Contains(s.Text(), "SPINNING") {
+				up <- true
+				for s.Scan() {
+				}
+				return
+			}
+		}
+		up <- false
+	}()
+	select {
+	case ok := <-up:
+		if !ok {
+			t.Fatal("the guest ended before it printed SPINNING")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the guest printed nothing within 30 s")
 	}
+	// The guest may print before the tender has become the waiter.
+	for i := 0; ; i++ {
+		exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", cmd.Process.Pid))
+		if strings.HasPrefix(exe, "/memfd:") {
+			break
+		}
+		if i == 1000 {
+			t.Fatalf("the tender is still %q 10 s after the guest started, not the waiter", exe)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", cmd.Process.Pid, cmd.Process.Pid))
+	child := strings.TrimSpace(string(b))
 	if child == "" {
-		t.Fatal("no guest child appeared")
+		t.Fatal("no guest child")
 	}
-	time.Sleep(100 * time.Millisecond)
 	return cmd, child
 }
 
@@ -107,7 +141,7 @@ func TestImageTextShared(t *testing.T) {
 	}
 	_, c1 := startGuest(t, p)
 	_, c2 := startGuest(t, p)
-	shared := 0
+	shared, all := 0, ""
 	for _, c := range []string{c1, c2} {
 		ms := imageMappings(t, c, st.Ino)
 		if len(ms) != 1 {
@@ -121,9 +155,10 @@ func TestImageTextShared(t *testing.T) {
 			t.Errorf("guest %s: %d KiB of the text mapping are private copies", c, d)
 		}
 		shared += smapsKiB(ms[0], "Shared_Clean")
+		all += "guest " + c + ":\n" + ms[0] + "\n"
 	}
 	if shared == 0 {
-		t.Errorf("no text page is shared between the two guests")
+		t.Errorf("no text page is shared between the two guests:\n%s", all)
 	}
 }
 
