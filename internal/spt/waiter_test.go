@@ -58,7 +58,14 @@ func TestWaiter(t *testing.T) {
 	if !strings.HasPrefix(exe, "/memfd:nabla-spt") {
 		t.Errorf("the tender is still %q, want the memfd waiter", exe)
 	}
-	comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	// The exec names it after the fd ("3"), the waiter's first call renames it.
+	var comm []byte
+	for i := 0; i < 500; i++ {
+		if comm, _ = os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); string(comm) == "nabla-spt\n" {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if string(comm) != "nabla-spt\n" {
 		t.Errorf("comm %q", comm)
 	}
