@@ -107,6 +107,9 @@ func launch(g *guest) unix.WaitStatus {
 	if pid < 0 {
 		tender.Fatalf("clone: %v", unix.Errno(-pid))
 	}
+	// The tender becomes a few pages of waiter (waiter.go); if it cannot (a host that
+	// forbids executing a memfd), it waits here in Go, as it always did.
+	execWaiter(int(pid))
 	// The guest's memory and the launch page are the child's alone now: the
 	// tender never reads them again, and keeping them would keep the pages the
 	// tender wrote (the image, the boot info) shared with it.

@@ -2,6 +2,7 @@
 package spt
 
 import (
+	"bytes"
 	"fmt"
 	"unsafe"
 
@@ -37,4 +38,15 @@ func newLaunchPage(a *launchArgs, prog []unix.SockFilter) (*launchArgs, error) {
 	p.prog = &p.fprog
 	p.page, p.pageLen = uint64(uintptr(unsafe.Pointer(&b[0]))), size
 	return p, nil
+}
+
+// waiterCodeBytes is waiterCode's text through its end marker, read no further than the
+// marker (or a page, for waiterImage to refuse).
+func waiterCodeBytes() []byte {
+	start := uintptr(waiterCodePC())
+	n := uintptr(0)
+	for n < pageSize && !bytes.HasSuffix(unsafe.Slice((*byte)(guestPtr(uint64(start))), n), waiterMarker) {
+		n++
+	}
+	return unsafe.Slice((*byte)(guestPtr(uint64(start))), n)
 }

@@ -1,4 +1,4 @@
-// Guest memory: its limit in this process, the fixed mapping, the image copy and the boot region.
+// Guest memory: its limit in this process, the fixed mapping, the image load and the boot region.
 package spt
 
 import (
@@ -61,17 +61,15 @@ func mapRange(memSize uint64, prot int, flags int) error {
 	return nil
 }
 
-// loadSegments copies each loadable segment from the file to its address and
-// applies its protection. The bss tails need no zeroing: the mapping is fresh
-// and only [vaddr, vaddr+filesz) is written, so writing zeros would only
-// fault in pages.
+// loadSegments loads each segment at its address and applies its protection. The whole
+// pages of a read-only segment are a private mapping of the image file (sharedPages), so
+// guests of one image share them in the page cache; the rest (partial pages, writable
+// segments) is copied. The bss tails need no zeroing: the mapping is fresh and only
+// [vaddr, vaddr+filesz) is written, so writing zeros would only fault in pages.
 func loadSegments(fd int, img *nelf.Image, name string) error {
 	for _, s := range img.Segments {
 		if s.Flags&uint32(elf.PF_W) != 0 && s.Flags&uint32(elf.PF_X) != 0 {
 			return fmt.Errorf("%s: invalid executable: segment at %#x is writable and executable", name, s.Vaddr)
-		}
-		if _, err := tender.FDReader(fd).ReadAt(guestBytes(s.Vaddr, s.Filesz), int64(s.Offset)); err != nil {
-			return fmt.Errorf("%s: reading segment at %#x: %v", name, s.Vaddr, err)
 		}
 		prot := 0
 		if s.Flags&uint32(elf.PF_R) != 0 {
@@ -83,9 +81,27 @@ func loadSegments(fd int, img *nelf.Image, name string) error {
 		if s.Flags&uint32(elf.PF_X) != 0 {
 			prot |= unix.PROT_EXEC
 		}
-		start := s.Vaddr &^ (pageSize - 1)
-		end := (s.Vaddr + s.Memsz + pageSize - 1) &^ (pageSize - 1)
-		if err := unix.Mprotect(guestBytes(start, end-start), prot); err != nil {
+		end := s.Vaddr + s.Filesz
+		lo, hi, off, shared := sharedPages(s)
+		if !shared {
+			lo, hi = end, end
+		}
+		for _, r := range [][2]uint64{{s.Vaddr, lo}, {hi, end}} {
+			if r[1] <= r[0] {
+				continue
+			}
+			if _, err := tender.FDReader(fd).ReadAt(guestBytes(r[0], r[1]-r[0]), int64(s.Offset+r[0]-s.Vaddr)); err != nil {
+				return fmt.Errorf("%s: reading segment at %#x: %v", name, s.Vaddr, err)
+			}
+		}
+		if shared {
+			if err := mapShared(fd, lo, hi, off, prot); err != nil {
+				return fmt.Errorf("%s: mapping segment at %#x: %v", name, s.Vaddr, err)
+			}
+		}
+		pstart := s.Vaddr &^ (pageSize - 1)
+		pend := (s.Vaddr + s.Memsz + pageSize - 1) &^ (pageSize - 1)
+		if err := unix.Mprotect(guestBytes(pstart, pend-pstart), prot); err != nil {
 			return fmt.Errorf("%s: mprotect segment at %#x: %v", name, s.Vaddr, err)
 		}
 	}

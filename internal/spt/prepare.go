@@ -46,6 +46,10 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 		return nil, err
 	}
 	defer unix.Close(kfd)
+	kid, err := statImage(kfd, o.Kernel)
+	if err != nil {
+		return nil, err
+	}
 	img, err := nelf.Parse(tender.FDReader(kfd), size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", o.Kernel, err)
@@ -111,6 +115,9 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkNotAttached(devs, kid); err != nil {
+		return nil, err
+	}
 	if li.Layout {
 		if err := mapLibOS(end, rwEnd, top-li.TopRW, top); err != nil {
 			return nil, err
@@ -119,6 +126,9 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 		return nil, err
 	}
 	if err := loadSegments(kfd, img, o.Kernel); err != nil {
+		return nil, err
+	}
+	if err := checkUnchanged(kfd, o.Kernel, kid); err != nil {
 		return nil, err
 	}
 	if li.Seed != 0 {

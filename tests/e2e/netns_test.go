@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -151,11 +152,25 @@ func ifFlags(s int, name string) (uint16, error) {
 	return ifr.Uint16(), nil
 }
 
-// tapHeldBy reports whether process pid has tap attached. The tun driver names the
+// tapHeldBy reports whether process pid or its guest child has tap attached. The tun driver names the
 // interface in the fd's fdinfo ("iff:\tNAME"). This is exact, unlike IFF_RUNNING, which
 // follows the carrier only after linkwatch's delay and so is briefly stale after the tap
 // is created (pinging then would lose packets: a tap with no reader drops them).
 func tapHeldBy(pid int, tap string) (bool, error) {
+	// Once the guest runs, its process holds the tap and the tender (the waiter) does not.
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	for _, c := range strings.Fields(string(b)) {
+		if n, err := strconv.Atoi(c); err == nil {
+			if held, _ := fdHeldBy(n, tap); held {
+				return true, nil
+			}
+		}
+	}
+	return fdHeldBy(pid, tap)
+}
+
+// fdHeldBy reports whether pid itself has tap open.
+func fdHeldBy(pid int, tap string) (bool, error) {
 	dir := fmt.Sprintf("/proc/%d/fd", pid)
 	ents, err := os.ReadDir(dir)
 	if err != nil {

@@ -19,6 +19,7 @@ type config struct {
 	warm, n         int
 	smoke, install  bool
 	densityMax      int
+	bakedN          int // idle baked Go programs of one image up at once
 	densityBudgetMB int
 	settle          time.Duration
 	jsonOut, docOut string
@@ -36,6 +37,7 @@ func main() {
 	flag.BoolVar(&c.smoke, "smoke", false, "one run of each, small density: checks the harness, not the machine")
 	flag.BoolVar(&c.install, "install", false, "apt-get install missing reference runtimes and tools")
 	flag.IntVar(&c.densityMax, "density-max", 500, "most idle containers per runtime")
+	flag.IntVar(&c.bakedN, "baked-n", 200, "idle baked Go programs of one image up at once")
 	flag.IntVar(&c.densityBudgetMB, "density-budget", 2048, "memory budget for the density test, MiB")
 	flag.StringVar(&c.jsonOut, "json", "", "write every sample here (JSON)")
 	flag.StringVar(&c.docOut, "doc", "", "write docs/PERFORMANCE.md here")
@@ -66,8 +68,11 @@ func bench(c config, progress *os.File) (rep *report, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.bakedN <= 0 {
+		c.bakedN = 200
+	}
 	if c.smoke {
-		c.n, c.warm, c.densityMax = 1, 0, min(c.densityMax, 2)
+		c.n, c.warm, c.densityMax, c.bakedN = 1, 0, min(c.densityMax, 2), min(c.bakedN, 2)
 	}
 	if c.settle == 0 {
 		c.settle = 150 * time.Millisecond
@@ -113,6 +118,7 @@ func bench(c config, progress *os.File) (rep *report, err error) {
 	step("density", func() []*Result {
 		return e.density(b, float64(c.densityBudgetMB)*1024, c.densityMax, c.settle/3)
 	})
+	step("density (baked Go)", func() []*Result { return e.bakedDensity(c.bakedN, c.settle) })
 	if c.vm {
 		step("aarch64 VM (bench/hvt-startup.sh)", func() []*Result { return e.vmRuns(c.vmArgs) })
 	}

@@ -87,8 +87,13 @@ func (e *env) idleHWM(rt, bundle string, settle time.Duration) func() (float64, 
 	}
 }
 
-// idleDirect starts nabla-spt on the idle guest, waits for its "IDLE" line, reads VmHWM.
-func (e *env) idleDirect() (float64, error) {
+// idleDirect starts nabla-spt on the idle guest, waits for its "IDLE" line and settle (the
+// guest may print before the tender has become the waiter), reads VmHWM.
+func (e *env) idleDirect(settle time.Duration) func() (float64, error) {
+	return func() (float64, error) { return e.idleDirectOnce(settle) }
+}
+
+func (e *env) idleDirectOnce(settle time.Duration) (float64, error) {
 	c := exec.Command(filepath.Join(e.bin, "nabla-spt"), "--mem=32", e.idle)
 	out, err := c.StdoutPipe()
 	if err != nil {
@@ -120,6 +125,7 @@ func (e *env) idleDirect() (float64, error) {
 	case <-time.After(10 * time.Second):
 		return 0, fmt.Errorf("idle guest not up after 10 s")
 	}
+	time.Sleep(settle)
 	return treeSum(c.Process.Pid, "status", "VmHWM")
 }
 
@@ -128,7 +134,7 @@ func (e *env) memoryIdle(b bundles, warm, n int, settle time.Duration) []*Result
 		{name: "runc run -d (static sleeper)", ref: true, run: e.idleHWM("runc", b.sleeper, settle)},
 		{name: "crun run -d (static sleeper)", note: "unshare -m wrapper", run: e.idleHWM("crun", b.sleeper, settle)},
 		{name: "runnc run -d (idle.spt)", run: e.idleHWM("runnc", b.idle, settle)},
-		{name: "nabla-spt --mem=32 idle.spt", run: e.idleDirect},
+		{name: "nabla-spt --mem=32 idle.spt", run: e.idleDirect(settle)},
 	}
 	return alternate("memory", "idle: VmHWM of the container's process tree once up", "KiB", warm, n, cs)
 }
