@@ -20,6 +20,8 @@ const maxLinks = 40
 var (
 	errNotFound = errors.New("not found in the rootfs")
 	errLoop     = errors.New("too many levels of symbolic links")
+	// errDangling is errNotFound behind a symbolic link: reported even from a PATH search.
+	errDangling = fmt.Errorf("%w", errNotFound)
 )
 
 // secureJoin resolves the guest path name (relative names start at cwd) inside the
@@ -48,7 +50,7 @@ func secureJoin(realRoot, cwd, name string) (host, guest string, err error) {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
 				if links > 0 {
-					return "", next, fmt.Errorf("%s (a symbolic link's target) %w", next, errNotFound)
+					return "", next, fmt.Errorf("%s (a symbolic link's target) %w", next, errDangling)
 				}
 				return "", next, errNotFound
 			}
@@ -128,7 +130,7 @@ func (b *Bundle) Resolve() (*Entry, error) {
 		if err == nil {
 			return e, nil
 		}
-		if firstErr == nil && !errors.Is(err, errNotFound) {
+		if firstErr == nil && (!errors.Is(err, errNotFound) || errors.Is(err, errDangling)) {
 			firstErr = fmt.Errorf("%s: %v", path.Join(dir, name), err)
 		}
 	}
