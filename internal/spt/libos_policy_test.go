@@ -52,9 +52,11 @@ func TestLibOSPolicy(t *testing.T) {
 			{"sigaltstack", n.altstack, []uint64{0x1000, 0}},
 			{"ITIMER_REAL", n.itimer, []uint64{0, 0x1000, 0}},
 			{"MADV_DONTNEED", n.madvise, []uint64{0x200000, 0x1000, 4}},
+			{"stderr write", n.write, []uint64{2, 0x1000, 5}},
 		}
 		denied := []call{
-			{"stderr write", n.write, []uint64{2, 0x1000, 5}},
+			{"write to fd 6", n.write, []uint64{6, 0x1000, 5}},
+			{"stderr write with high word", n.write, []uint64{2 | 1<<32, 0x1000, 5}},
 			{"SIGINT handler", n.sigaction, []uint64{2, 0x1000, 0, 8}},
 			{"SIGSYS handler, odd sigset size", n.sigaction, []uint64{31, 0x1000, 0, 16}},
 			{"SIGSYS with high word", n.sigaction, []uint64{31 | 1<<32, 0x1000, 0, 8}},

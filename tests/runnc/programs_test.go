@@ -232,3 +232,18 @@ func dynamicELF(t *testing.T) []byte {
 	t.Fatal("no dynamically linked program on this host (/usr/bin/env)")
 	return nil
 }
+
+// The program's stdout and stderr reach runnc's stdout and stderr apart, each as written.
+func TestProgramStdio(t *testing.T) {
+	e := newEnv(t)
+	s := helloSpec()
+	s.Process.Args = []string{"/bin/stdio"}
+	b := e.bundle(s)
+	putFile(t, b, "bin/stdio", goProgram(t, "go-stdio"), 0o755)
+	r := e.run("run", "-b", b, "stdio1")
+	wantOut := "out 0\nout 1\nout 2\nout 3\nout 4\n"
+	wantErr := "err 0\nerr 1\nerr 2\nerr 3\nerr 4\nno newline at the end"
+	if r.code != 0 || r.stdout != wantOut || r.stderr != wantErr {
+		t.Errorf("exit %d\nstdout %q, want %q\nstderr %q, want %q", r.code, r.stdout, wantOut, r.stderr, wantErr)
+	}
+}
