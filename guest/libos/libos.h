@@ -151,6 +151,18 @@ void sig_deliver(void *uc);
 /* A fault of the app: delivered to its handler if it has one (1), else 0. */
 int sig_fault(void *uc, int sig, const void *host_info);
 struct k_sigaction *sig_action(int sig);
+/* Host signals (host_signal.c): the ones the tender forwards, their handler, and the
+ * safe-point drain that posts them to the app. */
+#define HOST_FORWARDED 5
+extern const int host_forwarded[HOST_FORWARDED];
+extern volatile int sched_idle;
+extern volatile uint64_t sched_host_pending;
+extern void (*sched_host_drain)(void);
+void libos_hostsig(int sig, void *info, void *uc);
+void sig_host_drain(void);
+void sig_host_init(void);
+/* The thread a process-directed sig goes to: one not blocking it, else any (sched.c). */
+struct thread *thread_for_signal(int sig);
 /* Builds the app's signal frame below sp and points the frame at the handler; -1 if the
  * app's stack cannot hold it. */
 int arch_sig_enter(void *uc, struct thread *t, int sig, const struct k_sigaction *act,

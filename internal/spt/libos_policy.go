@@ -63,6 +63,11 @@ var libosArches = map[string]libosTable{
 
 // Signal numbers (the same on both arches) whose handlers the libOS installs.
 const (
+	sigHUP  = 1
+	sigINT  = 2
+	sigUSR1 = 10
+	sigUSR2 = 12
+	sigTERM = 15
 	sigILL  = 4
 	sigTRAP = 5
 	sigBUS  = 7
@@ -152,6 +157,9 @@ func LibOSPolicy(arch string, d Devices, text seccomp.Range) seccomp.Policy {
 	add(t.rtSigaction, "libOS: SIGALRM handler is the preemption tick of its thread scheduler", eq(0, sigALRM), eq(3, kernelSigset))
 	for _, s := range []uint64{sigSEGV, sigBUS, sigILL, sigFPE, sigTRAP} {
 		add(t.rtSigaction, "libOS: a fault of the app is reported (address, pc) and ends it cleanly", eq(0, s), eq(3, kernelSigset))
+	}
+	for _, s := range []uint64{sigTERM, sigINT, sigHUP, sigUSR1, sigUSR2} {
+		add(t.rtSigaction, "libOS: a signal the tender forwards (docker stop, kill) is posted to the app's own handler", eq(0, s), eq(3, kernelSigset))
 	}
 	add(t.rtSigreturn, "libOS: every handler returns through rt_sigreturn, which also switches threads")
 	add(t.sigaltstack, "libOS: handlers run on the libOS's own stack, never on the app's small (Go) stacks")

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -113,9 +114,11 @@ func TestProgramEntrypoint(t *testing.T) {
 	s.Process.Env = []string{"PATH=/app", "NABLA_ARGS_HEX=1"}
 	b := e.bundle(s)
 	putFile(t, b, "app/server", goProgram(t, "go-args"), 0o755)
+	// No HOME in the env: runc's rule, the user's home from the image's /etc/passwd.
+	writeFile(t, b, "etc/passwd", []byte("daemon:x:1:1::/usr/sbin:/bin/false\nroot:x:0:0:root:/root:/bin/sh\n"), 0o644)
 
 	want := hexLines("argv", "server", "--flag", "a b") +
-		hexLines("env", "PATH=/app", "NABLA_ARGS_HEX=1") +
+		hexLines("env", "PATH=/app", "NABLA_ARGS_HEX=1", "HOME=/root") +
 		"cwd 2f <nil>\nids 0 0 0 0 [] <nil>\n"
 	r := e.run("run", "-b", b, "prog1")
 	if r.code != 0 || r.stdout != want || r.stderr != "" {
@@ -245,5 +248,86 @@ func TestProgramStdio(t *testing.T) {
 	wantErr := "err 0\nerr 1\nerr 2\nerr 3\nerr 4\nno newline at the end"
 	if r.code != 0 || r.stdout != wantOut || r.stderr != wantErr {
 		t.Errorf("exit %d\nstdout %q, want %q\nstderr %q, want %q", r.code, r.stdout, wantOut, r.stderr, wantErr)
+	}
+}
+
+// runBackground starts `runnc run` of bundle as id with stdout to out; wait gives its
+// exit status.
+func (e *env) runBackground(bundle, id, out string) (wait func() int) {
+	e.t.Helper()
+	f, err := os.Create(out)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	cmd := exec.Command(runncB, "--root", e.root, "run", "-b", bundle, id)
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	f.Close()
+	return func() int {
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(30 * time.Second):
+			got, _ := os.ReadFile(out)
+			e.t.Errorf("%s: still running 30 s after the signal; output %q", id, got)
+			exec.Command(runncB, "--root", e.root, "kill", id, "KILL").Run()
+			err = <-done
+		}
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		} else if err != nil {
+			e.t.Fatal(err)
+		}
+		return 0
+	}
+}
+
+// kill -s TERM|INT|HUP|USR1|USR2 reaches the program's signal.Notify, which shuts down
+// cleanly (exit 0); a signal it does not handle ends it as natively (128+n); SIGKILL
+// ends even a program that handles everything else.
+func TestProgramSignals(t *testing.T) {
+	e := newEnv(t)
+	s := helloSpec()
+	s.Process.Args = []string{"sigterm"}
+	s.Process.Env = []string{"PATH=/bin"}
+	b := e.bundle(s)
+	putFile(t, b, "bin/sigterm", goProgram(t, "go-sigterm"), 0o755)
+	names := map[string]string{"TERM": "terminated", "INT": "interrupt", "HUP": "hangup",
+		"USR1": "user defined signal 1", "USR2": "user defined signal 2"}
+	for _, sig := range []string{"TERM", "INT", "HUP", "USR1", "USR2"} {
+		id := "sig-" + strings.ToLower(sig)
+		out := filepath.Join(e.tmp, id+".out")
+		wait := e.runBackground(b, id, out)
+		waitFile(t, out, "ready\n")
+		e.ok("kill", id, sig)
+		code := wait()
+		got, _ := os.ReadFile(out)
+		if want := "ready\ngot " + names[sig] + "\nbye\n"; code != 0 || string(got) != want {
+			t.Errorf("SIG%s: exit %d, output %q; want 0, %q", sig, code, got, want)
+		}
+	}
+	out := filepath.Join(e.tmp, "kill.out")
+	wait := e.runBackground(b, "sig-kill", out)
+	waitFile(t, out, "ready\n")
+	e.ok("kill", "sig-kill", "KILL")
+	if code := wait(); code != 137 {
+		t.Errorf("SIGKILL: exit %d, want 137", code)
+	}
+	// A program without handlers: SIGTERM's default action, status 143, nothing printed.
+	s.Process.Args = []string{"/bin/spin"}
+	s.Process.Env = nil
+	b2 := e.bundle(s)
+	putFile(t, b2, "bin/spin", goProgram(t, "go-sleep"), 0o755)
+	out = filepath.Join(e.tmp, "dfl.out")
+	wait = e.runBackground(b2, "sig-dfl", out)
+	waitFile(t, out, "sleeping\n")
+	e.ok("kill", "sig-dfl", "TERM")
+	code := wait()
+	if got, _ := os.ReadFile(out); code != 143 || string(got) != "sleeping\n" {
+		t.Errorf("SIGTERM without a handler: exit %d, output %q; want 143, %q", code, got, "sleeping\n")
 	}
 }

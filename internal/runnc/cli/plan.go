@@ -174,6 +174,7 @@ func (p *plan) launch(disk string) (*initproc.Launch, error) {
 			l.Image = p.imagePath
 		}
 		l.Guest.LibOS = true
+		l.Guest.Env = p.bundle.WithHome(l.Guest.Env, l.Guest.UID)
 		l.Guest.ReadOnly = p.bundle.Spec.Root.Readonly
 		l.Guest.Mounts = []specconv.Mount{{Dev: "rootfs", Path: "/"}}
 		for _, m := range p.mounts {

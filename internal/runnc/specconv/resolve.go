@@ -78,6 +78,9 @@ func secureJoin(realRoot, cwd, name string) (host, guest string, err error) {
 	return filepath.Join(realRoot, filepath.FromSlash(resolved)), resolved, nil
 }
 
+// evalRoot is the rootfs with its own symbolic links resolved (on the host: the bundle's).
+func evalRoot(rootfs string) (string, error) { return filepath.EvalSymlinks(rootfs) }
+
 // envPath is the PATH in env (the first one, as getenv finds it), else DefaultPath.
 func envPath(env []string) string {
 	for _, e := range env {
@@ -109,7 +112,7 @@ func (b *Bundle) Resolve() (*Entry, error) {
 	if name == "" {
 		return nil, bad(errors.New("empty"))
 	}
-	realRoot, err := filepath.EvalSymlinks(b.Rootfs)
+	realRoot, err := evalRoot(b.Rootfs)
 	if err != nil {
 		return nil, bad(err)
 	}
