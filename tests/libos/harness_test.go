@@ -140,7 +140,7 @@ func bakeApp(t testing.TB, name, app string) string {
 type result struct {
 	stdout string
 	stderr string // apart from stdout: the libOS writes the app's fd 2 to the host's fd 2
-	status int // exit status, or 128+signal
+	status int    // exit status, or 128+signal
 	dur    time.Duration
 	// maxRSS is the peak resident set of the process or of any of its descendants it
 	// waited for (wait4's ru_maxrss): for the tender, the larger of itself and the guest.
