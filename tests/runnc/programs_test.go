@@ -331,3 +331,49 @@ func TestProgramSignals(t *testing.T) {
 		t.Errorf("SIGTERM without a handler: exit %d, output %q; want 143, %q", code, got, "sleeping\n")
 	}
 }
+
+// busyboxStatic is Debian's busybox-static (static glibc) for this machine: prebuilt in
+// $NABLA_LIBOS_APPS in the VM, else fetched by tests/libos/fetch-busybox.sh.
+func busyboxStatic(t *testing.T) string {
+	t.Helper()
+	if d := os.Getenv("NABLA_LIBOS_APPS"); d != "" {
+		return filepath.Join(d, "busybox")
+	}
+	cmd := exec.Command("bash", filepath.Join(repo, "tests", "libos", "fetch-busybox.sh"), runtime.GOARCH)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("fetch-busybox.sh: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// A program no one here wrote: busybox-static's shell (static glibc) through the link an
+// image holds (/bin/sh -> busybox), compared with the native run of the same binary.
+// Builtins only: the libOS has no fork yet.
+func TestProgramBusybox(t *testing.T) {
+	e := newEnv(t)
+	bb := busyboxStatic(t)
+	script := func(motd string) string {
+		return `echo "a  b" $X $HOME; read l < ` + motd + `; echo "$l" >&2; exit 7`
+	}
+	s := helloSpec()
+	s.Process.Args = []string{"sh", "-c", script("/etc/motd")}
+	s.Process.Env = []string{"PATH=/usr/bin:/bin", "X=y"}
+	b := e.bundle(s)
+	putFile(t, b, "bin/busybox", bb, 0o755)
+	os.Symlink("busybox", filepath.Join(b, "rootfs", "bin", "sh"))
+	writeFile(t, b, "etc/motd", []byte("to stderr\n"), 0o644)
+	r := e.run("run", "-b", b, "bb1")
+
+	native := exec.Command(bb, "sh", "-c", script(filepath.Join(b, "rootfs", "etc", "motd")))
+	native.Env = append(s.Process.Env, "HOME=/")
+	var no, ne strings.Builder
+	native.Stdout, native.Stderr = &no, &ne
+	code := exitCode(native.Run())
+	if code != 7 || no.String() != "a  b y /\n" || ne.String() != "to stderr\n" {
+		t.Fatalf("native busybox (test premise): exit %d %q %q", code, no.String(), ne.String())
+	}
+	if r.code != code || r.stdout != no.String() || r.stderr != ne.String() {
+		t.Errorf("busybox sh: exit %d, stdout %q, stderr %q; native: %d, %q, %q", r.code, r.stdout, r.stderr, code, no.String(), ne.String())
+	}
+}
