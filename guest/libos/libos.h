@@ -43,6 +43,8 @@ long host_sigaction(int sig, void (*fn)(int, void *, void *), uint64_t mask);
 long host_sigaltstack(void *base, size_t size);
 long host_setitimer_ms(unsigned ms);
 long host_madvise_dontneed(uintptr_t addr, size_t len);
+/* write(2, buf, n) until done: the app's stderr, kept apart from the console (fd 1). */
+void host_write_stderr(const char *buf, size_t n);
 /* mprotect(addr, len, PROT_READ|PROT_WRITE); len at most HOST_MPROTECT_MAX (the tender's
  * filter pins both, internal/spt/libos_policy.go). */
 long host_mprotect_rw(uintptr_t addr, size_t len);
@@ -149,6 +151,18 @@ void sig_deliver(void *uc);
 /* A fault of the app: delivered to its handler if it has one (1), else 0. */
 int sig_fault(void *uc, int sig, const void *host_info);
 struct k_sigaction *sig_action(int sig);
+/* Host signals (host_signal.c): the ones the tender forwards, their handler, and the
+ * safe-point drain that posts them to the app. */
+#define HOST_FORWARDED 5
+extern const int host_forwarded[HOST_FORWARDED];
+extern volatile int sched_idle;
+extern volatile uint64_t sched_host_pending;
+extern void (*sched_host_drain)(void);
+void libos_hostsig(int sig, void *info, void *uc);
+void sig_host_drain(void);
+void sig_host_init(void);
+/* The thread a process-directed sig goes to: one not blocking it, else any (sched.c). */
+struct thread *thread_for_signal(int sig);
 /* Builds the app's signal frame below sp and points the frame at the handler; -1 if the
  * app's stack cannot hold it. */
 int arch_sig_enter(void *uc, struct thread *t, int sig, const struct k_sigaction *act,

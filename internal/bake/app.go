@@ -189,3 +189,17 @@ func dynamicError(b []byte, typ elf.Type) (interp bool, err error) {
 	}
 	return false, fmt.Errorf("%s: the libOS runs static binaries only (Go: CGO_ENABLED=0; C: link with -static, e.g. musl-gcc -static)", msg)
 }
+
+// Check runs the checks Bake makes of app alone (a static 64-bit ELF program for arch,
+// "x86_64" or "aarch64", with sane segments), without a libOS image: for refusing a
+// program early with the reason.
+func Check(appFile []byte, arch string) error {
+	a, err := parseApp(appFile)
+	if err != nil {
+		return err
+	}
+	if arch != "" && arch != ArchName(a.machine) {
+		return fmt.Errorf("the app is built for %s, not %s", ArchName(a.machine), arch)
+	}
+	return nil
+}

@@ -116,10 +116,12 @@ func launch(g *guest) unix.WaitStatus {
 	unix.Syscall(unix.SYS_MUNMAP, abi.SPTHostMemBase, uintptr(g.memEnd-abi.SPTHostMemBase), 0)
 	unix.Syscall(unix.SYS_MUNMAP, uintptr(a.page), uintptr(a.pageLen), 0)
 	// Registered only now, off the path to guest entry (it costs a thread).
-	// A TERM/INT arriving before this kills the tender by Go's default
-	// action, and PR_SET_PDEATHSIG then kills the guest: the same end.
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, unix.SIGTERM, unix.SIGINT)
+	// A signal arriving before this kills the tender by Go's default
+	// action, and PR_SET_PDEATHSIG then kills the guest: the same end. A
+	// libOS guest hands these to the app (docker stop, kill -s); another guest
+	// dies by them, and the tender then by the same signal (finish).
+	sigs := make(chan os.Signal, 5)
+	signal.Notify(sigs, unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGUSR1, unix.SIGUSR2)
 	go func() {
 		for s := range sigs {
 			unix.Kill(int(pid), s.(unix.Signal))

@@ -53,16 +53,21 @@ const LibOSSeedSize = 32
 
 // libosTable holds the numbers of the extra calls the libOS makes, per arch.
 type libosTable struct {
-	rtSigaction, rtSigreturn, sigaltstack, setitimer, madvise, mprotect uint32
+	rtSigaction, rtSigreturn, sigaltstack, setitimer, madvise, mprotect, write uint32
 }
 
 var libosArches = map[string]libosTable{
-	"amd64": {rtSigaction: 13, rtSigreturn: 15, sigaltstack: 131, setitimer: 38, madvise: 28, mprotect: 10},
-	"arm64": {rtSigaction: 134, rtSigreturn: 139, sigaltstack: 132, setitimer: 103, madvise: 233, mprotect: 226},
+	"amd64": {rtSigaction: 13, rtSigreturn: 15, sigaltstack: 131, setitimer: 38, madvise: 28, mprotect: 10, write: 1},
+	"arm64": {rtSigaction: 134, rtSigreturn: 139, sigaltstack: 132, setitimer: 103, madvise: 233, mprotect: 226, write: 64},
 }
 
 // Signal numbers (the same on both arches) whose handlers the libOS installs.
 const (
+	sigHUP  = 1
+	sigINT  = 2
+	sigUSR1 = 10
+	sigUSR2 = 12
+	sigTERM = 15
 	sigILL  = 4
 	sigTRAP = 5
 	sigBUS  = 7
@@ -71,6 +76,7 @@ const (
 	sigALRM = 14
 	sigSYS  = 31
 
+	stderrFD     = 2
 	itimerReal   = 0
 	madvDontneed = 4
 	kernelSigset = 8 // sizeof the kernel's sigset_t, rt_sigaction's 4th argument
@@ -152,10 +158,14 @@ func LibOSPolicy(arch string, d Devices, text seccomp.Range) seccomp.Policy {
 	for _, s := range []uint64{sigSEGV, sigBUS, sigILL, sigFPE, sigTRAP} {
 		add(t.rtSigaction, "libOS: a fault of the app is reported (address, pc) and ends it cleanly", eq(0, s), eq(3, kernelSigset))
 	}
+	for _, s := range []uint64{sigTERM, sigINT, sigHUP, sigUSR1, sigUSR2} {
+		add(t.rtSigaction, "libOS: a signal the tender forwards (docker stop, kill) is posted to the app's own handler", eq(0, s), eq(3, kernelSigset))
+	}
 	add(t.rtSigreturn, "libOS: every handler returns through rt_sigreturn, which also switches threads")
 	add(t.sigaltstack, "libOS: handlers run on the libOS's own stack, never on the app's small (Go) stacks")
 	add(t.setitimer, "libOS: ITIMER_REAL delivers the preemption tick (SIGALRM) to this process only", eq(0, itimerReal))
 	add(t.madvise, "libOS: munmap/MADV_DONTNEED of the app drop guest pages (memory is reused and reads as zero)", eq(2, madvDontneed))
+	add(t.write, "libOS: the app's stderr goes to the host's stderr, apart from the console (stdout), as a container runtime expects", eq(0, stderrFD))
 	p.Gate = &seccomp.Gate{Inside: text, Action: seccomp.RetTrap}
 	return p
 }

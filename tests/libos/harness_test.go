@@ -139,7 +139,8 @@ func bakeApp(t testing.TB, name, app string) string {
 
 type result struct {
 	stdout string
-	status int // exit status, or 128+signal
+	stderr string // apart from stdout: the libOS writes the app's fd 2 to the host's fd 2
+	status int    // exit status, or 128+signal
 	dur    time.Duration
 	// maxRSS is the peak resident set of the process or of any of its descendants it
 	// waited for (wait4's ru_maxrss): for the tender, the larger of itself and the guest.
@@ -152,19 +153,19 @@ func execute(t testing.TB, argv []string, env []string, timeout time.Duration) r
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = env
-	var out bytes.Buffer
+	var out, errb bytes.Buffer
 	cmd.Stdout = &out
-	cmd.Stderr = &out
+	cmd.Stderr = &errb
 	start := time.Now()
 	err := cmd.Run()
-	r := result{stdout: out.String(), dur: time.Since(start)}
+	r := result{stdout: out.String(), stderr: errb.String(), dur: time.Since(start)}
 	if cmd.ProcessState != nil {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			r.maxRSS = uint64(ru.Maxrss) << 10 // KiB on Linux
 		}
 	}
 	if ctx.Err() != nil {
-		t.Fatalf("%s: timed out after %v; output:\n%s", strings.Join(argv, " "), timeout, r.stdout)
+		t.Fatalf("%s: timed out after %v; output:\n%s\nstderr:\n%s", strings.Join(argv, " "), timeout, r.stdout, r.stderr)
 	}
 	var ee *exec.ExitError
 	switch {
@@ -212,7 +213,7 @@ func (c runCase) unikernel(t testing.TB) result {
 	}
 	r := execute(t, argv, nil, time.Minute)
 	if r.status == 128+31 || strings.Contains(r.stdout, "installing the SIGSYS handler failed") {
-		t.Fatalf("the tender killed the libOS (SIGSYS) or refused its handler: is nabla-spt built with the libOS policy (LibOSText/LibOSPolicy in prepare.go)?\n%s", r.stdout)
+		t.Fatalf("the tender killed the libOS (SIGSYS) or refused its handler: is nabla-spt built with the libOS policy (LibOSText/LibOSPolicy in prepare.go)?\n%s\n%s", r.stdout, r.stderr)
 	}
 	return r
 }
@@ -220,6 +221,10 @@ func (c runCase) unikernel(t testing.TB) result {
 // defaultMem is the guest memory (--mem, MiB) of a run, 256 unless NABLA_LIBOS_MEM says
 // otherwise: the libOS gets address space beyond it for Go's reservations (README
 // "Memory"), so it bounds what the app commits, not what Go reserves.
+// all is both streams, for a message that may be on either (the libOS's own on the console,
+// the app's or the tender's on stderr).
+func (r result) all() string { return r.stdout + r.stderr }
+
 func defaultMem(t testing.TB) int {
 	if v := os.Getenv("NABLA_LIBOS_MEM"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -1,4 +1,4 @@
-// The app suite: each app's unikernel run must match its native run (stdout and exit status).
+// The app suite: each app's unikernel run must match its native run (stdout, stderr, exit status).
 package libos
 
 import (
@@ -7,13 +7,13 @@ import (
 	"testing"
 )
 
-// same runs c natively and as a unikernel and compares stdout and exit status.
+// same runs c natively and as a unikernel and compares stdout, stderr and exit status.
 func same(t *testing.T, c runCase) {
 	t.Helper()
 	n := c.native(t)
 	u := c.unikernel(t)
-	if n.stdout != u.stdout || n.status != u.status {
-		t.Fatalf("%s differs:\nnative (status %d):\n%s\nunikernel (status %d):\n%s", c.app, n.status, n.stdout, u.status, u.stdout)
+	if n.stdout != u.stdout || n.stderr != u.stderr || n.status != u.status {
+		t.Fatalf("%s differs:\nnative (status %d):\n%s\nstderr:\n%s\nunikernel (status %d):\n%s\nstderr:\n%s", c.app, n.status, n.stdout, n.stderr, u.status, u.stdout, u.stderr)
 	}
 	t.Logf("%s: status %d, native %v, unikernel %v", c.app, n.status, n.dur, u.dur)
 }
@@ -80,8 +80,8 @@ func rssBound(mem int) uint64 { return uint64(mem+24) << 20 }
 func TestMemoryBound(t *testing.T) {
 	for _, mem := range []int{128, 256} {
 		u := runCase{app: "go-oom", mem: mem}.unikernel(t)
-		if u.status == 0 || !strings.Contains(u.stdout, "out of memory") {
-			t.Fatalf("--mem=%d: status %d, output:\n%s", mem, u.status, u.stdout)
+		if u.status == 0 || !strings.Contains(u.stderr, "out of memory") {
+			t.Fatalf("--mem=%d: status %d, output:\n%s\nstderr:\n%s", mem, u.status, u.stdout, u.stderr)
 		}
 		// It must have had a good part of --mem (Go commits ~50 MiB for its tables and
 		// stack, and its heap grows in steps).
@@ -142,9 +142,10 @@ func TestGoFault(t *testing.T) {
 		l := strings.SplitN(s, "\n", 4)
 		return strings.Join(l[:min(3, len(l))], "\n")
 	}
-	if n.status != u.status || head(n.stdout) != head(u.stdout) ||
-		!strings.Contains(u.stdout, "unexpected fault address 0x7ff0deadb000") {
-		t.Fatalf("native (status %d):\n%s\nunikernel (status %d):\n%s", n.status, n.stdout, u.status, u.stdout)
+	// Go reports on stderr, apart from what the app printed.
+	if n.status != u.status || n.stdout != u.stdout || head(n.stderr) != head(u.stderr) ||
+		!strings.Contains(u.stderr, "unexpected fault address 0x7ff0deadb000") {
+		t.Fatalf("native (status %d):\n%s\nstderr:\n%s\nunikernel (status %d):\n%s\nstderr:\n%s", n.status, n.stdout, n.stderr, u.status, u.stdout, u.stderr)
 	}
 }
 
@@ -167,8 +168,8 @@ func TestGoSpinOneP(t *testing.T) {
 
 func TestOutOfMemory(t *testing.T) {
 	u := runCase{app: "go-oom", mem: 256}.unikernel(t)
-	if u.status == 0 || !strings.Contains(u.stdout, "held MiB: 16\n") || !strings.Contains(u.stdout, "out of memory") {
-		t.Fatalf("status %d, output:\n%s", u.status, u.stdout)
+	if u.status == 0 || !strings.Contains(u.stdout, "held MiB: 16\n") || !strings.Contains(u.stderr, "out of memory") {
+		t.Fatalf("status %d, output:\n%s\nstderr:\n%s", u.status, u.stdout, u.stderr)
 	}
 }
 
@@ -176,12 +177,12 @@ func TestOutOfMemory(t *testing.T) {
 // stack; above that, a Go app that cannot commit its start-up tables ends out of memory.
 func TestMemTooSmall(t *testing.T) {
 	u := runCase{app: "go-hello", mem: 18}.unikernel(t)
-	if u.status == 0 || !strings.Contains(u.stdout, "too small for this libOS image") {
-		t.Fatalf("--mem=18: status %d, output:\n%s", u.status, u.stdout)
+	if u.status == 0 || !strings.Contains(u.stderr, "too small for this libOS image") {
+		t.Fatalf("--mem=18: status %d, output:\n%s", u.status, u.all())
 	}
 	u = runCase{app: "go-hello", mem: 32}.unikernel(t)
-	if u.status == 0 || !strings.Contains(u.stdout, "out of memory") || strings.Contains(u.stdout, "hello") {
-		t.Fatalf("--mem=32: status %d, output:\n%s", u.status, u.stdout)
+	if u.status == 0 || !strings.Contains(u.stderr, "out of memory") || strings.Contains(u.all(), "hello") {
+		t.Fatalf("--mem=32: status %d, output:\n%s", u.status, u.all())
 	}
 }
 
@@ -209,3 +210,6 @@ func TestGoRandom(t *testing.T) {
 		t.Fatalf("the libOS had no host seed:\n%s", u1.stdout)
 	}
 }
+
+// stdout and stderr are two streams, each exactly as natively.
+func TestGoStdio(t *testing.T) { same(t, runCase{app: "go-stdio"}) }

@@ -219,7 +219,9 @@ func runCmd(t testing.TB, cmd *exec.Cmd, timeout time.Duration) fsResult {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out // one pipe: the order of writes is kept
+	// Apart, as a container runtime keeps them: the libOS writes the app's fd 2 to the
+	// host's fd 2 (fd/console.c), fd 1 to the console.
+	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("%s: %v", strings.Join(cmd.Args, " "), err)
@@ -283,8 +285,8 @@ func (c fsCase) native(t testing.TB) (fsResult, string) {
 	cmd.Env = []string{chrootEnv + "=" + string(spec)}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
 	r := runCmd(t, cmd, fsTimeout())
-	if r.status == 125 && strings.HasPrefix(r.stdout, "chroot helper:") {
-		t.Fatalf("native run of %s: %s (the file tests need root for chroot and mounts)", c.argv[0], r.stdout)
+	if r.status == 125 && strings.HasPrefix(r.stderr, "chroot helper:") {
+		t.Fatalf("native run of %s: %s (the file tests need root for chroot and mounts)", c.argv[0], r.stderr)
 	}
 	return r, root
 }
@@ -326,7 +328,7 @@ func (c fsCase) unikernel(t testing.TB) fsResult {
 	cmd.Env = []string{"NABLA_CACHE_DIR=" + nablaCacheDir(t), "HOME=" + work(t), "PATH=" + os.Getenv("PATH")}
 	r := runCmd(t, cmd, fsTimeout())
 	if r.status == 128+31 || strings.Contains(r.stdout, "installing the SIGSYS handler failed") {
-		t.Fatalf("the tender killed the libOS (SIGSYS): is nabla-spt built with the libOS policy?\n%s", r.stdout)
+		t.Fatalf("the tender killed the libOS (SIGSYS): is nabla-spt built with the libOS policy?\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	}
 	return r
 }

@@ -48,7 +48,7 @@ func TestBadBundles(t *testing.T) {
 		{"no config.json", noConfig, "config.json not found", nil},
 		{"invalid JSON", badJSON, "invalid JSON", nil},
 		{"missing rootfs", noRootfs, "rootfs (" + filepath.Join(noRootfs, "rootfs") + ") does not exist", nil},
-		{"not an image", e.bundle(notImage, "test_hello.spt"), "not a unikernel image", nil},
+		{"program not in the rootfs", e.bundle(notImage, "test_hello.spt"), `process.args[0] "/bin/sh": not found in the rootfs`, nil},
 		{"missing image", e.bundle(missing, "test_hello.spt"), "not found in the rootfs", nil},
 		{"not ELF", notElf, "not a Solo5 unikernel", nil},
 		{"wrong arch", wrongArch, "executable is for " + other, nil},

@@ -52,6 +52,13 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	// An installed layout: bin/runnc beside its tenders, lib/nabla/libos-<arch>.spt.
+	if err := installLibOS(dir); err != nil {
+		fmt.Fprintf(os.Stderr, "runnc tests need the libOS image: %v\n", err)
+		return 1
+	}
+	dir = filepath.Join(dir, "bin")
+	os.MkdirAll(dir, 0o755)
 	runncB = filepath.Join(dir, "runnc")
 	build := exec.Command("go", "build", "-tags", "urfave_cli_no_docs", "-o", runncB, "./cmd/runnc")
 	build.Dir = repo
@@ -68,6 +75,23 @@ func testMain(m *testing.M) int {
 		}
 	}
 	return m.Run()
+}
+
+// installLibOS copies the libOS image ($NABLA_LIBOS_DIR or guest/libos/build) to
+// top/lib/nabla, where runnc at top/bin finds it (bake.LibOSFile).
+func installLibOS(top string) error {
+	src := os.Getenv("NABLA_LIBOS_DIR")
+	if src == "" {
+		src = filepath.Join(repo, "guest", "libos", "build")
+	}
+	b, err := os.ReadFile(filepath.Join(src, arch, "libos.spt"))
+	if err != nil {
+		return fmt.Errorf("%v (make -C guest/libos)", err)
+	}
+	if err := os.MkdirAll(filepath.Join(top, "lib", "nabla"), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(top, "lib", "nabla", "libos-"+arch+".spt"), b, 0o644)
 }
 
 // installTender copies bin/<name> into dir, or builds it from cmd/<name>.

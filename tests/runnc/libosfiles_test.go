@@ -111,7 +111,7 @@ func TestLibOSFiles(t *testing.T) {
 	got, _ := os.ReadFile(out)
 	want := strings.Join([]string{
 		`argv ["/app.spt" "/etc/greeting" "rel.txt" "/data/v.txt" "w:/data/new" "w:/tmp/t" "w:/etc/greeting" "/etc/greeting" "w:/run/r" "l:/run" "a b" ""]`,
-		`env ["EMPTY=" "EQ=a=b" "NL=1\n2" "PATH=/bin" "SPACED=x y  z"]`,
+		`env ["EMPTY=" "EQ=a=b" "HOME=/" "NL=1\n2" "PATH=/bin" "SPACED=x y  z"]`, // HOME as runc adds it
 		`cwd /work ok`,
 		`uid 1000 gid 1000 groups [5 6]`,
 		`read /etc/greeting (/etc/greeting): "hello from the rootfs\n" ok`,

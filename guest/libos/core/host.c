@@ -37,6 +37,19 @@ long host_madvise_dontneed(uintptr_t addr, size_t len)
     return sys_call6(HOST_madvise, (long)addr, (long)len, MADV_DONTNEED, 0, 0, 0);
 }
 
+void host_write_stderr(const char *buf, size_t n)
+{
+    while (n > 0) {
+        long r = sys_call6(HOST_write, 2, (long)buf, (long)n, 0, 0, 0);
+        if (r == -4 /* EINTR: a tick or a host signal came first */)
+            continue;
+        if (r <= 0)
+            return; /* the host's stderr is gone or full: dropped, as the console's would be */
+        buf += r;
+        n -= (size_t)r;
+    }
+}
+
 long host_mprotect_rw(uintptr_t addr, size_t len)
 {
     return sys_call6(HOST_mprotect, (long)addr, (long)len, 3 /* PROT_READ|PROT_WRITE */, 0, 0, 0);

@@ -1,4 +1,5 @@
-/* console.c: descriptors 0-2: stdin reads end of file, stdout and stderr go to the console. */
+/* console.c: descriptors 0-2: stdin reads end of file, stdout goes to the console (host fd 1),
+ * stderr to the host's fd 2, so a container runtime keeps the two streams apart. */
 #include "libos.h"
 #include "fd/file.h"
 
@@ -12,6 +13,13 @@ static long con_write(struct file *f, const void *buf, size_t n, uint64_t *off)
 {
     (void)f, (void)off;
     solo5_console_write((const char *)buf, n);
+    return (long)n;
+}
+
+static long err_write(struct file *f, const void *buf, size_t n, uint64_t *off)
+{
+    (void)f, (void)off;
+    host_write_stderr((const char *)buf, n);
     return (long)n;
 }
 
@@ -36,8 +44,13 @@ static const struct file_ops console_ops = {
     .kind = "console", .read = con_read, .write = con_write, .stat = con_stat, .path = con_path,
 };
 
-/* One open file for the three, read-write, as a terminal's descriptors are. */
-static struct file con;
+static const struct file_ops stderr_ops = {
+    .kind = "console", .read = con_read, .write = err_write, .stat = con_stat, .path = con_path,
+};
+
+/* One open file for stdin and stdout, read-write, as a terminal's descriptors are; one
+ * for stderr, which writes to the host's fd 2. */
+static struct file con, err;
 
 /* The console as a file (/dev/tty, /dev/console), a new reference. */
 struct file *console_file(void)
@@ -48,7 +61,9 @@ struct file *console_file(void)
 void fd_init(void)
 {
     file_init(&con, &console_ops, O_RDWR, NULL);
-    con.refs = 1 << 30; /* static: never released */
-    for (int fd = 0; fd < 3; fd++)
-        fd_install(file_get(&con), fd, 0);
+    file_init(&err, &stderr_ops, O_RDWR, NULL);
+    con.refs = err.refs = 1 << 30; /* static: never released */
+    fd_install(file_get(&con), 0, 0);
+    fd_install(file_get(&con), 1, 0);
+    fd_install(file_get(&err), 2, 0);
 }

@@ -33,6 +33,24 @@ struct thread *thread_by_tid(int tid)
     return NULL;
 }
 
+struct thread *thread_for_signal(int sig)
+{
+    uint64_t bit = 1ULL << (sig - 1);
+    struct thread *any = NULL;
+    if (cur && cur->state != T_FREE && !(cur->sigmask & bit))
+        return cur;
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = &threads[i];
+        if (t->state == T_FREE)
+            continue;
+        if (!(t->sigmask & bit))
+            return t;
+        if (!any)
+            any = t;
+    }
+    return any;
+}
+
 struct thread *thread_new(void)
 {
     for (int i = 0; i < MAX_THREADS; i++) {
@@ -143,6 +161,15 @@ static uint64_t expire(uint64_t now)
     return next;
 }
 
+/* The longest the idle loop sleeps before looking at host signals again. */
+#define IDLE_MAX_NS 1000000000ULL
+
+/* Host signals not yet posted (set by the signal layer's host handler), the hook that
+ * posts them (signal/host_signal.c) and whether the loop below is waiting. */
+volatile uint64_t sched_host_pending;
+void (*sched_host_drain)(void);
+volatile int sched_idle;
+
 /* The next runnable thread after cur in round-robin order (cur itself last); idles the
  * host thread in solo5_yield until a deadline passes when nothing can run. */
 static struct thread *pick(void)
@@ -161,7 +188,14 @@ static struct thread *pick(void)
             LOG("libos: every thread is blocked with no deadline: deadlock\n");
             libos_exit(1);
         }
-        solo5_yield(next, NULL);
+        /* A host signal wakes the wait (host_signal.c); the cap bounds the delay when
+         * one lands between the check and the wait. */
+        sched_idle = 1;
+        if (!sched_host_pending)
+            solo5_yield(next < now_ns() + IDLE_MAX_NS ? next : now_ns() + IDLE_MAX_NS, NULL);
+        sched_idle = 0;
+        if (sched_host_pending && sched_host_drain)
+            sched_host_drain();
     }
 }
 

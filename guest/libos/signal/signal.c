@@ -25,7 +25,9 @@ long sig_post(int tid, int sig)
     if (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig)))
         return 0;
     if (h == SIG_DFL) {
-        LOG("libos: app killed by signal %d\n", sig);
+        /* Silent, as natively (Go's runtime re-raises an unhandled SIGTERM this way):
+         * the status, 128 + sig, says it. */
+        DBG("libos: app killed by signal %d\n", sig);
         libos_exit(128 + sig);
     }
     uint64_t bit = 1ULL << (sig - 1);

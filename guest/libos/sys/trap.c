@@ -99,6 +99,9 @@ void libos_sigsys(int sig, void *info, void *uc)
         uc_set_ret(uc, r);
     keep_frame = 0;
     sched_switch(uc);
+    /* After the switch: cur runs with its frame in uc, any other thread's is saved, so
+     * a post that wakes a blocked thread edits the frame that will be resumed. */
+    sig_host_drain();
     sig_deliver(uc);
 }
 
@@ -107,6 +110,8 @@ void libos_sigalrm(int sig, void *info, void *uc)
     (void)sig;
     (void)info;
     vdso_update();
+    if (!in_libos(uc_pc(uc)))
+        sig_host_drain();
     sched_tick(uc);
     sig_deliver(uc);
 }

@@ -20,10 +20,10 @@ const maxImage = 1 << 30
 // libosDisks builds (or finds in the cache) the rootfs disk and the bind mounts' disks,
 // and the image whose manifest declares exactly them. It returns the rootfs disk.
 func (p *plan) libosDisks(cacheDir string) (string, error) {
-	rel, err := filepath.Rel(p.bundle.Rootfs, p.image.Path)
+	// A unikernel image is left out of its rootfs; a program stays (it may read itself).
 	var skip []string
-	if err == nil && !strings.HasPrefix(rel, "..") {
-		skip = append(skip, filepath.ToSlash(rel))
+	if p.app == nil {
+		skip = append(skip, strings.TrimPrefix(p.image.Guest, "/"))
 	}
 	res, err := rootfs.Image(p.bundle.Rootfs, cacheDir, rootfs.Options{Skip: skip})
 	if err != nil {
@@ -47,7 +47,12 @@ func (p *plan) libosDisks(cacheDir string) (string, error) {
 		p.volumes = append(p.volumes, initproc.Volume{Name: m.Mount.Dev, Path: r.Path})
 		names = append(names, m.Mount.Dev)
 	}
-	if p.imagePath, err = remanifest(p.image.Path, names, cacheDir); err != nil {
+	if p.app != nil {
+		p.imagePath, err = p.bakeApp(cacheDir)
+	} else {
+		p.imagePath, err = remanifest(p.image.Path, names, cacheDir)
+	}
+	if err != nil {
 		return "", err
 	}
 	logf("debug", "libOS image %s with disks %v", p.imagePath, names)
@@ -75,26 +80,8 @@ func remanifest(src string, disks []string, cacheDir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("process.args[0]: %v", err)
 	}
-	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
+	if err := writeCached(cacheDir, dst, out); err != nil {
 		return "", err
-	}
-	f, err := os.CreateTemp(cacheDir, ".image-*")
-	if err != nil {
-		return "", err
-	}
-	_, err = f.Write(out)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o755)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), dst)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", fmt.Errorf("image cache: %v", err)
 	}
 	return dst, nil
 }

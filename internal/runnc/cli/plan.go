@@ -31,6 +31,7 @@ type plan struct {
 	mounts    []specconv.GuestMount
 	volumes   []initproc.Volume
 	imagePath string
+	app       *appPlan // the entrypoint is a Linux program, baked with the libOS
 }
 
 // makePlan loads and checks the bundle; it creates nothing.
@@ -53,7 +54,9 @@ func makePlan(bundleDir string) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := img.Elf.CheckMemory(mem << 20); err != nil {
+	if img.App {
+		img.Target = "spt"
+	} else if err := img.Elf.CheckMemory(mem << 20); err != nil {
 		return nil, err
 	}
 	t, err := findTender(img.Target)
@@ -61,14 +64,25 @@ func makePlan(bundleDir string) (*plan, error) {
 		return nil, err
 	}
 	p := &plan{bundle: b, image: img, tender: t, memMB: mem}
-	if _, ok := img.Elf.Notes[elf.NoteKey{Name: bake.NoteName, Type: bake.NoteTypeLOS1}]; ok {
+	if img.App || isLibOS(img.Elf) {
 		p.libos = true
 		if p.mounts, err = specconv.GuestMounts(b.Spec.Mounts); err != nil {
 			return nil, err
 		}
 	}
+	if img.App {
+		if err := p.planApp(); err != nil {
+			return nil, err
+		}
+	}
 	p.netns, p.newNet = b.NetNS()
 	return p, p.checkNetNS()
+}
+
+// isLibOS reports whether a Solo5 image is a baked libOS image (it carries the LOS1 note).
+func isLibOS(im *elf.Image) bool {
+	_, ok := im.Notes[elf.NoteKey{Name: bake.NoteName, Type: bake.NoteTypeLOS1}]
+	return ok
 }
 
 func (p *plan) checkNetNS() error {
@@ -115,6 +129,11 @@ func (p *plan) disk(cacheDir string) (string, error) {
 // are, for unikernels that are not rumprun (the Solo5 test programs, MirageOS).
 const PlainAnnotation = "org.nabla-containers.runnc.cmdline"
 
+// DebugAnnotation shows what the guest prints before the program starts: "solo5" keeps
+// the Solo5 banner and memory map in the container's output (libOS images and plain
+// Solo5 images run with --solo5:quiet otherwise); "libos" adds the libOS's --libos:debug.
+const DebugAnnotation = "org.nabla-containers.runnc.debug"
+
 // PlainEnv=plain in process.env does the same as the annotation.
 const PlainEnv = "RUNNC_CMDLINE"
 
@@ -137,6 +156,15 @@ func (p *plan) launch(disk string) (*initproc.Launch, error) {
 			l.Plain = true
 		}
 	}
+	// rumprun's own command line stays as nabla's runnc passed it: its older Solo5
+	// bindings do not know --solo5: options.
+	dbg := p.bundle.Spec.Annotations[DebugAnnotation]
+	if (p.libos || l.Plain) && dbg != "solo5" && dbg != "libos" {
+		l.GuestOpts = append(l.GuestOpts, "--solo5:quiet")
+	}
+	if p.libos && dbg == "libos" {
+		l.GuestOpts = append(l.GuestOpts, "--libos:debug")
+	}
 	switch {
 	case p.libos:
 		l.Disk = disk
@@ -146,6 +174,7 @@ func (p *plan) launch(disk string) (*initproc.Launch, error) {
 			l.Image = p.imagePath
 		}
 		l.Guest.LibOS = true
+		l.Guest.Env = p.bundle.WithHome(l.Guest.Env, l.Guest.UID)
 		l.Guest.ReadOnly = p.bundle.Spec.Root.Readonly
 		l.Guest.Mounts = []specconv.Mount{{Dev: "rootfs", Path: "/"}}
 		for _, m := range p.mounts {

@@ -24,6 +24,9 @@ type Launch struct {
 	NetDevice  string           `json:"netDevice,omitempty"` // manifest name of the NIC, if any
 	Plain      bool             `json:"plain,omitempty"`     // args[1:] as the command line, no JSON
 	Pause      bool             `json:"pause,omitempty"`     // no tender: hold the namespaces until signalled
+	// GuestOpts go before the command line: --solo5:quiet (no banner or memory map in
+	// the container's output), --libos:debug. The guest's bindings strip them.
+	GuestOpts []string `json:"guestOpts,omitempty"`
 }
 
 // Volume is one more disk: its manifest name and the cached image.
@@ -83,5 +86,17 @@ func (l *Launch) Argv(diskFD, tapFD int, net *netns.Config, volFDs ...int) ([]st
 			return nil, err
 		}
 	}
-	return append(a, "--", l.Image, cmdline), nil
+	n := len(cmdline)
+	for _, o := range l.GuestOpts {
+		n += len(o) + 1
+	}
+	if n >= abi.CmdlineSize {
+		return nil, fmt.Errorf("guest command line is %d bytes, the limit is %d (too many or too long args/env)", n, abi.CmdlineSize-1)
+	}
+	a = append(a, "--", l.Image)
+	a = append(a, l.GuestOpts...)
+	if cmdline == "" && len(l.GuestOpts) > 0 {
+		return a, nil
+	}
+	return append(a, cmdline), nil
 }

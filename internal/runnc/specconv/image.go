@@ -15,8 +15,12 @@ import (
 
 // Image is a checked unikernel image.
 type Image struct {
-	Path     string // host path
-	Target   string // "spt" or "hvt"
+	Path   string // host path
+	Guest  string // path in the rootfs, symbolic links resolved
+	Target string // "spt" or "hvt"; "" for an App
+	// App: not a Solo5 image but (perhaps) a Linux program to bake with the libOS.
+	App      bool
+	Size     int64
 	Elf      *elf.Image
 	Manifest *mft.Manifest // nil when the image has no manifest
 }
@@ -32,66 +36,64 @@ func TargetOf(name string) (string, error) {
 	return "", fmt.Errorf("process.args[0] %q is not a unikernel image (want a .spt, .hvt or .nabla file)", name)
 }
 
-// inRootfs resolves name inside rootfs, following symlinks but never leaving rootfs.
-func inRootfs(rootfs, name string) (string, error) {
-	realRoot, err := filepath.EvalSymlinks(rootfs)
-	if err != nil {
-		return "", err
-	}
-	p := filepath.Join(realRoot, filepath.Clean("/"+name))
-	real, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		return "", fmt.Errorf("process.args[0] %q: not found in the rootfs", name)
-	}
-	if real != realRoot && !strings.HasPrefix(real, realRoot+string(filepath.Separator)) {
-		return "", fmt.Errorf("process.args[0] %q: resolves outside the rootfs", name)
-	}
-	return real, nil
-}
-
-// FindImage resolves args[0] in the rootfs and validates the ELF image: Solo5 notes,
-// this host's architecture, the target its extension names.
+// FindImage resolves args[0] in the rootfs (Resolve). A Solo5 unikernel (an ELF with
+// Solo5's notes; .spt, .hvt and .nabla must be one) is validated: this host's
+// architecture, the target its extension or its ABI note names. Anything else is a
+// Linux program for the libOS: Image.App is set and CheckApp says whether it can run.
 func (b *Bundle) FindImage() (*Image, error) {
 	name := b.Spec.Process.Args[0]
-	target, err := TargetOf(name)
+	e, err := b.Resolve()
 	if err != nil {
 		return nil, err
 	}
-	p, err := inRootfs(b.Rootfs, name)
-	if err != nil {
-		return nil, err
+	bad := func(err error) error {
+		return fmt.Errorf("process.args[0] %q (%s in the rootfs): %v", name, e.Guest, err)
 	}
-	f, err := os.Open(p)
+	f, err := os.Open(e.Host)
 	if err != nil {
-		return nil, fmt.Errorf("process.args[0] %q: %v", name, err)
+		return nil, bad(err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("process.args[0] %q: %v", name, err)
+		return nil, bad(err)
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("process.args[0] %q: not a regular file", name)
+		return nil, bad(fmt.Errorf("not a regular file"))
 	}
+	target, terr := TargetOf(name)
 	img, err := elf.Parse(f, st.Size())
 	if err != nil {
-		return nil, fmt.Errorf("process.args[0] %q: not a Solo5 unikernel: %v", name, err)
+		if terr == nil {
+			return nil, bad(fmt.Errorf("not a Solo5 unikernel: %v", err))
+		}
+		return &Image{Path: e.Host, Guest: e.Guest, App: true, Size: st.Size()}, nil
+	}
+	if terr != nil {
+		switch img.ABITarget {
+		case abi.TargetSPT:
+			target = "spt"
+		case abi.TargetHVT:
+			target = "hvt"
+		default:
+			return nil, bad(fmt.Errorf("a Solo5 image for target %d, which runnc does not run", img.ABITarget))
+		}
 	}
 	if err := img.CheckMachine(runtime.GOARCH); err != nil {
-		return nil, fmt.Errorf("process.args[0] %q: %v", name, err)
+		return nil, bad(err)
 	}
 	want := uint32(abi.TargetSPT)
 	if target == "hvt" {
 		want = abi.TargetHVT
 	}
 	if err := img.CheckTarget(want); err != nil {
-		return nil, fmt.Errorf("process.args[0] %q: %v", name, err)
+		return nil, bad(err)
 	}
-	out := &Image{Path: p, Target: target, Elf: img}
+	out := &Image{Path: e.Host, Guest: e.Guest, Target: target, Elf: img}
 	if img.Manifest != nil {
 		m, err := mft.Parse(img.Manifest)
 		if err != nil {
-			return nil, fmt.Errorf("process.args[0] %q: %v", name, err)
+			return nil, bad(err)
 		}
 		out.Manifest = m
 	}
