@@ -44,6 +44,7 @@ void net_lwip_free(void *p);
 #define LWIP_IPV6_AUTOCONFIG 0
 #define LWIP_IPV6_MLD 0
 #define LWIP_IPV6_FRAG 1
+#define IPV6_FRAG_COPYHEADER 1     /* 64-bit pointers do not fit the reassembly header */
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
 #define LWIP_IPV6_NUM_ADDRESSES 3

@@ -143,6 +143,9 @@ static uint64_t expire(uint64_t now)
     return next;
 }
 
+uint64_t (*sched_idle_poll)(int idle);
+solo5_handle_set_t sched_idle_handles, sched_idle_ready;
+
 /* The next runnable thread after cur in round-robin order (cur itself last); idles the
  * host thread in solo5_yield until a deadline passes when nothing can run. */
 static struct thread *pick(void)
@@ -150,6 +153,20 @@ static struct thread *pick(void)
     int start = (int)(cur - threads);
     for (;;) {
         uint64_t next = expire(now_ns());
+        int idle = 1;
+        for (int k = 1; k <= MAX_THREADS; k++) {
+            if (threads[(start + k) % MAX_THREADS].state == T_RUN) {
+                idle = 0;
+                break;
+            }
+        }
+        /* The network (lwIP: frames, loopback, timers) may wake threads; its next timer is
+         * a deadline like the threads'. */
+        if (sched_idle_poll) {
+            uint64_t n = sched_idle_poll(idle);
+            if (n < next)
+                next = n;
+        }
         for (int k = 1; k <= MAX_THREADS; k++) {
             struct thread *t = &threads[(start + k) % MAX_THREADS];
             if (t->state == T_RUN)
@@ -157,11 +174,14 @@ static struct thread *pick(void)
         }
         if (thread_count() == 0)
             libos_exit(0);
-        if (next == NO_DEADLINE) {
+        if (next == NO_DEADLINE && !sched_idle_handles) {
             LOG("libos: every thread is blocked with no deadline: deadlock\n");
             libos_exit(1);
         }
-        solo5_yield(next, NULL);
+        solo5_handle_set_t ready = 0;
+        solo5_yield(next == NO_DEADLINE ? now_ns() + 3600000000000ULL : next,
+                    sched_idle_handles ? &ready : NULL);
+        sched_idle_ready |= ready;
     }
 }
 

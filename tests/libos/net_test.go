@@ -1,0 +1,8 @@
+// Sockets: TCP over the libOS's lwIP, run natively and as a unikernel, outputs compared.
+package libos
+
+import "testing"
+
+// Loopback inside one process: net/http client and server, a 3 MB upload, 64 parallel
+// connections, an 8 MB half-closed stream, a refused connect, EADDRINUSE.
+func TestGoNetLoopback(t *testing.T) { same(t, runCase{app: "go-net-loopback"}) }
