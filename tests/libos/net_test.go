@@ -1,8 +1,16 @@
 // Sockets: TCP over the libOS's lwIP, run natively and as a unikernel, outputs compared.
 package libos
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/nabla-containers/nabla/internal/bake"
+)
 
 // Loopback inside one process: net/http client and server, a 3 MB upload, 64 parallel
 // connections, an 8 MB half-closed stream, a refused connect, EADDRINUSE.
 func TestGoNetLoopback(t *testing.T) { same(t, runCase{app: "go-net-loopback"}) }
+
+func bakeNet(libos, app []byte, name string) ([]byte, error) {
+	return bake.Bake(libos, app, bake.Options{Arch: arch(), Name: name, Nets: []string{"service"}})
+}
