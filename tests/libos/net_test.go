@@ -14,3 +14,11 @@ func TestGoNetLoopback(t *testing.T) { same(t, runCase{app: "go-net-loopback"}) 
 func bakeNet(libos, app []byte, name string) ([]byte, error) {
 	return bake.Bake(libos, app, bake.Options{Arch: arch(), Name: name, Nets: []string{"service"}})
 }
+
+// UDP over 127.0.0.1: echo of sizes up to 65000 bytes (fragmented and reassembled in the
+// guest), datagram boundaries, truncation, source addresses, read deadlines.
+func TestGoNetUDP(t *testing.T) { same(t, runCase{app: "go-net-udp"}) }
+
+// C sockets in one thread (musl): non-blocking connect with poll and SO_ERROR, accept,
+// select, MSG_PEEK, FIONREAD, half-close, a refused connect, UDP, errors.
+func TestMuslNet(t *testing.T) { same(t, runCase{app: "musl-net"}) }

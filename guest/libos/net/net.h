@@ -14,6 +14,7 @@ uint64_t net_poll(int idle);
 
 int sock_create(int domain, int type, int protocol, struct file **out);
 struct file *sock_of(struct file *f); /* f if it is a socket, else NULL */
+int sock_is_dgram(struct file *f);  /* a datagram socket: one message per call */
 int sock_bind(struct file *f, const void *sa, uint32_t len);
 int sock_listen(struct file *f, int backlog);
 /* 0 with *out a new socket (and its peer's address in sa/len), -EAGAIN, or -errno. */

@@ -4,6 +4,8 @@
 #include "fd/file.h"
 
 struct tcp_pcb;
+struct udp_pcb;
+struct dgram;
 struct pbuf;
 struct rxseg {
     struct rxseg *next;
@@ -17,7 +19,9 @@ struct sock {
     struct pollq pq;
     int type;
     enum sock_state state;
-    struct tcp_pcb *pcb;   /* NULL once lwIP freed it (reset, timeout) or after close */
+    struct tcp_pcb *pcb;   /* TCP; NULL once lwIP freed it (reset, timeout) or after close */
+    struct udp_pcb *upcb;  /* UDP */
+    struct dgram *dq, *dq_tail; /* UDP: received datagrams, oldest first */
     /* Received, not yet read: one entry per lwIP delivery (a pbuf chain's tot_len is a u16,
      * so chains are queued, not concatenated); rx_off: bytes of the head already read. */
     struct rxseg *rx, *rx_tail;
@@ -32,8 +36,19 @@ struct sock {
     /* Names kept past the pcb's life (getsockname/getpeername after a reset). */
     uint32_t laddr, raddr; /* network order */
     uint16_t lport, rport;
-    int opt_reuseaddr, opt_keepalive, opt_nodelay;
+    int opt_reuseaddr, opt_keepalive, opt_nodelay, opt_broadcast;
     int sndbuf, rcvbuf;
     int32_t linger[2];
 };
+
+/* UDP (udp.c); addresses in network order, ports in host order. */
+int udp_is(struct file *f);
+int udp_sock_create(int flags, struct file **out);
+int udp_sock_bind(struct sock *s, uint32_t addr, uint16_t port);
+int udp_sock_connect(struct sock *s, int unspec, uint32_t addr, uint16_t port);
+long udp_sock_send(struct sock *s, const void *buf, size_t n, const uint32_t *addr, uint16_t port);
+long udp_sock_recv(struct sock *s, void *buf, size_t n, int flags, uint32_t *addr, uint16_t *port);
+int udp_sock_names(struct sock *s, int peer, uint32_t *addr, uint16_t *port);
+int udp_sock_shutdown(struct sock *s, int how);
+void udp_sock_broadcast(struct sock *s, int on);
 #endif

@@ -442,7 +442,12 @@ static const struct file_ops tcp_ops = {
 
 struct file *sock_of(struct file *f)
 {
-    return f && f->ops == &tcp_ops ? f : NULL;
+    return f && (f->ops == &tcp_ops || udp_is(f)) ? f : NULL;
+}
+
+int sock_is_dgram(struct file *f)
+{
+    return udp_is(f);
 }
 
 int sock_create(int domain, int type, int protocol, struct file **out)
@@ -452,13 +457,15 @@ int sock_create(int domain, int type, int protocol, struct file **out)
         return -EINVAL;
     if (domain != AF_INET)
         return -EAFNOSUPPORT;
-    if (kind != SOCK_STREAM)
-        return -EPROTONOSUPPORT; /* SOCK_DGRAM: not yet */
-    if (protocol != 0 && protocol != IPPROTO_TCP)
+    if (kind != SOCK_STREAM && kind != SOCK_DGRAM)
+        return kind == SOCK_RAW ? -EPERM : -ESOCKTNOSUPPORT;
+    if (protocol != 0 && protocol != (kind == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP))
         return -EPROTONOSUPPORT;
     int r = net_start();
     if (r)
         return r;
+    if (kind == SOCK_DGRAM)
+        return udp_sock_create(type & SOCK_NONBLOCK ? O_NONBLOCK : 0, out);
     struct sock *s = sock_alloc(kind, type & SOCK_NONBLOCK ? O_NONBLOCK : 0);
     if (!s)
         return -ENOMEM;
@@ -519,10 +526,12 @@ int sock_bind(struct file *f, const void *sa, uint32_t len)
     int r = sa_in(sa, len, &addr, &port);
     if (r)
         return r;
-    if (s->bound || s->state != SS_NEW || !s->pcb)
-        return -EINVAL;
     if (!local_addr_ok(addr))
         return -EADDRNOTAVAIL;
+    if (udp_is(f))
+        return udp_sock_bind(s, addr, port);
+    if (s->bound || s->state != SS_NEW || !s->pcb)
+        return -EINVAL;
     ip_addr_t a;
     ip_addr_set_ip4_u32_val(a, addr);
     if (s->opt_reuseaddr)
@@ -538,6 +547,8 @@ int sock_bind(struct file *f, const void *sa, uint32_t len)
 int sock_listen(struct file *f, int backlog)
 {
     struct sock *s = (struct sock *)f;
+    if (udp_is(f))
+        return -EOPNOTSUPP;
     if (s->state == SS_LISTEN) {
         return 0; /* Linux adjusts the backlog; lwIP keeps its own */
     }
@@ -568,6 +579,8 @@ int sock_listen(struct file *f, int backlog)
 int sock_accept(struct file *f, int flags, struct file **out, void *sa, uint32_t *len)
 {
     struct sock *s = (struct sock *)f;
+    if (udp_is(f))
+        return -EOPNOTSUPP;
     if (s->state != SS_LISTEN)
         return -EINVAL;
     struct sock *c = s->q_head;
@@ -591,6 +604,17 @@ int sock_accept(struct file *f, int flags, struct file **out, void *sa, uint32_t
 int sock_connect(struct file *f, const void *sa, uint32_t len, int restarted)
 {
     struct sock *s = (struct sock *)f;
+    if (udp_is(f)) {
+        uint16_t fam = 0;
+        if (len >= 2)
+            memcpy(&fam, sa, 2);
+        if (fam == AF_UNSPEC)
+            return udp_sock_connect(s, 1, 0, 0);
+        uint32_t addr;
+        uint16_t port;
+        int r = sa_in(sa, len, &addr, &port);
+        return r ? r : udp_sock_connect(s, 0, addr, port);
+    }
     switch (s->state) {
     case SS_CONNECTED:
         return restarted ? 0 : -EISCONN;
@@ -633,6 +657,14 @@ int sock_connect(struct file *f, const void *sa, uint32_t len, int restarted)
 int sock_name(struct file *f, int peer, void *sa, uint32_t *len)
 {
     struct sock *s = (struct sock *)f;
+    if (udp_is(f)) {
+        uint32_t a;
+        uint16_t p;
+        int r = udp_sock_names(s, peer, &a, &p);
+        if (r == 0)
+            *len = sa_out(sa, *len, a, p);
+        return r;
+    }
     if (peer) {
         if (s->state != SS_CONNECTED && !(s->state == SS_CLOSED && s->rport))
             return -ENOTCONN;
@@ -649,6 +681,8 @@ int sock_shutdown(struct file *f, int how)
     struct sock *s = (struct sock *)f;
     if (how < SHUT_RD || how > SHUT_RDWR)
         return -EINVAL;
+    if (udp_is(f))
+        return udp_sock_shutdown(s, how);
     if (s->state != SS_CONNECTED)
         return s->state == SS_LISTEN || s->state == SS_CLOSED ? 0 : -ENOTCONN;
     if (how != SHUT_WR) {
@@ -694,19 +728,24 @@ int sock_setopt(struct file *f, int level, int name, const void *val, uint32_t l
         switch (name) {
         case SO_REUSEADDR:
             s->opt_reuseaddr = v != 0;
-            if (s->pcb) {
+            if (s->pcb && !udp_is(f)) {
                 if (v)
                     ip_set_option(s->pcb, SOF_REUSEADDR);
                 else
                     ip_reset_option(s->pcb, SOF_REUSEADDR);
             }
             return 0;
-        case SO_REUSEPORT: case SO_BROADCAST: case SO_DEBUG: case SO_DONTROUTE:
+        case SO_BROADCAST:
+            if (udp_is(f))
+                udp_sock_broadcast(s, v != 0);
+            s->opt_broadcast = v != 0;
+            return 0;
+        case SO_REUSEPORT: case SO_DEBUG: case SO_DONTROUTE:
         case SO_OOBINLINE: case SO_RCVLOWAT:
             return 0; /* accepted */
         case SO_KEEPALIVE:
             s->opt_keepalive = v != 0;
-            if (s->pcb && s->state != SS_LISTEN) {
+            if (s->pcb && !udp_is(f) && s->state != SS_LISTEN) {
                 if (v)
                     ip_set_option(s->pcb, SOF_KEEPALIVE);
                 else
@@ -726,6 +765,8 @@ int sock_setopt(struct file *f, int level, int name, const void *val, uint32_t l
         int r = get_int(val, len, &v);
         if (r)
             return r;
+        if (udp_is(f))
+            return -EOPNOTSUPP;
         struct tcp_pcb *p = s->state == SS_LISTEN ? NULL : s->pcb;
         switch (name) {
         case TCP_NODELAY:
@@ -782,17 +823,18 @@ int sock_getopt(struct file *f, int level, int name, void *val, uint32_t *len)
         switch (name) {
         case SO_TYPE: v = s->type; break;
         case SO_DOMAIN: v = AF_INET; break;
-        case SO_PROTOCOL: v = IPPROTO_TCP; break;
+        case SO_PROTOCOL: v = udp_is(f) ? IPPROTO_UDP : IPPROTO_TCP; break;
         case SO_ERROR: v = -s->err; s->err = 0; break;
         case SO_REUSEADDR: v = s->opt_reuseaddr; break;
         case SO_KEEPALIVE: v = s->opt_keepalive; break;
         case SO_SNDBUF: v = s->sndbuf; break;
         case SO_RCVBUF: v = s->rcvbuf; break;
         case SO_ACCEPTCONN: v = s->state == SS_LISTEN; break;
-        case SO_REUSEPORT: case SO_BROADCAST: v = 0; break;
+        case SO_BROADCAST: v = s->opt_broadcast; break;
+        case SO_REUSEPORT: v = 0; break;
         default: return -ENOPROTOOPT;
         }
-    } else if (level == IPPROTO_TCP) {
+    } else if (level == IPPROTO_TCP && !udp_is(f)) {
         switch (name) {
         case TCP_NODELAY: v = s->opt_nodelay; break;
         case TCP_KEEPIDLE: v = p ? (int)(p->keep_idle / 1000) : 7200; break;
@@ -813,6 +855,17 @@ int sock_getopt(struct file *f, int level, int name, void *val, uint32_t *len)
 long sock_send(struct file *f, const void *buf, size_t n, int flags, const void *sa, uint32_t salen)
 {
     struct sock *s = (struct sock *)f;
+    if (udp_is(f)) {
+        uint32_t addr;
+        uint16_t port;
+        if (sa && salen) {
+            int r = sa_in(sa, salen, &addr, &port);
+            if (r)
+                return r;
+            return udp_sock_send(s, buf, n, &addr, port);
+        }
+        return udp_sock_send(s, buf, n, NULL, 0);
+    }
     if (sa && salen && s->state == SS_CONNECTED)
         return -EISCONN;
     if (sa && salen && s->state == SS_NEW)
@@ -823,6 +876,14 @@ long sock_send(struct file *f, const void *buf, size_t n, int flags, const void 
 long sock_recv(struct file *f, void *buf, size_t n, int flags, void *sa, uint32_t *salen)
 {
     struct sock *s = (struct sock *)f;
+    if (udp_is(f)) {
+        uint32_t a;
+        uint16_t p;
+        long r = udp_sock_recv(s, buf, n, flags, &a, &p);
+        if (r >= 0 && sa && salen)
+            *salen = sa_out(sa, *salen, a, p);
+        return r;
+    }
     long r = do_recv(s, buf, n, flags);
     if (r >= 0 && sa && salen)
         *salen = 0; /* a stream socket reports no source address */

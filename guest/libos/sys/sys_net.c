@@ -249,65 +249,158 @@ static long sys_recvfrom(struct sc *c)
     return got;
 }
 
-/* sendmsg/recvmsg: the iovec segment by segment, stopping at a short transfer. */
-static long msg_io(struct sc *c, int wr)
+/* A datagram socket sends and receives one message per call: gathered from, and scattered
+ * to, the iovec through a bounce buffer (one trap at a time: static). */
+static char dgbuf[65536];
+
+static long dgram_io(struct file *f, const struct k_iovec *iov, uint64_t iovlen, int flags, int wr,
+                     const char *dst, uint32_t dstlen, char *src, uint32_t *srclen)
 {
-    struct file *f;
+    uint64_t total = 0;
+    for (uint64_t i = 0; i < iovlen; i++) {
+        uint64_t n = iov[i].len;
+        if (n > sizeof dgbuf - total)
+            n = sizeof dgbuf - total;
+        if (!n)
+            continue;
+        if (wr) {
+            if (copy_from_user(dgbuf + total, iov[i].base, n))
+                return -EFAULT;
+        } else if (!user_writable(iov[i].base, n)) {
+            return -EFAULT;
+        }
+        total += n;
+    }
+    if (wr)
+        return sock_send(f, dgbuf, total, flags, dst, dstlen);
+    long r = sock_recv(f, dgbuf, total, flags & ~MSG_TRUNC, src, srclen);
+    if (r < 0)
+        return r;
+    uint64_t left = (uint64_t)r, off = 0;
+    for (uint64_t i = 0; i < iovlen && left; i++) {
+        uint64_t n = iov[i].len < left ? iov[i].len : left;
+        if (n && copy_to_user(iov[i].base, dgbuf + off, n))
+            return -EFAULT;
+        off += n;
+        left -= n;
+    }
+    return r;
+}
+
+/* One sendmsg/recvmsg at the app's msghdr mh: bytes, or -errno (-EAGAIN: would block).
+ * recvmsg writes back msg_namelen, msg_controllen (0: no control messages), msg_flags. */
+static long msg_one(struct file *f, uint64_t mh, int flags, int wr)
+{
     struct k_msghdr m;
     static struct k_iovec iov[IOV_MAX]; /* one trap at a time */
     char sa[SA_MAX];
-    int flags = (int)c->a[2];
-    int r = sock_fd((int)c->a[0], &f);
-    if (r)
-        return r;
-    if (copy_from_user(&m, c->a[1], sizeof m))
+    uint32_t salen = SA_MAX;
+    if (copy_from_user(&m, mh, sizeof m))
         return -EFAULT;
     if (m.msg_iovlen > IOV_MAX)
         return -EMSGSIZE;
     if (m.msg_iovlen && copy_from_user(iov, m.msg_iov, m.msg_iovlen * sizeof iov[0]))
         return -EFAULT;
-    if (wr && m.msg_name && (r = addr_in(m.msg_name, m.msg_namelen, sa)))
+    int r;
+    if (wr && m.msg_name && m.msg_namelen && (r = addr_in(m.msg_name, m.msg_namelen, sa)))
         return r;
-    uint64_t total = 0;
-    for (uint64_t i = 0; i < m.msg_iovlen; i++) {
-        uint64_t b = iov[i].base, n = iov[i].len;
-        if (n > IO_MAX - total)
-            n = IO_MAX - total;
-        if (!n)
-            continue;
-        if (wr ? !user_ok(b, n) : !user_writable(b, n))
-            return total ? (long)total : -EFAULT;
-        uint32_t salen = SA_MAX;
-        long k = wr ? sock_send(f, (const void *)(uintptr_t)b, (size_t)n, flags | (i + 1 < m.msg_iovlen ? MSG_MORE : 0),
-                                m.msg_name ? sa : NULL, m.msg_name ? m.msg_namelen : 0)
-                    : sock_recv(f, (void *)(uintptr_t)b, (size_t)n, flags, sa, &salen);
+    long total = 0;
+    if (sock_is_dgram(f)) {
+        total = dgram_io(f, iov, m.msg_iovlen, flags, wr, m.msg_name && m.msg_namelen ? sa : NULL,
+                         m.msg_name ? m.msg_namelen : 0, sa, &salen);
+        if (total < 0)
+            return total;
+    } else {
+        salen = 0;
+        for (uint64_t i = 0; i < m.msg_iovlen; i++) {
+            uint64_t b = iov[i].base, n = iov[i].len;
+            if (n > IO_MAX - (uint64_t)total)
+                n = IO_MAX - (uint64_t)total;
+            if (!n)
+                continue;
+            if (wr ? !user_ok(b, n) : !user_writable(b, n))
+                return total ? total : -EFAULT;
+            long k = wr ? sock_send(f, (const void *)(uintptr_t)b, (size_t)n,
+                                    flags | (i + 1 < m.msg_iovlen ? MSG_MORE : 0), NULL, 0)
+                        : sock_recv(f, (void *)(uintptr_t)b, (size_t)n, flags, NULL, NULL);
+            if (k < 0) {
+                if (total)
+                    break;
+                return k;
+            }
+            total += k;
+            if ((uint64_t)k < n || (!wr && k == 0))
+                break;
+        }
+    }
+    if (!wr) {
+        uint32_t namelen = 0;
+        if (m.msg_name && salen) {
+            uint32_t n = salen < m.msg_namelen ? salen : m.msg_namelen;
+            if (n && copy_to_user(m.msg_name, sa, n))
+                return -EFAULT;
+            namelen = salen;
+        }
+        uint64_t z64 = 0;
+        int32_t z = 0;
+        if (copy_to_user(mh + offsetof(struct k_msghdr, msg_namelen), &namelen, sizeof namelen) ||
+            copy_to_user(mh + offsetof(struct k_msghdr, msg_controllen), &z64, sizeof z64) ||
+            copy_to_user(mh + offsetof(struct k_msghdr, msg_flags), &z, sizeof z))
+            return -EFAULT;
+    }
+    return total;
+}
+
+static long msg_io(struct sc *c, int wr)
+{
+    struct file *f;
+    int flags = (int)c->a[2];
+    int r = sock_fd((int)c->a[0], &f);
+    if (r)
+        return r;
+    return would_block(f, msg_one(f, c->a[1], flags, wr), flags & MSG_DONTWAIT);
+}
+
+/* sendmmsg/recvmmsg: struct mmsghdr is a msghdr and the u32 byte count (64 bytes). The
+ * first message may block; after it, the call returns what it has. recvmmsg's timeout
+ * is not applied. */
+#define MMSG_SIZE 64
+static long mmsg_io(struct sc *c, int wr)
+{
+    struct file *f;
+    uint64_t vec = c->a[1];
+    unsigned vlen = (unsigned)c->a[2];
+    int flags = (int)c->a[3];
+    int r = sock_fd((int)c->a[0], &f);
+    if (r)
+        return r;
+    if (vlen > 1024)
+        vlen = 1024;
+    unsigned done = 0;
+    for (; done < vlen; done++) {
+        long k = msg_one(f, vec + (uint64_t)done * MMSG_SIZE, flags, wr);
         if (k < 0) {
-            if (total)
+            if (done)
                 break;
             return would_block(f, k, flags & MSG_DONTWAIT);
         }
-        total += (uint64_t)k;
-        if ((uint64_t)k < n || (!wr && k == 0))
-            break;
+        uint32_t len = (uint32_t)k;
+        if (copy_to_user(vec + (uint64_t)done * MMSG_SIZE + sizeof(struct k_msghdr), &len, sizeof len))
+            return done ? (long)done : -EFAULT;
+        if (!wr && (flags & 0x10000 /* MSG_WAITFORONE */))
+            flags |= MSG_DONTWAIT;
     }
-    if (!wr) {
-        /* A stream socket: no source address, no control messages, no flags. */
-        uint32_t z = 0;
-        if (m.msg_name && copy_to_user(c->a[1] + offsetof(struct k_msghdr, msg_namelen), &z, sizeof z))
-            return -EFAULT;
-        uint64_t z64 = 0;
-        if (copy_to_user(c->a[1] + offsetof(struct k_msghdr, msg_controllen), &z64, sizeof z64) ||
-            copy_to_user(c->a[1] + offsetof(struct k_msghdr, msg_flags), &z, sizeof z))
-            return -EFAULT;
-    }
-    return (long)total;
+    return (long)done;
 }
+
+static long sys_sendmmsg(struct sc *c) { return mmsg_io(c, 1); }
+static long sys_recvmmsg(struct sc *c) { return mmsg_io(c, 0); }
 
 static long sys_sendmsg(struct sc *c) { return msg_io(c, 1); }
 static long sys_recvmsg(struct sc *c) { return msg_io(c, 0); }
 
 const struct syscall sys_net_calls[] = {
-    { NR_socket, "socket", sys_socket, SYSF_PARTIAL, "AF_INET SOCK_STREAM (TCP over lwIP); SOCK_NONBLOCK, SOCK_CLOEXEC" },
+    { NR_socket, "socket", sys_socket, SYSF_PARTIAL, "AF_INET SOCK_STREAM (TCP) and SOCK_DGRAM (UDP) over lwIP; SOCK_NONBLOCK, SOCK_CLOEXEC" },
     { NR_socketpair, "socketpair", sys_socketpair, SYSF_PARTIAL, "not yet: EOPNOTSUPP (AF_UNIX)" },
     { NR_bind, "bind", sys_bind, 0, "port 0 picks a port; EADDRNOTAVAIL for an address the guest lacks" },
     { NR_listen, "listen", sys_listen, 0, "backlog up to 255" },
@@ -323,5 +416,7 @@ const struct syscall sys_net_calls[] = {
     { NR_recvfrom, "recvfrom", sys_recvfrom, SYSF_PARTIAL, "MSG_DONTWAIT, MSG_PEEK" },
     { NR_sendmsg, "sendmsg", sys_sendmsg, SYSF_PARTIAL, "no control messages" },
     { NR_recvmsg, "recvmsg", sys_recvmsg, SYSF_PARTIAL, "no control messages" },
+    { NR_sendmmsg, "sendmmsg", sys_sendmmsg, SYSF_PARTIAL, "as sendmsg, per message" },
+    { NR_recvmmsg, "recvmmsg", sys_recvmmsg, SYSF_PARTIAL, "as recvmsg, per message; MSG_WAITFORONE; the timeout is not applied" },
     { -1, NULL, NULL, 0, NULL },
 };
