@@ -31,9 +31,8 @@ fi
 
 # Our own check of every file the .dsc lists (Checksums-Sha256), also for a cache filled
 # earlier: a changed cache is an error, not a silent rebuild.
-(cd "$cache/src" &&
- awk '/^Checksums-Sha256:/ {s=1; next} /^[^ ]/ {s=0} s && NF==3 {print $1 "  " $3}' "$dsc" > sha256.list &&
- [[ -s sha256.list ]] && sha256sum --quiet -c sha256.list) ||
+sums=$(awk '/^Checksums-Sha256:/ {s=1; next} /^[^ ]/ {s=0} s && NF==3 {print $1 "  " $3}' "$cache/src/$dsc")
+[[ -n $sums ]] && (cd "$cache/src" && sha256sum --quiet -c - <<<"$sums") ||
     { echo "fetch-lwip.sh: $cache/src does not match $dsc" >&2; exit 1; }
 
 rm -rf "$dest/src" "$dest/src.tmp"
