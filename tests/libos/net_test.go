@@ -22,3 +22,13 @@ func TestGoNetUDP(t *testing.T) { same(t, runCase{app: "go-net-udp"}) }
 // C sockets in one thread (musl): non-blocking connect with poll and SO_ERROR, accept,
 // select, MSG_PEEK, FIONREAD, half-close, a refused connect, UDP, errors.
 func TestMuslNet(t *testing.T) { same(t, runCase{app: "musl-net"}) }
+
+// Without a NIC (only the unikernel: the host has routes): ENETUNREACH, EADDRNOTAVAIL.
+func TestGoNetNoNIC(t *testing.T) {
+	u := runCase{app: "go-net-nonic"}.unikernel(t)
+	want := "tcp connect outside: ENETUNREACH true\nudp send outside: ENETUNREACH true\n" +
+		"bind outside: EADDRNOTAVAIL true\nloopback listen: true\nloopback connect: true\n"
+	if u.status != 0 || u.stdout != want {
+		t.Fatalf("status %d, output:\n%s\nwant:\n%s", u.status, u.stdout, want)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
+	"time"
 )
 
 func check(what string, err error) {
@@ -136,6 +137,31 @@ func main() {
 	rl.Close()
 	_, err = net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	fmt.Println("closed port refused:", errors.Is(err, syscall.ECONNREFUSED))
+
+	// Connections opened and closed one after another leave no descriptor behind.
+	fds := func() int {
+		d, _ := os.ReadDir("/proc/self/fd")
+		return len(d)
+	}
+	before := fds()
+	cl := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	failed := 0
+	for i := 0; i < 2000; i++ {
+		resp, err := cl.Get(base + "/hello?n=x")
+		if err != nil {
+			failed++
+			continue
+		}
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	// The server closes its ends after answering: give it a moment.
+	back := false
+	for i := 0; i < 500 && !back; i++ {
+		back = fds() == before
+		time.Sleep(10 * time.Millisecond)
+	}
+	fmt.Println("2000 connections, failed:", failed, "fds back:", back)
 
 	// Binding the busy address again fails.
 	_, err = net.Listen("tcp", addr.String())
