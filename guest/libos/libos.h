@@ -115,6 +115,12 @@ void sched_yield_now(void);
 void sched_switch(void *uc);
 void sched_tick(void *uc);
 extern int need_switch;
+/* The network layer's part in the idle loop (set by net/ when it starts: lower layers do not
+ * call up). poll runs whenever a thread is picked (idle: none can run): it feeds lwIP and
+ * returns its next timer deadline (or NO_DEADLINE). handles: what solo5_yield waits on
+ * besides deadlines; ready collects what it reported (the network layer clears it). */
+extern uint64_t (*sched_idle_poll)(int idle);
+extern solo5_handle_set_t sched_idle_handles, sched_idle_ready;
 /* A struct timespec of the app in ns: 0, -EFAULT or -EINVAL (sched/timespec.c). */
 int timespec_in(uint64_t uptr, uint64_t *ns);
 /* now + ns, saturating below NO_DEADLINE. */
@@ -201,6 +207,9 @@ struct libos_config {
     struct libos_mount mounts[MAX_MOUNTS];
     int nmounts;    /* 0: an empty writable / in memory */
     int readonly;   /* the root overlay refuses writes (docker --read-only) */
+    /* The "net" key: the NIC's IPv4 address, mask (a prefix length or dotted) and gateway;
+     * NULL if absent (net/netif.c parses them). */
+    char *net_addr, *net_mask, *net_gw;
 };
 /* Parses a JSON object in place: 0, -1 if s is not an object, -2 (reported) if malformed. */
 int config_json(char *s, struct libos_config *cfg);

@@ -13,19 +13,22 @@ import (
 type Args struct {
 	App, Output, Target, Arch, LibOS string
 	Disks                            []string // --disk, repeatable: block devices in the manifest
+	Nets                             []string // --net: the network device in the manifest
 }
 
 // ErrHelp is returned by ParseArgs for -h/--help; Usage says what to print.
 var ErrHelp = errors.New("help requested")
 
 // Usage of `nabla bake`.
-const Usage = `usage: nabla bake APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt] [--disk NAME]...
+const Usage = `usage: nabla bake APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt] [--disk NAME]... [--net NAME]
 
 Joins APP, a static Linux ELF (Go built with CGO_ENABLED=0, a C program linked with
 musl-gcc -static), with the library OS into the Solo5 unikernel IMAGE.
 --disk NAME (repeatable) declares block device NAME in the image's manifest: "rootfs"
 for the root disk, vol1, vol2, ... for extra disks; the tender then needs each attached
 (--block:NAME=PATH).
+--net NAME declares network device NAME ("service" by convention; one): the unikernel's
+TCP/IP runs on it, attached with --net:NAME=TAP and configured by the "net" key.
 `
 
 // ParseArgs parses args (after "bake"). urfave/cli and the flag package stop at the first
@@ -40,6 +43,10 @@ func ParseArgs(args []string) (Args, error) {
 	fs.StringVar(&a.LibOS, "libos", "", "libOS image (default: found next to nabla)")
 	fs.Func("disk", "block device NAME in the manifest (repeatable)", func(v string) error {
 		a.Disks = append(a.Disks, v)
+		return nil
+	})
+	fs.Func("net", "network device NAME in the manifest", func(v string) error {
+		a.Nets = append(a.Nets, v)
 		return nil
 	})
 	var pos []string
@@ -68,6 +75,9 @@ func ParseArgs(args []string) (Args, error) {
 	}
 	if err := checkDisks(a.Disks); err != nil {
 		return a, fmt.Errorf("--disk: %v", err)
+	}
+	if err := checkNets(a.Nets, a.Disks); err != nil {
+		return a, fmt.Errorf("--net: %v", err)
 	}
 	a.App = pos[0]
 	return a, nil

@@ -18,6 +18,7 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"app", "-o", "img", "--arch", "aarch64", "--target=spt"}, Args{App: "app", Output: "img", Target: "spt", Arch: "aarch64"}},
 		{[]string{"--libos", "l.spt", "./my app", "-o=img"}, Args{App: "./my app", Output: "img", Target: "spt", LibOS: "l.spt"}},
 		{[]string{"app", "--disk=rootfs", "-o", "img", "--disk", "vol1"}, Args{App: "app", Output: "img", Target: "spt", Disks: []string{"rootfs", "vol1"}}},
+		{[]string{"app", "--net", "service", "-o", "img"}, Args{App: "app", Output: "img", Target: "spt", Nets: []string{"service"}}},
 	}
 	for _, c := range good {
 		got, err := ParseArgs(c.args)
@@ -38,6 +39,8 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"app", "--bogus"}, "not defined"},
 		{[]string{"app", "-o", "x", "--disk=vol-1"}, "--disk: disk name"},
 		{[]string{"app", "-o", "x", "--disk=a", "--disk=a"}, "given twice"},
+		{[]string{"app", "-o", "x", "--net=a", "--net=b"}, "--net: 2 network devices"},
+		{[]string{"app", "-o", "x", "--disk=a", "--net=a"}, "names both"},
 	}
 	for _, c := range bad {
 		if _, err := ParseArgs(c.args); err == nil || !strings.Contains(err.Error(), c.want) {

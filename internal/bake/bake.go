@@ -22,6 +22,9 @@ type Options struct {
 	// "rootfs" for the root disk, "vol1", "vol2", ... for extra disks. The tender then
 	// requires exactly these attached (--block:NAME=PATH).
 	Disks []string
+	// Nets are the network devices the manifest declares (NET_BASIC; the libOS drives
+	// one, attached with --net:NAME=TAP): "service" by convention.
+	Nets []string
 }
 
 // pieAlign is where a static-pie app is placed: the first 2 MiB boundary above the libOS.
@@ -31,6 +34,9 @@ const pieAlign = 2 << 20
 // libOS image for the same arch, from guest/libos).
 func Bake(libos, appFile []byte, o Options) ([]byte, error) {
 	if err := checkDisks(o.Disks); err != nil {
+		return nil, err
+	}
+	if err := checkNets(o.Nets, o.Disks); err != nil {
 		return nil, err
 	}
 	a, err := parseApp(appFile)
@@ -121,8 +127,8 @@ func Bake(libos, appFile []byte, o Options) ([]byte, error) {
 	if img.MemEnd < info.hi {
 		return nil, fmt.Errorf("baked image: app segments missing")
 	}
-	if len(o.Disks) > 0 {
-		return WithDisks(out, o.Disks)
+	if len(o.Disks) > 0 || len(o.Nets) > 0 {
+		return WithDevices(out, o.Disks, o.Nets)
 	}
 	return out, nil
 }

@@ -1,4 +1,4 @@
-// Block devices in a libOS image's manifest: a new Solo5 MFT1 note for an already baked image.
+// Block and network devices in a libOS image's manifest: a new Solo5 MFT1 note for an already baked image.
 package bake
 
 import (
@@ -14,6 +14,31 @@ import (
 
 // maxDisks keeps the manifest (with its reserved entry) within the Solo5 limit.
 const maxDisks = abi.MFTMaxEntries - 1
+
+// maxNets: the libOS drives one NIC.
+const maxNets = 1
+
+// checkNets refuses names the manifest cannot hold, more NICs than the libOS drives, and
+// names a disk has too.
+func checkNets(nets, disks []string) error {
+	if len(nets) > maxNets {
+		return fmt.Errorf("%d network devices, the libOS drives %d", len(nets), maxNets)
+	}
+	if len(nets)+len(disks) > maxDisks {
+		return fmt.Errorf("%d devices, at most %d", len(nets)+len(disks), maxDisks)
+	}
+	for _, n := range nets {
+		if err := mft.CheckName(n); err != nil {
+			return fmt.Errorf("network device %v", err)
+		}
+		for _, d := range disks {
+			if d == n {
+				return fmt.Errorf("%q names both a disk and a network device", n)
+			}
+		}
+	}
+	return nil
+}
 
 // checkDisks refuses names the manifest cannot hold, and duplicates.
 func checkDisks(disks []string) error {
@@ -33,11 +58,15 @@ func checkDisks(disks []string) error {
 	return nil
 }
 
-// mftNote is a whole Solo5 MFT1 note declaring disks as BLOCK_BASIC devices.
-func mftNote(disks []string) []byte {
+// mftNote is a whole Solo5 MFT1 note declaring disks as BLOCK_BASIC devices and nets as
+// NET_BASIC devices.
+func mftNote(disks, nets []string) []byte {
 	m := &mft.Manifest{Entries: []mft.Entry{{Type: abi.MFTReservedFirst}}}
 	for _, d := range disks {
 		m.Entries = append(m.Entries, mft.Entry{Name: d, Type: abi.MFTBlockBasic})
+	}
+	for _, n := range nets {
+		m.Entries = append(m.Entries, mft.Entry{Name: n, Type: abi.MFTNetBasic})
 	}
 	desc := append(make([]byte, abi.MFT1DescPad), m.Encode(nil)...)
 	le := binary.LittleEndian
@@ -49,13 +78,34 @@ func mftNote(disks []string) []byte {
 	return append(n, desc...)
 }
 
-// WithDisks returns a copy of img, a baked libOS image (it carries the Nabla/LOS1 note),
-// whose manifest declares exactly disks as block devices, in that order. The tender reads
-// the manifest from the file only (the guest gets the tender's copy), so the new note is
-// appended to the file and the PT_NOTE of the old one points at it; a note appended by an
-// earlier WithDisks is replaced, not stacked.
+// WithDisks returns a copy of img, a baked libOS image, whose manifest declares exactly
+// disks as block devices, in that order, and the network devices img already declares.
 func WithDisks(img []byte, disks []string) ([]byte, error) {
+	im, err := nelf.Parse(bytes.NewReader(img), int64(len(img)))
+	if err != nil {
+		return nil, err
+	}
+	var nets []string
+	if m, err := mft.Parse(im.Manifest); err == nil {
+		for _, e := range m.Entries {
+			if e.Type == abi.MFTNetBasic {
+				nets = append(nets, e.Name)
+			}
+		}
+	}
+	return WithDevices(img, disks, nets)
+}
+
+// WithDevices returns a copy of img, a baked libOS image (it carries the Nabla/LOS1 note),
+// whose manifest declares exactly disks as block devices and nets as network devices, in
+// that order. The tender reads the manifest from the file only (the guest gets the
+// tender's copy), so the new note is appended to the file and the PT_NOTE of the old one
+// points at it; a note appended by an earlier call is replaced, not stacked.
+func WithDevices(img []byte, disks, nets []string) ([]byte, error) {
 	if err := checkDisks(disks); err != nil {
+		return nil, err
+	}
+	if err := checkNets(nets, disks); err != nil {
 		return nil, err
 	}
 	im, err := nelf.Parse(bytes.NewReader(img), int64(len(img)))
@@ -94,7 +144,7 @@ func WithDisks(img []byte, disks []string) ([]byte, error) {
 	}
 	out = append(out, make([]byte, pad(len(out), 8))...)
 	off := uint64(len(out))
-	note := mftNote(disks)
+	note := mftNote(disks, nets)
 	out = append(out, note...)
 	p := out[p0:][:phdrSize]
 	le.PutUint64(p[8:], off)
@@ -109,7 +159,7 @@ func WithDisks(img []byte, disks []string) ([]byte, error) {
 		return nil, fmt.Errorf("re-manifested image rejected: %v", err)
 	}
 	m, err := mft.Parse(check.Manifest)
-	if err != nil || len(m.Entries) != len(disks)+1 {
+	if err != nil || len(m.Entries) != len(disks)+len(nets)+1 {
 		return nil, fmt.Errorf("re-manifested image: manifest unreadable: %v", err)
 	}
 	return out, nil

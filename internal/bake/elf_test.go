@@ -74,7 +74,7 @@ func fakeLibOS(machine elf.Machine) []byte {
 	text := make([]byte, 0x1000)
 	copy(text, n1)
 	copy(text[0x100:], n2)
-	n3 := mftNote(nil) // the empty manifest of guest/libos/manifest.json
+	n3 := mftNote(nil, nil) // the empty manifest of guest/libos/manifest.json
 	copy(text[0x200:], n3)
 	data := make([]byte, appInfoSize)
 	copy(data, appMagic)

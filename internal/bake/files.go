@@ -69,6 +69,10 @@ func CachePath(libos, app []byte, o Options) (string, error) {
 		h.Write([]byte{0, 'd'})
 		h.Write([]byte(d))
 	}
+	for _, n := range o.Nets {
+		h.Write([]byte{0, 'n'})
+		h.Write([]byte(n))
+	}
 	return filepath.Join(dir, hex.EncodeToString(h.Sum(nil))[:32]+".spt"), nil
 }
 
@@ -121,6 +125,10 @@ func StampPath(appPath, libosPath string, o Options) (string, error) {
 	for _, d := range o.Disks {
 		h.Write([]byte{0, 'd'})
 		h.Write([]byte(d))
+	}
+	for _, n := range o.Nets {
+		h.Write([]byte{0, 'n'})
+		h.Write([]byte(n))
 	}
 	return filepath.Join(dir, "stamp", hex.EncodeToString(h.Sum(nil))[:32]+".spt"), nil
 }

@@ -172,7 +172,7 @@ func bakeCommand() *cli.Command {
 	return &cli.Command{
 		Name:            "bake",
 		Usage:           "join a static Linux ELF (Go CGO_ENABLED=0, musl -static) and the libOS into a unikernel",
-		ArgsUsage:       "APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt] [--disk NAME]...",
+		ArgsUsage:       "APP -o IMAGE [--target spt] [--arch x86_64|aarch64] [--libos LIBOS.spt] [--disk NAME]... [--net NAME]",
 		SkipFlagParsing: true,
 		Action: func(c *cli.Context) error {
 			a, err := bake.ParseArgs(c.Args().Slice())
@@ -184,6 +184,9 @@ func bakeCommand() *cli.Command {
 				return fmt.Errorf("bake: %v", err)
 			}
 			img, _, _, _, err := bakeImage(a.App, a.Arch, a.LibOS, a.Disks)
+			if err == nil && len(a.Nets) > 0 {
+				img, err = bake.WithDevices(img, a.Disks, a.Nets)
+			}
 			if err != nil {
 				return fmt.Errorf("bake: %v", err)
 			}

@@ -32,3 +32,7 @@ func ratio(b *testing.B, c runCase) {
 func BenchmarkSHA256(b *testing.B)   { ratio(b, runCase{app: "bench-sha256"}) }
 func BenchmarkPingPong(b *testing.B) { ratio(b, runCase{app: "bench-pingpong"}) }
 func BenchmarkStartup(b *testing.B)  { ratio(b, runCase{app: "go-hello"}) }
+
+// TCP over loopback inside the guest (lwIP) against the host kernel's.
+func BenchmarkNetHTTP(b *testing.B)   { ratio(b, runCase{app: "bench-nethttp"}) }
+func BenchmarkNetStream(b *testing.B) { ratio(b, runCase{app: "bench-netstream"}) }

@@ -344,6 +344,26 @@ static int mount_object(struct parser *ps, struct libos_config *cfg)
 }
 
 /* The value of one top-level key. */
+/* "net": {"addr":..., "mask":..., "gw":...}; the other members (if, cloner, type, method,
+ * rumprun's) are skipped. */
+static int net_object(struct parser *ps, struct libos_config *cfg)
+{
+    int n = 0, r;
+    char *key;
+    while ((r = member(ps, &n, &key)) == 1) {
+        char **dst = streq(key, "addr") ? &cfg->net_addr : streq(key, "mask") ? &cfg->net_mask
+                   : streq(key, "gw") ? &cfg->net_gw : NULL;
+        if (!dst) {
+            if (skip_value(ps, 0) != 0)
+                return -1;
+            continue;
+        }
+        if (!(*dst = string(ps)))
+            return -1;
+    }
+    return r;
+}
+
 static int config_key(struct parser *ps, struct libos_config *cfg, const char *key)
 {
     int n = 0, r;
@@ -411,7 +431,9 @@ static int config_key(struct parser *ps, struct libos_config *cfg, const char *k
     }
     if (streq(key, "readonly"))
         return boolean(ps, &cfg->readonly);
-    return skip_value(ps, 0); /* net, blk: for the network and block layers */
+    if (streq(key, "net"))
+        return net_object(ps, cfg);
+    return skip_value(ps, 0); /* blk: for the block layer */
 }
 
 int config_json(char *s, struct libos_config *cfg)

@@ -3,6 +3,7 @@
 #include "exec/vdso.h"
 #include "fd/file.h"
 #include "fs/vfile.h"
+#include "net/net.h"
 #include "sys/table.h"
 
 #define APP_STACK_SIZE (8ULL << 20)
@@ -187,6 +188,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     if (fs_boot(argc, argv, envc, envp, mem_end - libos_note.va_extra) != 0)
         return 1;
     vdso_init();
+    net_boot();
 
     if (host_sigaltstack(altstack, sizeof altstack) != 0)
         bindings_panic("libos: sigaltstack failed");

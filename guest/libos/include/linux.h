@@ -10,4 +10,5 @@
 #include "linux/epoll.h"
 #include "linux/signal.h"
 #include "linux/misc.h"
+#include "linux/socket.h"
 #endif

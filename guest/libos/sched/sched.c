@@ -169,6 +169,9 @@ static uint64_t expire(uint64_t now)
 volatile uint64_t sched_host_pending;
 void (*sched_host_drain)(void);
 volatile int sched_idle;
+/* The network's hook (net/: frames, loopback, lwIP timers) and the handles it waits on. */
+uint64_t (*sched_idle_poll)(int idle);
+solo5_handle_set_t sched_idle_handles, sched_idle_ready;
 
 /* The next runnable thread after cur in round-robin order (cur itself last); idles the
  * host thread in solo5_yield until a deadline passes when nothing can run. */
@@ -177,6 +180,20 @@ static struct thread *pick(void)
     int start = (int)(cur - threads);
     for (;;) {
         uint64_t next = expire(now_ns());
+        int idle = 1;
+        for (int k = 1; k <= MAX_THREADS; k++) {
+            if (threads[(start + k) % MAX_THREADS].state == T_RUN) {
+                idle = 0;
+                break;
+            }
+        }
+        /* The network (lwIP: frames, loopback, timers) may wake threads; its next timer is
+         * a deadline like the threads'. */
+        if (sched_idle_poll) {
+            uint64_t n = sched_idle_poll(idle);
+            if (n < next)
+                next = n;
+        }
         for (int k = 1; k <= MAX_THREADS; k++) {
             struct thread *t = &threads[(start + k) % MAX_THREADS];
             if (t->state == T_RUN)
@@ -184,15 +201,19 @@ static struct thread *pick(void)
         }
         if (thread_count() == 0)
             libos_exit(0);
-        if (next == NO_DEADLINE) {
+        if (next == NO_DEADLINE && !sched_idle_handles) {
             LOG("libos: every thread is blocked with no deadline: deadlock\n");
             libos_exit(1);
         }
         /* A host signal wakes the wait (host_signal.c); the cap bounds the delay when
-         * one lands between the check and the wait. */
+         * one lands between the check and the wait. The net device's handle wakes it too. */
         sched_idle = 1;
-        if (!sched_host_pending)
-            solo5_yield(next < now_ns() + IDLE_MAX_NS ? next : now_ns() + IDLE_MAX_NS, NULL);
+        if (!sched_host_pending) {
+            uint64_t cap = now_ns() + IDLE_MAX_NS;
+            solo5_handle_set_t ready = 0;
+            solo5_yield(next < cap ? next : cap, sched_idle_handles ? &ready : NULL);
+            sched_idle_ready |= ready;
+        }
         sched_idle = 0;
         if (sched_host_pending && sched_host_drain)
             sched_host_drain();

@@ -1,0 +1,83 @@
+/* lwipopts.h: lwIP configured for the libOS: no OS layer (NO_SYS), raw API only, memory
+ * from the libOS heap, IPv4 and IPv6 over one Ethernet netif plus loopback. */
+#ifndef NET_LWIPOPTS_H
+#define NET_LWIPOPTS_H
+
+#include <stddef.h>
+#define NO_SYS 1                 /* one host thread; the scheduler drives lwIP */
+#define SYS_LIGHTWEIGHT_PROT 0   /* lwIP runs only inside traps and the idle loop */
+#define LWIP_SOCKET 0            /* our own socket layer (net/socket.c) over the raw API */
+#define LWIP_NETCONN 0
+#define LWIP_TIMERS 1
+
+/* Memory: every pool and the heap are kalloc (charged to --mem; NULL is ERR_MEM). */
+#define MEM_LIBC_MALLOC 1
+#define MEMP_MEM_MALLOC 1
+#define MEM_ALIGNMENT 8
+void *net_lwip_malloc(size_t n);
+void *net_lwip_calloc(size_t n, size_t size);
+void net_lwip_free(void *p);
+#define mem_clib_malloc net_lwip_malloc
+#define mem_clib_calloc net_lwip_calloc
+#define mem_clib_free net_lwip_free
+#define MEMP_NUM_TCP_PCB 4096
+#define MEMP_NUM_TCP_PCB_LISTEN 256
+#define MEMP_NUM_UDP_PCB 256
+#define MEMP_NUM_TCP_SEG 65535
+#define MEMP_NUM_PBUF 4096
+#define PBUF_POOL_SIZE 4096
+#define PBUF_POOL_BUFSIZE 1536
+
+#define LWIP_IPV4 1
+#define LWIP_IPV6 1
+#define LWIP_ARP 1
+#define LWIP_ETHERNET 1
+#define LWIP_ICMP 1
+#define LWIP_RAW 0
+#define LWIP_UDP 1
+#define LWIP_TCP 1
+#define LWIP_DHCP 0
+#define LWIP_AUTOIP 0
+#define LWIP_IGMP 0
+#define LWIP_DNS 0               /* names are the app's resolver's job, over UDP/TCP */
+#define LWIP_IPV6_DHCP6 0
+#define LWIP_IPV6_AUTOCONFIG 0
+#define LWIP_IPV6_MLD 0
+#define LWIP_IPV6_FRAG 1
+#define IPV6_FRAG_COPYHEADER 1     /* 64-bit pointers do not fit the reassembly header */
+#define IP_REASSEMBLY 1
+#define IP_FRAG 1
+#define LWIP_IPV6_NUM_ADDRESSES 3
+
+/* Loopback: 127.0.0.1 and ::1 (lo) and the guest's own address; polled by the idle loop. */
+#define LWIP_NETIF_LOOPBACK 1
+#define LWIP_HAVE_LOOPIF 1
+#define LWIP_LOOPBACK_MAX_PBUFS 0
+#define LWIP_NETIF_LOOPBACK_MULTITHREADING 0
+#define LWIP_NETIF_STATUS_CALLBACK 0
+#define LWIP_NETIF_LINK_CALLBACK 0
+#define LWIP_SINGLE_NETIF 0
+
+/* TCP sized for a server: 1460-byte segments, 256 KiB windows (window scaling). */
+#define TCP_MSS 1460
+#define LWIP_WND_SCALE 1
+#define TCP_RCV_SCALE 3
+#define TCP_WND (256 * 1024)
+#define TCP_SND_BUF (256 * 1024)
+#define TCP_SND_QUEUELEN 1024
+#define TCP_SNDLOWAT 32768         /* u16 in lwIP: writable again below this much queued */
+#define TCP_SNDQUEUELOWAT (TCP_SND_QUEUELEN / 2)
+#define TCP_QUEUE_OOSEQ 1
+#define TCP_LISTEN_BACKLOG 1
+#define TCP_DEFAULT_LISTEN_BACKLOG 0xff
+#define LWIP_TCP_KEEPALIVE 1
+#define TCP_OVERSIZE TCP_MSS
+#define SO_REUSE 1
+#define LWIP_TCP_TIMESTAMPS 0
+#define LWIP_CALLBACK_API 1
+
+#define LWIP_CHKSUM_ALGORITHM 3
+#define LWIP_STATS 0
+#define LWIP_NETIF_TX_SINGLE_PBUF 1  /* one contiguous frame per solo5_net_write */
+#define ETH_PAD_SIZE 0
+#endif

@@ -1,0 +1,54 @@
+/* sock.h: the socket object (a struct file first, so every descriptor call works on it). */
+#ifndef NET_SOCK_H
+#define NET_SOCK_H
+#include "fd/file.h"
+
+struct tcp_pcb;
+struct udp_pcb;
+struct dgram;
+struct pbuf;
+struct rxseg {
+    struct rxseg *next;
+    struct pbuf *p;
+};
+
+enum sock_state { SS_NEW, SS_LISTEN, SS_CONNECTING, SS_CONNECTED, SS_CLOSED };
+
+struct sock {
+    struct file f;
+    struct pollq pq;
+    int type;
+    enum sock_state state;
+    struct tcp_pcb *pcb;   /* TCP; NULL once lwIP freed it (reset, timeout) or after close */
+    struct udp_pcb *upcb;  /* UDP */
+    struct dgram *dq, *dq_tail; /* UDP: received datagrams, oldest first */
+    /* Received, not yet read: one entry per lwIP delivery (a pbuf chain's tot_len is a u16,
+     * so chains are queued, not concatenated); rx_off: bytes of the head already read. */
+    struct rxseg *rx, *rx_tail;
+    size_t rx_off, rx_bytes;
+    int rx_eof;            /* the peer's FIN arrived */
+    int err;               /* pending error (-errno), SO_ERROR */
+    int shut_rd, shut_wr;
+    int bound;
+    /* Listening: connections lwIP completed that accept() has not taken, oldest first. */
+    struct sock *q_head, *q_tail, *q_next;
+    int q_len;
+    /* Names kept past the pcb's life (getsockname/getpeername after a reset). */
+    uint32_t laddr, raddr; /* network order */
+    uint16_t lport, rport;
+    int opt_reuseaddr, opt_keepalive, opt_nodelay, opt_broadcast;
+    int sndbuf, rcvbuf;
+    int32_t linger[2];
+};
+
+/* UDP (udp.c); addresses in network order, ports in host order. */
+int udp_is(struct file *f);
+int udp_sock_create(int flags, struct file **out);
+int udp_sock_bind(struct sock *s, uint32_t addr, uint16_t port);
+int udp_sock_connect(struct sock *s, int unspec, uint32_t addr, uint16_t port);
+long udp_sock_send(struct sock *s, const void *buf, size_t n, const uint32_t *addr, uint16_t port);
+long udp_sock_recv(struct sock *s, void *buf, size_t n, int flags, uint32_t *addr, uint16_t *port);
+int udp_sock_names(struct sock *s, int peer, uint32_t *addr, uint16_t *port);
+int udp_sock_shutdown(struct sock *s, int how);
+void udp_sock_broadcast(struct sock *s, int on);
+#endif

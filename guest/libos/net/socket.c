@@ -1,0 +1,891 @@
+/* socket.c: TCP sockets (AF_INET, SOCK_STREAM) on the shared open file, over lwIP's raw API:
+ * lwIP's callbacks fill the socket and announce readiness on its pollq; the ops never block. */
+#include "libos.h"
+#include "fd/file.h"
+#include "net/net.h"
+#include "net/sock.h"
+#include "lwip/tcp.h"
+#include "lwip/netif.h"
+#include "lwip/priv/tcp_priv.h"
+
+static const struct file_ops tcp_ops;
+
+static int err_to_errno(err_t e)
+{
+    switch (e) {
+    case ERR_OK: return 0;
+    case ERR_MEM: return -ENOMEM;
+    case ERR_BUF: return -ENOBUFS;
+    case ERR_TIMEOUT: return -ETIMEDOUT;
+    case ERR_RTE: return -ENETUNREACH;
+    case ERR_INPROGRESS: return -EINPROGRESS;
+    case ERR_VAL: return -EINVAL;
+    case ERR_WOULDBLOCK: return -EAGAIN;
+    case ERR_USE: return -EADDRINUSE;
+    case ERR_ALREADY: return -EALREADY;
+    case ERR_ISCONN: return -EISCONN;
+    case ERR_CONN: return -ENOTCONN;
+    case ERR_IF: return -ENETDOWN;
+    case ERR_ABRT: return -ECONNABORTED;
+    case ERR_RST: return -ECONNRESET;
+    case ERR_CLSD: return -ENOTCONN;
+    case ERR_ARG: return -EINVAL;
+    default: return -EIO;
+    }
+}
+
+static void notify(struct sock *s, uint32_t ev)
+{
+    pollq_notify(&s->pq, ev);
+}
+
+/* ---- lwIP callbacks (run from net_poll or from inside an op's tcp_output) ---- */
+
+static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    struct sock *s = arg;
+    (void)err;
+    if (!s) { /* closed socket: lwIP's default would do the same */
+        if (p) {
+            tcp_recved(pcb, p->tot_len);
+            pbuf_free(p);
+        }
+        return ERR_OK;
+    }
+    if (!p) {
+        s->rx_eof = 1;
+        notify(s, EPOLLIN | EPOLLRDHUP);
+        return ERR_OK;
+    }
+    if (s->shut_rd) { /* Linux drops data after SHUT_RD too */
+        tcp_recved(pcb, p->tot_len);
+        pbuf_free(p);
+        return ERR_OK;
+    }
+    struct rxseg *g = kalloc(sizeof *g);
+    if (!g)
+        return ERR_MEM; /* lwIP holds the data and offers it again later */
+    g->p = p;
+    if (s->rx_tail)
+        s->rx_tail->next = g;
+    else
+        s->rx = g;
+    s->rx_tail = g;
+    s->rx_bytes += p->tot_len;
+    notify(s, EPOLLIN);
+    return ERR_OK;
+}
+
+static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    struct sock *s = arg;
+    (void)pcb; (void)len;
+    if (s)
+        notify(s, EPOLLOUT);
+    return ERR_OK;
+}
+
+/* The pcb is gone (lwIP freed it): reset, refused, timed out or aborted. */
+static void on_err(void *arg, err_t err)
+{
+    struct sock *s = arg;
+    if (!s)
+        return;
+    s->pcb = NULL;
+    if (s->state == SS_CONNECTING)
+        s->err = err == ERR_RST ? -ECONNREFUSED : err == ERR_ABRT ? -ETIMEDOUT : err_to_errno(err);
+    else if (err == ERR_RST)
+        s->err = -ECONNRESET;
+    else if (err == ERR_ABRT)
+        s->err = -ETIMEDOUT;
+    else if (err != ERR_CLSD)
+        s->err = err_to_errno(err);
+    s->state = SS_CLOSED;
+    s->rx_eof = 1;
+    notify(s, EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLRDHUP);
+}
+
+static void set_callbacks(struct tcp_pcb *pcb, struct sock *s)
+{
+    tcp_arg(pcb, s);
+    tcp_recv(pcb, on_recv);
+    tcp_sent(pcb, on_sent);
+    tcp_err(pcb, on_err);
+}
+
+static void remember_names(struct sock *s)
+{
+    if (!s->pcb)
+        return;
+    s->lport = s->pcb->local_port;
+    s->laddr = ip4_addr_get_u32(ip_2_ip4(&s->pcb->local_ip));
+    if (s->state == SS_CONNECTED || s->state == SS_CONNECTING) {
+        s->rport = s->pcb->remote_port;
+        s->raddr = ip4_addr_get_u32(ip_2_ip4(&s->pcb->remote_ip));
+    }
+}
+
+static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    struct sock *s = arg;
+    (void)pcb;
+    if (!s)
+        return ERR_OK;
+    if (err != ERR_OK) {
+        s->err = err_to_errno(err);
+        s->state = SS_CLOSED;
+    } else {
+        s->state = SS_CONNECTED;
+        remember_names(s);
+    }
+    notify(s, EPOLLOUT);
+    return ERR_OK;
+}
+
+static struct sock *sock_alloc(int type, int flags)
+{
+    struct sock *s = kalloc(sizeof *s);
+    if (!s)
+        return NULL;
+    file_init(&s->f, &tcp_ops, O_RDWR | (flags & O_NONBLOCK), &s->pq);
+    s->f.ino = file_next_ino();
+    s->type = type;
+    s->sndbuf = TCP_SND_BUF;
+    s->rcvbuf = TCP_WND;
+    return s;
+}
+
+static err_t on_accept(void *arg, struct tcp_pcb *npcb, err_t err)
+{
+    struct sock *ls = arg;
+    if (!ls || err != ERR_OK || !npcb)
+        return ERR_VAL;
+    struct sock *s = sock_alloc(SOCK_STREAM, 0);
+    if (!s)
+        return ERR_MEM; /* lwIP aborts the connection */
+    s->pcb = npcb;
+    s->state = SS_CONNECTED;
+    s->opt_nodelay = ls->opt_nodelay;
+    set_callbacks(npcb, s);
+    remember_names(s);
+    if (ls->opt_nodelay)
+        tcp_nagle_disable(npcb);
+    /* Counted against the backlog until accept() takes it. */
+    tcp_backlog_delayed(npcb);
+    if (ls->q_tail)
+        ls->q_tail->q_next = s;
+    else
+        ls->q_head = s;
+    ls->q_tail = s;
+    ls->q_len++;
+    notify(ls, EPOLLIN);
+    return ERR_OK;
+}
+
+/* ---- the file ops ---- */
+
+/* Window credit back to lwIP for bytes the app took (tcp_recved counts in u16). */
+static void rx_credit(struct sock *s, size_t n)
+{
+    while (n && s->pcb) {
+        u16_t k = n > 0xffff ? 0xffff : (u16_t)n;
+        tcp_recved(s->pcb, k);
+        n -= k;
+    }
+}
+
+static void rx_drop_head(struct sock *s)
+{
+    struct rxseg *g = s->rx;
+    s->rx = g->next;
+    if (!s->rx)
+        s->rx_tail = NULL;
+    s->rx_bytes -= g->p->tot_len - s->rx_off;
+    s->rx_off = 0;
+    pbuf_free(g->p);
+    kfree(g);
+}
+
+static void rx_drop_all(struct sock *s)
+{
+    while (s->rx)
+        rx_drop_head(s);
+}
+
+static long rx_copy(struct sock *s, void *buf, size_t n, int peek)
+{
+    size_t got = 0, off = s->rx_off;
+    for (struct rxseg *g = s->rx; g && got < n;) {
+        size_t avail = g->p->tot_len - off;
+        size_t k = avail < n - got ? avail : n - got;
+        pbuf_copy_partial(g->p, (char *)buf + got, (u16_t)k, (u16_t)off);
+        got += k;
+        if (peek) {
+            g = g->next;
+            off = 0;
+        } else if (k == avail) {
+            rx_drop_head(s);
+            g = s->rx;
+            off = 0;
+        } else {
+            s->rx_off += k;
+            s->rx_bytes -= k;
+            off = s->rx_off;
+        }
+    }
+    if (!peek)
+        rx_credit(s, got);
+    return (long)got;
+}
+
+static long do_recv(struct sock *s, void *buf, size_t n, int flags)
+{
+    if (s->state == SS_LISTEN)
+        return -ENOTCONN;
+    if (s->rx && n)
+        return rx_copy(s, buf, n, flags & MSG_PEEK);
+    if (n == 0 && s->state == SS_CONNECTED)
+        return 0;
+    if (s->err) {
+        long e = s->err;
+        if (!(flags & MSG_PEEK))
+            s->err = 0;
+        return e;
+    }
+    if (s->rx_eof || s->shut_rd)
+        return 0;
+    if (s->state == SS_NEW)
+        return -ENOTCONN;
+    if (s->state == SS_CLOSED)
+        return 0;
+    return -EAGAIN;
+}
+
+static long do_send(struct sock *s, const void *buf, size_t n, int flags)
+{
+    if (s->err) {
+        long e = s->err;
+        s->err = 0;
+        return e;
+    }
+    if (s->state == SS_CONNECTING)
+        return -EAGAIN;
+    if (s->state != SS_CONNECTED || s->shut_wr || !s->pcb) {
+        if (!(flags & MSG_NOSIGNAL))
+            sig_post(cur->tid, 13 /* SIGPIPE */);
+        return -EPIPE;
+    }
+    size_t done = 0;
+    while (done < n) {
+        size_t room = tcp_sndbuf(s->pcb);
+        if (room == 0 || tcp_sndqueuelen(s->pcb) >= TCP_SND_QUEUELEN - 4)
+            break;
+        size_t k = n - done;
+        if (k > room)
+            k = room;
+        if (k > 0xffff)
+            k = 0xffff;
+        u8_t wf = TCP_WRITE_FLAG_COPY | ((flags & MSG_MORE) || done + k < n ? TCP_WRITE_FLAG_MORE : 0);
+        err_t e = tcp_write(s->pcb, (const char *)buf + done, (u16_t)k, wf);
+        if (e == ERR_MEM)
+            break;
+        if (e != ERR_OK) {
+            if (!done)
+                return err_to_errno(e);
+            break;
+        }
+        done += k;
+    }
+    if (s->pcb)
+        tcp_output(s->pcb);
+    if (!done && n)
+        return -EAGAIN;
+    return (long)done;
+}
+
+static long tcp_read_op(struct file *f, void *buf, size_t n, uint64_t *off)
+{
+    (void)off;
+    return do_recv((struct sock *)f, buf, n, 0);
+}
+
+static long tcp_write_op(struct file *f, const void *buf, size_t n, uint64_t *off)
+{
+    (void)off;
+    return do_send((struct sock *)f, buf, n, 0);
+}
+
+static uint32_t tcp_poll_op(struct file *f)
+{
+    struct sock *s = (struct sock *)f;
+    uint32_t ev = 0;
+    switch (s->state) {
+    case SS_NEW:
+        return EPOLLOUT | EPOLLHUP; /* as Linux reports an unconnected stream socket */
+    case SS_LISTEN:
+        return s->q_head ? EPOLLIN : 0;
+    case SS_CONNECTING:
+        return 0;
+    case SS_CONNECTED:
+        if (s->rx || s->rx_eof || s->shut_rd)
+            ev |= EPOLLIN;
+        if (s->rx_eof)
+            ev |= EPOLLRDHUP;
+        if (s->pcb && !s->shut_wr && tcp_sndbuf(s->pcb) > 0 &&
+            tcp_sndqueuelen(s->pcb) < TCP_SND_QUEUELEN - 4)
+            ev |= EPOLLOUT;
+        if (s->rx_eof && s->shut_wr)
+            ev |= EPOLLHUP;
+        break;
+    case SS_CLOSED:
+        ev = EPOLLIN | EPOLLOUT | EPOLLHUP | EPOLLRDHUP;
+        break;
+    }
+    if (s->err)
+        ev |= EPOLLERR;
+    return ev;
+}
+
+static long rx_pending(struct sock *s)
+{
+    return (long)s->rx_bytes;
+}
+
+static long tcp_ioctl_op(struct file *f, unsigned long req, uint64_t arg)
+{
+    struct sock *s = (struct sock *)f;
+    int v;
+    switch (req) {
+    case FIONREAD:
+        v = (int)rx_pending(s);
+        break;
+    case SIOCOUTQ:
+        v = s->pcb ? (int)(TCP_SND_BUF - tcp_sndbuf(s->pcb)) : 0;
+        break;
+    default:
+        return -ENOTTY;
+    }
+    return copy_to_user(arg, &v, sizeof v);
+}
+
+static long tcp_stat_op(struct file *f, struct kstat *st)
+{
+    memset(st, 0, sizeof *st);
+    st->ino = f->ino;
+    st->mode = S_IFSOCK | 0777;
+    st->nlink = 1;
+    st->blksize = 4096;
+    return 0;
+}
+
+static long tcp_path_op(struct file *f, char *buf, size_t n)
+{
+    return lib_snprintf(buf, n, "socket:[%lu]", (unsigned long)f->ino);
+}
+
+/* Closes the pcb the socket holds: pending data is still sent (lwIP keeps the pcb until the
+ * FIN is acknowledged); if lwIP has no memory for the FIN, the connection is reset. */
+static void pcb_close(struct tcp_pcb *pcb, int listening)
+{
+    if (!listening) {
+        tcp_arg(pcb, NULL);
+        tcp_sent(pcb, NULL);
+        tcp_err(pcb, NULL);
+        tcp_recv(pcb, on_recv); /* with arg NULL: discards what still arrives */
+    } else {
+        tcp_arg(pcb, NULL);
+        tcp_accept(pcb, NULL);
+    }
+    if (tcp_close(pcb) != ERR_OK && !listening)
+        tcp_abort(pcb);
+}
+
+static void sock_free(struct sock *s)
+{
+    rx_drop_all(s);
+    kfree(s);
+}
+
+static void tcp_release_op(struct file *f)
+{
+    struct sock *s = (struct sock *)f;
+    /* Connections nobody accepted are reset, as Linux does. */
+    while (s->q_head) {
+        struct sock *c = s->q_head;
+        s->q_head = c->q_next;
+        if (c->pcb) {
+            tcp_arg(c->pcb, NULL);
+            tcp_abort(c->pcb);
+        }
+        sock_free(c);
+    }
+    if (s->pcb) {
+        struct tcp_pcb *pcb = s->pcb;
+        s->pcb = NULL;
+        if (s->rx && s->state != SS_LISTEN) {
+            /* Unread data at close: reset (Linux sends RST too). */
+            tcp_arg(pcb, NULL);
+            tcp_abort(pcb);
+        } else {
+            pcb_close(pcb, s->state == SS_LISTEN);
+        }
+    }
+    sock_free(s);
+}
+
+static const struct file_ops tcp_ops = {
+    .kind = "socket", .read = tcp_read_op, .write = tcp_write_op, .poll = tcp_poll_op,
+    .ioctl = tcp_ioctl_op, .stat = tcp_stat_op, .path = tcp_path_op, .release = tcp_release_op,
+};
+
+/* ---- the calls ---- */
+
+struct file *sock_of(struct file *f)
+{
+    return f && (f->ops == &tcp_ops || udp_is(f)) ? f : NULL;
+}
+
+int sock_is_dgram(struct file *f)
+{
+    return udp_is(f);
+}
+
+int sock_create(int domain, int type, int protocol, struct file **out)
+{
+    int kind = type & SOCK_TYPE_MASK;
+    if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
+        return -EINVAL;
+    if (domain != AF_INET)
+        return -EAFNOSUPPORT;
+    if (kind != SOCK_STREAM && kind != SOCK_DGRAM)
+        return kind == SOCK_RAW ? -EPERM : -ESOCKTNOSUPPORT;
+    if (protocol != 0 && protocol != (kind == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP))
+        return -EPROTONOSUPPORT;
+    int r = net_start();
+    if (r)
+        return r;
+    if (kind == SOCK_DGRAM)
+        return udp_sock_create(type & SOCK_NONBLOCK ? O_NONBLOCK : 0, out);
+    struct sock *s = sock_alloc(kind, type & SOCK_NONBLOCK ? O_NONBLOCK : 0);
+    if (!s)
+        return -ENOMEM;
+    s->pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+    if (!s->pcb) {
+        kfree(s);
+        return -ENOBUFS;
+    }
+    set_callbacks(s->pcb, s);
+    *out = &s->f;
+    return 0;
+}
+
+/* A struct sockaddr_in from the app: 0 with the address (network order) and port. */
+static int sa_in(const void *sa, uint32_t len, uint32_t *addr, uint16_t *port)
+{
+    struct k_sockaddr_in in;
+    if (len < sizeof in - sizeof in.sin_zero)
+        return -EINVAL;
+    memset(&in, 0, sizeof in);
+    memcpy(&in, sa, len < sizeof in ? len : sizeof in);
+    if (in.sin_family != AF_INET)
+        return in.sin_family == AF_UNSPEC ? -EAFNOSUPPORT : -EAFNOSUPPORT;
+    *addr = in.sin_addr;
+    *port = lwip_ntohs(in.sin_port);
+    return 0;
+}
+
+static uint32_t sa_out(void *sa, uint32_t cap, uint32_t addr, uint16_t port)
+{
+    struct k_sockaddr_in in;
+    memset(&in, 0, sizeof in);
+    in.sin_family = AF_INET;
+    in.sin_port = lwip_htons(port);
+    in.sin_addr = addr;
+    memcpy(sa, &in, cap < sizeof in ? cap : sizeof in);
+    return sizeof in;
+}
+
+/* An address the guest has: any, loopback, or one of its interfaces'. */
+static int local_addr_ok(uint32_t addr)
+{
+    if (addr == 0 || (lwip_ntohl(addr) >> 24) == 127)
+        return 1;
+    struct netif *n;
+    NETIF_FOREACH(n) {
+        if (ip4_addr_get_u32(netif_ip4_addr(n)) == addr)
+            return 1;
+    }
+    return 0;
+}
+
+int sock_bind(struct file *f, const void *sa, uint32_t len)
+{
+    struct sock *s = (struct sock *)f;
+    uint32_t addr;
+    uint16_t port;
+    int r = sa_in(sa, len, &addr, &port);
+    if (r)
+        return r;
+    if (!local_addr_ok(addr))
+        return -EADDRNOTAVAIL;
+    if (udp_is(f))
+        return udp_sock_bind(s, addr, port);
+    if (s->bound || s->state != SS_NEW || !s->pcb)
+        return -EINVAL;
+    ip_addr_t a;
+    ip_addr_set_ip4_u32_val(a, addr);
+    if (s->opt_reuseaddr)
+        ip_set_option(s->pcb, SOF_REUSEADDR);
+    err_t e = tcp_bind(s->pcb, &a, port);
+    if (e != ERR_OK)
+        return err_to_errno(e);
+    s->bound = 1;
+    remember_names(s);
+    return 0;
+}
+
+int sock_listen(struct file *f, int backlog)
+{
+    struct sock *s = (struct sock *)f;
+    if (udp_is(f))
+        return -EOPNOTSUPP;
+    if (s->state == SS_LISTEN) {
+        return 0; /* Linux adjusts the backlog; lwIP keeps its own */
+    }
+    if (s->state != SS_NEW || !s->pcb)
+        return -EINVAL;
+    if (!s->bound) {
+        err_t e = tcp_bind(s->pcb, IP4_ADDR_ANY, 0);
+        if (e != ERR_OK)
+            return err_to_errno(e);
+        s->bound = 1;
+    }
+    if (backlog < 1)
+        backlog = 1;
+    if (backlog > 255)
+        backlog = 255;
+    err_t e = ERR_OK;
+    struct tcp_pcb *l = tcp_listen_with_backlog_and_err(s->pcb, (u8_t)backlog, &e);
+    if (!l)
+        return e == ERR_OK ? -ENOBUFS : err_to_errno(e);
+    s->pcb = l; /* the old pcb was freed by lwIP */
+    s->state = SS_LISTEN;
+    tcp_arg(l, s);
+    tcp_accept(l, on_accept);
+    remember_names(s);
+    return 0;
+}
+
+int sock_accept(struct file *f, int flags, struct file **out, void *sa, uint32_t *len)
+{
+    struct sock *s = (struct sock *)f;
+    if (udp_is(f))
+        return -EOPNOTSUPP;
+    if (s->state != SS_LISTEN)
+        return -EINVAL;
+    struct sock *c = s->q_head;
+    if (!c)
+        return -EAGAIN;
+    s->q_head = c->q_next;
+    if (!s->q_head)
+        s->q_tail = NULL;
+    s->q_len--;
+    c->q_next = NULL;
+    if (c->pcb)
+        tcp_backlog_accepted(c->pcb);
+    if (flags & SOCK_NONBLOCK)
+        c->f.flags |= O_NONBLOCK;
+    if (sa && len)
+        *len = sa_out(sa, *len, c->raddr, c->rport);
+    *out = &c->f;
+    return 0;
+}
+
+int sock_connect(struct file *f, const void *sa, uint32_t len, int restarted)
+{
+    struct sock *s = (struct sock *)f;
+    if (udp_is(f)) {
+        uint16_t fam = 0;
+        if (len >= 2)
+            memcpy(&fam, sa, 2);
+        if (fam == AF_UNSPEC)
+            return udp_sock_connect(s, 1, 0, 0);
+        uint32_t addr;
+        uint16_t port;
+        int r = sa_in(sa, len, &addr, &port);
+        return r ? r : udp_sock_connect(s, 0, addr, port);
+    }
+    switch (s->state) {
+    case SS_CONNECTED:
+        return restarted ? 0 : -EISCONN;
+    case SS_CONNECTING:
+        return restarted ? -EAGAIN : -EALREADY;
+    case SS_LISTEN:
+        return -EISCONN;
+    case SS_CLOSED:
+        if (restarted && s->err) {
+            int e = s->err;
+            s->err = 0;
+            return e;
+        }
+        return -EINVAL;
+    case SS_NEW:
+        break;
+    }
+    uint32_t addr;
+    uint16_t port;
+    int r = sa_in(sa, len, &addr, &port);
+    if (r)
+        return r;
+    if (!s->pcb)
+        return -EINVAL;
+    if (addr == 0)
+        addr = lwip_htonl(0x7f000001); /* Linux: INADDR_ANY means this host */
+    ip_addr_t a;
+    ip_addr_set_ip4_u32_val(a, addr);
+    s->state = SS_CONNECTING;
+    err_t e = tcp_connect(s->pcb, &a, port, on_connected);
+    if (e != ERR_OK) {
+        s->state = SS_NEW;
+        return e == ERR_RTE ? -ENETUNREACH : err_to_errno(e);
+    }
+    s->bound = 1;
+    remember_names(s);
+    return -EINPROGRESS;
+}
+
+int sock_name(struct file *f, int peer, void *sa, uint32_t *len)
+{
+    struct sock *s = (struct sock *)f;
+    if (udp_is(f)) {
+        uint32_t a;
+        uint16_t p;
+        int r = udp_sock_names(s, peer, &a, &p);
+        if (r == 0)
+            *len = sa_out(sa, *len, a, p);
+        return r;
+    }
+    if (peer) {
+        if (s->state != SS_CONNECTED && !(s->state == SS_CLOSED && s->rport))
+            return -ENOTCONN;
+        *len = sa_out(sa, *len, s->raddr, s->rport);
+        return 0;
+    }
+    remember_names(s);
+    *len = sa_out(sa, *len, s->laddr, s->lport);
+    return 0;
+}
+
+int sock_shutdown(struct file *f, int how)
+{
+    struct sock *s = (struct sock *)f;
+    if (how < SHUT_RD || how > SHUT_RDWR)
+        return -EINVAL;
+    if (udp_is(f))
+        return udp_sock_shutdown(s, how);
+    if (s->state != SS_CONNECTED)
+        return s->state == SS_LISTEN || s->state == SS_CLOSED ? 0 : -ENOTCONN;
+    if (how != SHUT_WR) {
+        s->shut_rd = 1;
+        rx_credit(s, s->rx_bytes);
+        rx_drop_all(s);
+    }
+    if (how != SHUT_RD && !s->shut_wr && s->pcb) {
+        s->shut_wr = 1;
+        err_t e = tcp_shutdown(s->pcb, 0, 1);
+        if (e != ERR_OK)
+            return err_to_errno(e);
+    }
+    notify(s, EPOLLIN | EPOLLOUT | EPOLLHUP);
+    return 0;
+}
+
+static int get_int(const void *val, uint32_t len, int *v)
+{
+    if (len < sizeof(int))
+        return -EINVAL;
+    memcpy(v, val, sizeof *v);
+    return 0;
+}
+
+int sock_setopt(struct file *f, int level, int name, const void *val, uint32_t len)
+{
+    struct sock *s = (struct sock *)f;
+    int v = 0;
+    if (level == SOL_SOCKET) {
+        switch (name) {
+        case SO_LINGER:
+            if (len < 8)
+                return -EINVAL;
+            memcpy(&s->linger, val, 8);
+            return 0;
+        case SO_RCVTIMEO_OLD: case SO_SNDTIMEO_OLD:
+            return len < 16 ? -EINVAL : 0; /* accepted; blocking calls do not time out */
+        }
+        int r = get_int(val, len, &v);
+        if (r)
+            return r;
+        switch (name) {
+        case SO_REUSEADDR:
+            s->opt_reuseaddr = v != 0;
+            if (s->pcb && !udp_is(f)) {
+                if (v)
+                    ip_set_option(s->pcb, SOF_REUSEADDR);
+                else
+                    ip_reset_option(s->pcb, SOF_REUSEADDR);
+            }
+            return 0;
+        case SO_BROADCAST:
+            if (udp_is(f))
+                udp_sock_broadcast(s, v != 0);
+            s->opt_broadcast = v != 0;
+            return 0;
+        case SO_REUSEPORT: case SO_DEBUG: case SO_DONTROUTE:
+        case SO_OOBINLINE: case SO_RCVLOWAT:
+            return 0; /* accepted */
+        case SO_KEEPALIVE:
+            s->opt_keepalive = v != 0;
+            if (s->pcb && !udp_is(f) && s->state != SS_LISTEN) {
+                if (v)
+                    ip_set_option(s->pcb, SOF_KEEPALIVE);
+                else
+                    ip_reset_option(s->pcb, SOF_KEEPALIVE);
+            }
+            return 0;
+        case SO_SNDBUF:
+            s->sndbuf = v;
+            return 0;
+        case SO_RCVBUF:
+            s->rcvbuf = v;
+            return 0;
+        }
+        return -ENOPROTOOPT;
+    }
+    if (level == IPPROTO_TCP) {
+        int r = get_int(val, len, &v);
+        if (r)
+            return r;
+        if (udp_is(f))
+            return -EOPNOTSUPP;
+        struct tcp_pcb *p = s->state == SS_LISTEN ? NULL : s->pcb;
+        switch (name) {
+        case TCP_NODELAY:
+            s->opt_nodelay = v != 0;
+            if (p) {
+                if (v)
+                    tcp_nagle_disable(p);
+                else
+                    tcp_nagle_enable(p);
+            }
+            return 0;
+        case TCP_KEEPIDLE: case TCP_KEEPINTVL:
+            if (v < 1 || v > 32767)
+                return -EINVAL;
+            if (p) {
+                if (name == TCP_KEEPIDLE)
+                    p->keep_idle = (u32_t)v * 1000;
+                else
+                    p->keep_intvl = (u32_t)v * 1000;
+            }
+            return 0;
+        case TCP_KEEPCNT:
+            if (v < 1 || v > 127)
+                return -EINVAL;
+            if (p)
+                p->keep_cnt = (u32_t)v;
+            return 0;
+        case TCP_MAXSEG: case TCP_QUICKACK: case TCP_USER_TIMEOUT: case TCP_FASTOPEN:
+        case TCP_FASTOPEN_CONNECT:
+            return 0; /* accepted */
+        }
+        return -ENOPROTOOPT;
+    }
+    if (level == IPPROTO_IP) {
+        if (name == IP_TOS || name == IP_TTL)
+            return 0;
+        return -ENOPROTOOPT;
+    }
+    return -ENOPROTOOPT;
+}
+
+int sock_getopt(struct file *f, int level, int name, void *val, uint32_t *len)
+{
+    struct sock *s = (struct sock *)f;
+    int v;
+    if (level == SOL_SOCKET && name == SO_LINGER) {
+        uint32_t n = *len < 8 ? *len : 8;
+        memcpy(val, &s->linger, n);
+        *len = n;
+        return 0;
+    }
+    struct tcp_pcb *p = s->state == SS_LISTEN ? NULL : s->pcb;
+    if (level == SOL_SOCKET) {
+        switch (name) {
+        case SO_TYPE: v = s->type; break;
+        case SO_DOMAIN: v = AF_INET; break;
+        case SO_PROTOCOL: v = udp_is(f) ? IPPROTO_UDP : IPPROTO_TCP; break;
+        case SO_ERROR: v = -s->err; s->err = 0; break;
+        case SO_REUSEADDR: v = s->opt_reuseaddr; break;
+        case SO_KEEPALIVE: v = s->opt_keepalive; break;
+        case SO_SNDBUF: v = s->sndbuf; break;
+        case SO_RCVBUF: v = s->rcvbuf; break;
+        case SO_ACCEPTCONN: v = s->state == SS_LISTEN; break;
+        case SO_BROADCAST: v = s->opt_broadcast; break;
+        case SO_REUSEPORT: v = 0; break;
+        default: return -ENOPROTOOPT;
+        }
+    } else if (level == IPPROTO_TCP && !udp_is(f)) {
+        switch (name) {
+        case TCP_NODELAY: v = s->opt_nodelay; break;
+        case TCP_KEEPIDLE: v = p ? (int)(p->keep_idle / 1000) : 7200; break;
+        case TCP_KEEPINTVL: v = p ? (int)(p->keep_intvl / 1000) : 75; break;
+        case TCP_KEEPCNT: v = p ? (int)p->keep_cnt : 9; break;
+        case TCP_MAXSEG: v = p ? (int)tcp_mss(p) : TCP_MSS; break;
+        default: return -ENOPROTOOPT;
+        }
+    } else {
+        return -ENOPROTOOPT;
+    }
+    uint32_t n = *len < sizeof v ? *len : sizeof v;
+    memcpy(val, &v, n);
+    *len = n;
+    return 0;
+}
+
+long sock_send(struct file *f, const void *buf, size_t n, int flags, const void *sa, uint32_t salen)
+{
+    struct sock *s = (struct sock *)f;
+    if (udp_is(f)) {
+        uint32_t addr;
+        uint16_t port;
+        if (sa && salen) {
+            int r = sa_in(sa, salen, &addr, &port);
+            if (r)
+                return r;
+            return udp_sock_send(s, buf, n, &addr, port);
+        }
+        return udp_sock_send(s, buf, n, NULL, 0);
+    }
+    if (sa && salen && s->state == SS_CONNECTED)
+        return -EISCONN;
+    if (sa && salen && s->state == SS_NEW)
+        return -EPIPE;
+    return do_send(s, buf, n, flags);
+}
+
+long sock_recv(struct file *f, void *buf, size_t n, int flags, void *sa, uint32_t *salen)
+{
+    struct sock *s = (struct sock *)f;
+    if (udp_is(f)) {
+        uint32_t a;
+        uint16_t p;
+        long r = udp_sock_recv(s, buf, n, flags, &a, &p);
+        if (r >= 0 && sa && salen)
+            *salen = sa_out(sa, *salen, a, p);
+        return r;
+    }
+    long r = do_recv(s, buf, n, flags);
+    if (r >= 0 && sa && salen)
+        *salen = 0; /* a stream socket reports no source address */
+    return r;
+}
