@@ -25,19 +25,19 @@ func libosArch() string {
 	return "x86_64"
 }
 
-// catfilesImage is tests/libos/apps/go-catfiles baked with the libOS (prebuilt for arm64
-// in the VM: $NABLA_LIBOS_APPS, $NABLA_LIBOS_DIR).
-func catfilesImage(t *testing.T) []byte {
+// bakedApp is tests/libos/apps/NAME baked with the libOS with options o (prebuilt for
+// arm64 in the VM: $NABLA_LIBOS_APPS, $NABLA_LIBOS_DIR).
+func bakedApp(t *testing.T, name string, o bake.Options) []byte {
 	t.Helper()
-	app := filepath.Join(t.TempDir(), "go-catfiles")
+	app := filepath.Join(t.TempDir(), name)
 	if d := os.Getenv("NABLA_LIBOS_APPS"); d != "" {
-		app = filepath.Join(d, "go-catfiles")
+		app = filepath.Join(d, name)
 	} else {
 		cmd := exec.Command("go", "build", "-buildmode=pie", "-o", app, ".")
-		cmd.Dir = filepath.Join("..", "libos", "apps", "go-catfiles")
+		cmd.Dir = filepath.Join("..", "libos", "apps", name)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("building go-catfiles: %v\n%s", err, b)
+			t.Fatalf("building %s: %v\n%s", name, err, b)
 		}
 	}
 	appB, err := os.ReadFile(app)
@@ -52,11 +52,16 @@ func catfilesImage(t *testing.T) []byte {
 	if err != nil {
 		t.Fatalf("libOS image: %v (make -C guest/libos)", err)
 	}
-	img, err := bake.Bake(libos, appB, bake.Options{Name: "app"})
+	img, err := bake.Bake(libos, appB, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return img
+}
+
+// catfilesImage is tests/libos/apps/go-catfiles baked with the libOS.
+func catfilesImage(t *testing.T) []byte {
+	return bakedApp(t, "go-catfiles", bake.Options{Name: "app"})
 }
 
 func hashTree(t *testing.T, dir string) [32]byte {

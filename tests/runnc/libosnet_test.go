@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -26,35 +25,7 @@ import (
 
 // netServerImage is go-net-server baked with a NIC named "service".
 func netServerImage(t *testing.T) []byte {
-	t.Helper()
-	app := filepath.Join(t.TempDir(), "go-net-server")
-	if d := os.Getenv("NABLA_LIBOS_APPS"); d != "" {
-		app = filepath.Join(d, "go-net-server")
-	} else {
-		cmd := exec.Command("go", "build", "-buildmode=pie", "-o", app, ".")
-		cmd.Dir = filepath.Join("..", "libos", "apps", "go-net-server")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("building go-net-server: %v\n%s", err, b)
-		}
-	}
-	appB, err := os.ReadFile(app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := os.Getenv("NABLA_LIBOS_DIR")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "guest", "libos", "build")
-	}
-	libos, err := os.ReadFile(filepath.Join(dir, libosArch(), "libos.spt"))
-	if err != nil {
-		t.Fatalf("libOS image: %v (make -C guest/libos)", err)
-	}
-	img, err := bake.Bake(libos, appB, bake.Options{Name: "app", Nets: []string{"service"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
+	return bakedApp(t, "go-net-server", bake.Options{Name: "app", Nets: []string{"service"}})
 }
 
 // inNetNS runs f on a thread that joined the network namespace at path (sockets made there
