@@ -106,9 +106,15 @@ func waiterImage(machine uint16, code []byte, pid int, block uint64) ([]byte, er
 }
 
 // execWaiter replaces the tender with the waiter for guest pid, from the thread that
-// cloned the guest (so its PR_SET_PDEATHSIG still refers to a living thread). It only
+// cloned the guest (so its PR_SET_PDEATHSIG still refers to a living thread), which must
+// be the main thread. It only
 // returns on failure, with the tender as it was: the caller then waits in Go.
 func execWaiter(pid int) error {
+	if unix.Gettid() != unix.Getpid() {
+		// Not the main thread (cmd/nabla-spt locks main to it): the exec would show the
+		// pid as a zombie for a moment. Wait in Go instead.
+		return errors.New("waiter: not on the main thread")
+	}
 	sigs := forwardedSignals()
 	block := sigBit(unix.SIGCHLD)
 	for _, s := range sigs {
