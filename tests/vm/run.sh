@@ -11,7 +11,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache=${NABLA_CACHE:-/var/cache/nabla}
-timeout_s=${NABLA_VM_TIMEOUT:-1500}
+timeout_s=${NABLA_VM_TIMEOUT:-2700}
 cpu=${NABLA_VM_CPU:-max}
 log=${NABLA_VM_LOG:-/tmp/nabla-vm-aarch64-$cpu.log}
 [[ $cpu == max ]] && cpu=max,pauth-impdef=on # the cheap-to-emulate pointer authentication
