@@ -119,7 +119,7 @@ func get(addr, method, path string, body []byte) (int, []byte, error) {
 		return 0, nil, err
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(20 * time.Second))
+	c.SetDeadline(time.Now().Add(90 * time.Second)) // ARMv8.0 emulation moves 1 MiB slowly
 	req, _ := http.NewRequest(method, "http://"+addr+path, bytes.NewReader(body))
 	if err := req.Write(c); err != nil {
 		return 0, nil, err
@@ -177,7 +177,7 @@ func TestGoHTTPServerOverTap(t *testing.T) {
 	var status int
 	var body []byte
 	err := n.do(func() error {
-		deadline := time.Now().Add(30 * time.Second)
+		deadline := time.Now().Add(90 * time.Second)
 		var err error
 		for time.Now().Before(deadline) {
 			if status, body, err = get(addr, "GET", "/hello", nil); err == nil {
@@ -233,7 +233,7 @@ func TestGoHTTPServerOverTap(t *testing.T) {
 		if err != nil || out.String() != "served\n" {
 			t.Fatalf("the unikernel ended with %v; output:\n%s", err, out.String())
 		}
-	case <-time.After(30 * time.Second):
+	case <-time.After(90 * time.Second):
 		t.Fatalf("the unikernel did not exit after /quit; output:\n%s", out.String())
 	}
 }
