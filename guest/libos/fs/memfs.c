@@ -164,21 +164,27 @@ struct dent *dir_find(struct node *dir, const char *name, size_t len)
     return hash_find(dir, name, len);
 }
 
-int dir_add(struct node *dir, const char *name, size_t len, struct node *n)
+/* A new entry called name (not yet in any directory), or NULL when memory is used up. */
+static struct dent *dent_alloc(const char *name, size_t len)
 {
-    if (len == 0 || len > VFS_NAME_MAX)
-        return -FS_ENAMETOOLONG;
     if (ndents + 1 > nbuckets * 2 && hash_grow())
-        return -FS_ENOSPC;
+        return NULL;
     struct dent *d = fs_alloc(sizeof *d + len + 1);
     if (!d)
-        return -FS_ENOSPC;
+        return NULL;
     memcpy(d->name, name, len);
     d->name[len] = 0;
     d->len = (uint16_t)len;
+    return d;
+}
+
+/* Puts d, naming n, at the end of dir (readdir order) and in the hash. */
+static void dent_link(struct node *dir, struct dent *d, struct node *n)
+{
     d->dir = dir;
     d->node = n;
     d->cookie = dir->next_cookie++;
+    d->next = NULL;
     d->prev = dir->last;
     if (dir->last)
         dir->last->next = d;
@@ -188,6 +194,16 @@ int dir_add(struct node *dir, const char *name, size_t len, struct node *n)
     dir->nents++;
     hash_link(d);
     ndents++;
+}
+
+int dir_add(struct node *dir, const char *name, size_t len, struct node *n)
+{
+    if (len == 0 || len > VFS_NAME_MAX)
+        return -FS_ENAMETOOLONG;
+    struct dent *d = dent_alloc(name, len);
+    if (!d)
+        return -FS_ENOSPC;
+    dent_link(dir, d, n);
     if (FS_ISDIR(n->mode)) {
         n->parent = dir;
         n->self = d;
@@ -238,9 +254,7 @@ int dir_move(struct dent *od, struct node *ndir, const char *name, size_t len,
 {
     if (len == 0 || len > VFS_NAME_MAX)
         return -FS_ENAMETOOLONG;
-    if (ndents + 1 > nbuckets * 2 && hash_grow())
-        return -FS_ENOSPC;
-    struct dent *d = fs_alloc(sizeof *d + len + 1);
+    struct dent *d = dent_alloc(name, len);
     if (!d)
         return -FS_ENOSPC;
     if (replaced)
@@ -248,21 +262,7 @@ int dir_move(struct dent *od, struct node *ndir, const char *name, size_t len,
     struct node *n = od->node, *odir = od->dir;
     unlink_dent(od);
     fs_free(od, sizeof *od + od->len + 1);
-    memcpy(d->name, name, len);
-    d->name[len] = 0;
-    d->len = (uint16_t)len;
-    d->dir = ndir;
-    d->node = n;
-    d->cookie = ndir->next_cookie++;
-    d->prev = ndir->last;
-    if (ndir->last)
-        ndir->last->next = d;
-    else
-        ndir->first = d;
-    ndir->last = d;
-    ndir->nents++;
-    hash_link(d);
-    ndents++;
+    dent_link(ndir, d, n);
     if (FS_ISDIR(n->mode)) {
         odir->nlink--;
         ndir->nlink++;
