@@ -2,13 +2,11 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 )
 
@@ -38,19 +36,7 @@ func (e *env) startIdle(argv []string) (*exec.Cmd, error) {
 	if err := c.Start(); err != nil {
 		return nil, err
 	}
-	up := make(chan bool, 1)
-	go func() {
-		s := bufio.NewScanner(out)
-		for s.Scan() {
-			if strings.Contains(s.Text(), "IDLE") {
-				up <- true
-				for s.Scan() {
-				}
-				return
-			}
-		}
-		up <- false
-	}()
+	up := waitLine(out, "IDLE")
 	select {
 	case ok := <-up:
 		if ok {

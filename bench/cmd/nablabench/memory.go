@@ -2,12 +2,10 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
@@ -104,19 +102,7 @@ func (e *env) idleDirectOnce(settle time.Duration) (float64, error) {
 		return 0, err
 	}
 	defer func() { c.Process.Kill(); c.Wait() }()
-	up := make(chan bool, 1)
-	go func() {
-		s := bufio.NewScanner(out)
-		for s.Scan() {
-			if strings.Contains(s.Text(), "IDLE") {
-				up <- true
-				for s.Scan() {
-				}
-				return
-			}
-		}
-		up <- false
-	}()
+	up := waitLine(out, "IDLE")
 	select {
 	case ok := <-up:
 		if !ok {

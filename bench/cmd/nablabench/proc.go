@@ -4,6 +4,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -81,4 +82,23 @@ func treeSum(pid int, file, field string) (float64, error) {
 func memAvailable() float64 {
 	v, _ := procField("/proc/meminfo", "MemAvailable")
 	return v
+}
+
+// waitLine reports on the channel, once, whether a line containing marker came from r
+// before it ended; the rest of r is drained so the writer never blocks.
+func waitLine(r io.Reader, marker string) <-chan bool {
+	up := make(chan bool, 1)
+	go func() {
+		s := bufio.NewScanner(r)
+		for s.Scan() {
+			if strings.Contains(s.Text(), marker) {
+				up <- true
+				for s.Scan() {
+				}
+				return
+			}
+		}
+		up <- false
+	}()
+	return up
 }
