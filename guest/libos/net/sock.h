@@ -42,6 +42,9 @@ struct sock {
 };
 
 /* UDP (udp.c); addresses in network order, ports in host order. */
+/* fstat and /proc/self/fd of any socket (socket.c): S_IFSOCK, "socket:[ino]". */
+long sock_stat_op(struct file *f, struct kstat *st);
+long sock_path_op(struct file *f, char *buf, size_t n);
 int udp_is(struct file *f);
 int udp_sock_create(int flags, struct file **out);
 int udp_sock_bind(struct sock *s, uint32_t addr, uint16_t port);

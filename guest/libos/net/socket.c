@@ -368,7 +368,7 @@ static long tcp_ioctl_op(struct file *f, unsigned long req, uint64_t arg)
     return copy_to_user(arg, &v, sizeof v);
 }
 
-static long tcp_stat_op(struct file *f, struct kstat *st)
+long sock_stat_op(struct file *f, struct kstat *st)
 {
     memset(st, 0, sizeof *st);
     st->ino = f->ino;
@@ -378,7 +378,7 @@ static long tcp_stat_op(struct file *f, struct kstat *st)
     return 0;
 }
 
-static long tcp_path_op(struct file *f, char *buf, size_t n)
+long sock_path_op(struct file *f, char *buf, size_t n)
 {
     return lib_snprintf(buf, n, "socket:[%lu]", (unsigned long)f->ino);
 }
@@ -435,7 +435,7 @@ static void tcp_release_op(struct file *f)
 
 static const struct file_ops tcp_ops = {
     .kind = "socket", .read = tcp_read_op, .write = tcp_write_op, .poll = tcp_poll_op,
-    .ioctl = tcp_ioctl_op, .stat = tcp_stat_op, .path = tcp_path_op, .release = tcp_release_op,
+    .ioctl = tcp_ioctl_op, .stat = sock_stat_op, .path = sock_path_op, .release = tcp_release_op,
 };
 
 /* ---- the calls ---- */

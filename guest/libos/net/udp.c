@@ -245,21 +245,6 @@ static long udp_ioctl_op(struct file *f, unsigned long req, uint64_t arg)
     return copy_to_user(arg, &v, sizeof v);
 }
 
-static long udp_stat_op(struct file *f, struct kstat *st)
-{
-    memset(st, 0, sizeof *st);
-    st->ino = f->ino;
-    st->mode = S_IFSOCK | 0777;
-    st->nlink = 1;
-    st->blksize = 4096;
-    return 0;
-}
-
-static long udp_path_op(struct file *f, char *buf, size_t n)
-{
-    return lib_snprintf(buf, n, "socket:[%lu]", (unsigned long)f->ino);
-}
-
 static void udp_release_op(struct file *f)
 {
     struct sock *s = (struct sock *)f;
@@ -272,7 +257,7 @@ static void udp_release_op(struct file *f)
 
 static const struct file_ops udp_ops = {
     .kind = "socket", .read = udp_read_op, .write = udp_write_op, .poll = udp_poll_op,
-    .ioctl = udp_ioctl_op, .stat = udp_stat_op, .path = udp_path_op, .release = udp_release_op,
+    .ioctl = udp_ioctl_op, .stat = sock_stat_op, .path = sock_path_op, .release = udp_release_op,
 };
 
 int udp_is(struct file *f)
