@@ -126,8 +126,17 @@ func TestNetworkPing(t *testing.T) {
 				t.Errorf("eth0 still has an address: %s", addrs)
 			}
 			e.ok("start", "net1")
-			cmdline, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-			if want := "--net-mac:service=" + mac; mac == "" || !strings.Contains(string(cmdline), want) {
+			// The tender execs its waiter once the guest runs (same argv); a read in the
+			// middle of that exec sees an empty cmdline, so read until it settles.
+			want := "--net-mac:service=" + mac
+			var cmdline []byte
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				cmdline, _ = os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+				if len(cmdline) != 0 {
+					break
+				}
+			}
+			if mac == "" || !strings.Contains(string(cmdline), want) {
 				t.Errorf("tender cmdline %q lacks %q", cmdline, want)
 			}
 			waitFile(t, out, "Serving ping on 10.0.0.2")
