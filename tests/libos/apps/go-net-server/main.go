@@ -1,5 +1,5 @@
 // go-net-server: a net/http server on :8080 for a client outside the guest: /hello, /big
-// (1 MiB of a known pattern), /echo (the request body back), /quit (answers, then exits 0).
+// (1 MiB of a known pattern, or ?kib=N of it), /echo (the request body back), /quit (answers, then exits 0).
 package main
 
 import (
@@ -32,8 +32,12 @@ func main() {
 		fmt.Fprintf(w, "hello from %s", r.Host)
 	})
 	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Length", strconv.Itoa(len(big)))
-		w.Write(big)
+		b := big
+		if k, err := strconv.Atoi(r.URL.Query().Get("kib")); err == nil && k >= 0 && k<<10 <= len(big) {
+			b = big[:k<<10] // ?kib=N: the first N KiB
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		w.Write(b)
 	})
 	mux.HandleFunc("/echo", func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(w, r.Body)
