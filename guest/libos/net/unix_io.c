@@ -206,8 +206,8 @@ static long msg_send(struct usock *s, const void *buf, size_t n, const void *sa,
         r = s->peer_gone ? -ECONNREFUSED : -ENOTCONN;
         s->peer_gone = 0;
     }
-    if (!r && n > (size_t)s->sndbuf - 32)
-        r = -EMSGSIZE;
+    if (!r && (n > (size_t)s->sndbuf - 32 || MSG_COST(n) > UNIX_QMAX))
+        r = -EMSGSIZE; /* it could never be queued */
     if (!r && ((t->shut & RCV_SHUT) || (s->shut & SEND_SHUT)))
         r = -EPIPE;
     if (!r && (t->rq_mem + MSG_COST(n) > UNIX_QMAX ||
