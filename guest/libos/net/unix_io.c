@@ -148,6 +148,11 @@ static long stream_recv(struct usock *s, void *buf, size_t n, int flags,
         }
         return (s->shut & RCV_SHUT) ? 0 : -EAGAIN;
     }
+    /* MSG_WAITALL on a blocking socket: wait (the call re-runs) until the whole request is
+     * queued, while it can be (EOF, an error or a request past the queue: what there is). */
+    if ((flags & MSG_WAITALL) && !peek && !(flags & MSG_DONTWAIT) && !(s->f.flags & O_NONBLOCK) &&
+        s->rq_bytes < n && n <= UNIX_QMAX / 2 && s->peer && !(s->shut & RCV_SHUT) && !s->err)
+        return -EAGAIN;
     size_t got = 0;
     struct umsg *m = s->rq;
     uint32_t off = m->off;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -207,7 +209,26 @@ static void named_stream(const char *dir)
     printf("write unconnected: %s\n", err(send(c, "x", 1, MSG_NOSIGNAL)));
     printf("read unconnected: %s\n", err(read(c, buf, 1)));
     printf("poll unconnected: %s\n", ev(pollone(c)));
-    printf("listen: %s\n", err(listen(l, 4)));
+    printf("listen: %s\n", err(listen(l, 0)));
+    /* Backlog 0: one connection waits for accept, the next finds it full. */
+    int nb = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0), nb2 = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    printf("nonblocking connect: %s", err(connect(nb, (struct sockaddr *)&a, alen)));
+    printf(", full backlog: %s\n", err(connect(nb2, (struct sockaddr *)&a, alen)));
+    int t = accept4(l, NULL, NULL, SOCK_NONBLOCK);
+    printf("accepted: %d nonblock %d\n", t >= 0, (fcntl(t, F_GETFL) & O_NONBLOCK) != 0);
+    write(nb, "whole", 5);
+    shutdown(nb, SHUT_WR);
+    printf("MSG_WAITALL, all there: %s\n", err(recv(t, buf, 3, MSG_WAITALL)));
+    printf("MSG_WAITALL at EOF: %s\n", err(recv(t, buf, 10, MSG_WAITALL)));
+    close(t);
+    close(nb);
+    close(nb2);
+    int lnb = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    fcntl(l, F_SETFL, O_NONBLOCK);
+    printf("accept nothing pending: %s\n", err(accept(l, NULL, NULL)));
+    fcntl(l, F_SETFL, 0);
+    close(lnb);
+    listen(l, 4);
     int v = 0;
     len = sizeof v;
     getsockopt(l, SOL_SOCKET, SO_ACCEPTCONN, &v, &len);
@@ -471,6 +492,135 @@ static void rights(void)
     close(sv[1]);
 }
 
+/* ---- blocking calls: a helper thread does the other side after a pause ---- */
+
+static void pause_ms(int ms) { usleep(ms * 1000); }
+
+static int bfd, bfd2;
+static struct sockaddr_un baddr;
+static socklen_t baddrlen;
+
+static void *slow_writer(void *arg)
+{
+    (void)arg;
+    static char piece[1000];
+    pause_ms(20);
+    for (int i = 0; i < 100; i++)
+        write(bfd, piece, sizeof piece);
+    close(bfd);
+    return NULL;
+}
+
+static void *big_writer(void *arg)
+{
+    (void)arg;
+    static char chunk[1 << 20];
+    long done = 0, r;
+    while (done < (long)sizeof chunk && (r = write(bfd, chunk + done, sizeof chunk - done)) > 0)
+        done += r;
+    close(bfd);
+    return (void *)done;
+}
+
+static void *slow_accept(void *arg)
+{
+    (void)arg;
+    pause_ms(30);
+    int s = accept(bfd, NULL, NULL);
+    pause_ms(10);
+    int s2 = accept(bfd, NULL, NULL);
+    close(s);
+    close(s2);
+    return NULL;
+}
+
+static void *slow_connect(void *arg)
+{
+    (void)arg;
+    pause_ms(20);
+    int c = socket(AF_UNIX, SOCK_STREAM, 0);
+    connect(c, (struct sockaddr *)&baddr, baddrlen);
+    write(c, "late", 4);
+    close(c);
+    return NULL;
+}
+
+static void *slow_dgram_reader(void *arg)
+{
+    (void)arg;
+    char b[16];
+    long n = 0;
+    pause_ms(30);
+    for (int i = 0; i < 20; i++)
+        if (recv(bfd2, b, sizeof b, 0) == 5)
+            n++;
+    return (void *)n;
+}
+
+static void blocking(const char *dir)
+{
+    int sv[2];
+    pthread_t th;
+    void *ret;
+    static char buf[1 << 20];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    bfd = sv[1];
+    pthread_create(&th, NULL, slow_writer, NULL);
+    printf("blocking MSG_WAITALL: %s\n", err(recv(sv[0], buf, 100000, MSG_WAITALL)));
+    pthread_join(th, NULL);
+    close(sv[0]);
+
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    bfd = sv[1];
+    pthread_create(&th, NULL, big_writer, NULL);
+    pause_ms(20);
+    long got = 0, r;
+    while ((r = read(sv[0], buf, 4096)) > 0)
+        got += r;
+    pthread_join(th, &ret);
+    printf("1 MiB through a blocked writer: wrote %ld read %ld\n", (long)ret, got);
+    close(sv[0]);
+
+    char path[512];
+    snprintf(path, sizeof path, "%s/blk.sock", dir);
+    baddrlen = sun_of(&baddr, path, 0);
+    int l = socket(AF_UNIX, SOCK_STREAM, 0);
+    bind(l, (struct sockaddr *)&baddr, baddrlen);
+    listen(l, 0);
+    int c1 = socket(AF_UNIX, SOCK_STREAM, 0), c2 = socket(AF_UNIX, SOCK_STREAM, 0);
+    printf("connect into an empty backlog: %s\n", err(connect(c1, (struct sockaddr *)&baddr, baddrlen)));
+    bfd = l;
+    pthread_create(&th, NULL, slow_accept, NULL);
+    printf("blocking connect, full backlog until accept: %s\n", err(connect(c2, (struct sockaddr *)&baddr, baddrlen)));
+    pthread_join(th, NULL);
+    close(c1);
+    close(c2);
+
+    pthread_create(&th, NULL, slow_connect, NULL);
+    int s = accept(l, NULL, NULL);
+    r = read(s, buf, 16);
+    printf("blocking accept then read: %d %.*s\n", s >= 0, (int)(r > 0 ? r : 0), buf);
+    pthread_join(th, NULL);
+    close(s);
+    close(l);
+    unlink(path);
+
+    /* An unconnected datagram sender blocks while the receiver's queue is full. */
+    int d = socket(AF_UNIX, SOCK_DGRAM, 0), dc = socket(AF_UNIX, SOCK_DGRAM, 0);
+    bind(d, (struct sockaddr *)&baddr, baddrlen);
+    bfd2 = d;
+    pthread_create(&th, NULL, slow_dgram_reader, NULL);
+    int sent = 0;
+    for (int i = 0; i < 20; i++)
+        if (sendto(dc, "dgram", 5, 0, (struct sockaddr *)&baddr, baddrlen) == 5)
+            sent++;
+    pthread_join(th, &ret);
+    printf("datagrams past a full queue: sent %d received %ld\n", sent, (long)ret);
+    close(d);
+    close(dc);
+    unlink(path);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -491,6 +641,7 @@ int main(void)
     named_dgram(dir);
     seqpacket(dir);
     rights();
+    blocking(dir);
     rmdir(dir);
     printf("done\n");
     return 0;
