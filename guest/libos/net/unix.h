@@ -111,4 +111,6 @@ void unix_msg_free(struct umsg *m);
  * or -ENOENT, -ECONNREFUSED, -EACCES, -EINVAL... */
 int unix_lookup(const void *sa, uint32_t len, struct usock **out);
 void unix_unbind(struct usock *s);
+/* Gives s an abstract name of its own ("\0" and 5 hex digits): 0 or -EADDRINUSE. */
+int unix_autobind(struct usock *s);
 #endif

@@ -49,7 +49,7 @@ static int abstract_bind(struct usock *s, const void *sa, uint32_t len)
     return 0;
 }
 
-static int autobind(struct usock *s)
+int unix_autobind(struct usock *s)
 {
     static const char hex[] = "0123456789abcdef";
     char sa[8];
@@ -75,7 +75,7 @@ int unix_bind(struct file *f, const void *sa, uint32_t len)
     if (s->addr.len)
         return -EINVAL;
     if (len == SUN_PATH)
-        return autobind(s);
+        return unix_autobind(s);
     if (((const char *)sa)[SUN_PATH] == 0)
         return abstract_bind(s, sa, len);
     char path[UNIX_ADDR_MAX];
@@ -197,6 +197,8 @@ static int dgram_connect(struct usock *s, const void *sa, uint32_t len)
         return r;
     if (t->type != s->type)
         return -EPROTOTYPE;
+    if (s->passcred && !s->addr.len && (r = unix_autobind(s)))
+        return r;
     s->peer = t;
     s->peer_gone = 0;
     s->paddr = t->addr;
@@ -227,6 +229,8 @@ int unix_connect(struct file *f, const void *sa, uint32_t len, int restarted)
         l->has_waiters = 1;
         return -EAGAIN;
     }
+    if (s->passcred && !s->addr.len && (r = unix_autobind(s)))
+        return r; /* as Linux: a socket passing credentials gets a name */
     struct usock *c = unix_alloc(s->type, 0);
     if (!c)
         return -ENOMEM;

@@ -221,6 +221,9 @@ static long msg_send(struct usock *s, const void *buf, size_t n, const void *sa,
         t->has_waiters = 1;
         r = -EAGAIN;
     }
+    /* A sender passing credentials gets a name, as on Linux. */
+    if (!r && !s->addr.len && s->passcred)
+        r = unix_autobind(s);
     struct umsg *m = NULL;
     if (!r && !(m = msg_new(buf, n, fds, nfds)))
         r = -ENOBUFS;

@@ -2,6 +2,7 @@
  * message, or one piece of a stream), SCM_RIGHTS descriptors in and out of msg_control. */
 #include "libos.h"
 #include "fd/file.h"
+#include "fs/fsenv.h"
 #include "mm/kalloc.h"
 #include "mm/uaccess.h"
 #include "net/unix.h"
@@ -66,6 +67,21 @@ static int ctl_in(uint64_t uctl, uint64_t len)
         return e;
     }
     return n;
+}
+
+/* SO_PASSCRED: the sender's credentials first (Linux's order), in the room there is. */
+static uint64_t ctl_cred(uint64_t uctl, uint64_t cap, int *mflags)
+{
+    struct k_cmsghdr h = { CMSG_HDR + 12, SOL_SOCKET, SCM_CREDENTIALS };
+    int32_t cred[3] = { 1, (int32_t)fs_uid(), (int32_t)fs_gid() }; /* every sender is pid 1 */
+    if (cap < h.len) {
+        *mflags |= MSG_CTRUNC;
+        return 0;
+    }
+    if (copy_to_user(uctl, &h, sizeof h) || copy_to_user(uctl + CMSG_HDR, cred, sizeof cred))
+        return 0;
+    uint64_t used = CMSG_ALIGN(h.len);
+    return used < cap ? used : cap;
 }
 
 /* Installs received descriptors and writes their SCM_RIGHTS message: the control bytes used. */
@@ -144,7 +160,10 @@ long unix_msg_one(struct file *f, uint64_t mh, int flags, int wr)
         return r;
     }
     uint64_t cap = m.msg_control ? m.msg_controllen : 0;
-    int nfds = cap >= CMSG_HDR + 4 ? (int)((cap - CMSG_HDR) / 4) : 0, mflags = 0;
+    int passcred = ((struct usock *)f)->passcred;
+    uint64_t credroom = passcred ? CMSG_ALIGN(CMSG_HDR + 12) : 0;
+    uint64_t fdroom = cap > credroom ? cap - credroom : 0;
+    int nfds = fdroom >= CMSG_HDR + 4 ? (int)((fdroom - CMSG_HDR) / 4) : 0, mflags = 0;
     if (nfds > UNIX_FDS_MAX)
         nfds = UNIX_FDS_MAX;
     r = unix_recv_fds(f, buf, (size_t)blen, flags & ~MSG_CMSG_CLOEXEC, sa, &salen, cfds, &nfds, &mflags);
@@ -165,7 +184,8 @@ long unix_msg_one(struct file *f, uint64_t mh, int flags, int wr)
         left -= k;
     }
     kfree(buf);
-    uint64_t used = ctl_out(m.msg_control, cap, nfds, (flags & MSG_CMSG_CLOEXEC) != 0, &mflags);
+    uint64_t used = passcred ? ctl_cred(m.msg_control, cap, &mflags) : 0;
+    used += ctl_out(m.msg_control + used, cap - used, nfds, (flags & MSG_CMSG_CLOEXEC) != 0, &mflags);
     uint32_t namelen = 0;
     if (m.msg_name && salen) {
         uint32_t n = salen < m.msg_namelen ? salen : m.msg_namelen;

@@ -492,6 +492,68 @@ static void rights(void)
     close(sv[1]);
 }
 
+static void passcred(void)
+{
+    int sv[2], p[2], one = 1;
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+    pipe(p);
+    printf("SO_PASSCRED: %d", setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof one));
+    socklen_t len = sizeof one;
+    one = 0;
+    getsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, &len);
+    printf(" get %d\n", one);
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = { "cred", 4 };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &p[0], sizeof(int));
+    sendmsg(sv[0], &mh, 0);
+    char data[8], rbuf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
+    struct sockaddr_un from;
+    struct iovec riov = { data, sizeof data };
+    struct msghdr rh = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &riov,
+                         .msg_iovlen = 1, .msg_control = rbuf, .msg_controllen = sizeof rbuf };
+    long r = recvmsg(sv[1], &rh, 0);
+    printf("recvmsg %s, sender autobound: len %d, controllen ok %d\n", err(r), (int)rh.msg_namelen,
+           rh.msg_controllen == sizeof rbuf);
+    for (cm = CMSG_FIRSTHDR(&rh); cm; cm = CMSG_NXTHDR(&rh, cm)) {
+        if (cm->cmsg_type == SCM_CREDENTIALS) {
+            struct ucred cr;
+            memcpy(&cr, CMSG_DATA(cm), sizeof cr);
+            printf("SCM_CREDENTIALS: pid %d uid %d gid %d\n", cr.pid == getpid(), cr.uid == getuid(),
+                   cr.gid == getgid());
+        } else if (cm->cmsg_type == SCM_RIGHTS) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(cm), sizeof fd);
+            printf("SCM_RIGHTS after it: %d\n", fd >= 0);
+            close(fd);
+        }
+    }
+    /* Too small for the credentials: MSG_CTRUNC. */
+    send(sv[0], "x", 1, 0);
+    rh.msg_controllen = 8;
+    r = recvmsg(sv[1], &rh, 0);
+    printf("small control: %s ctrunc %d controllen %d\n", err(r), (rh.msg_flags & MSG_CTRUNC) != 0,
+           (int)rh.msg_controllen);
+    close(p[0]);
+    close(p[1]);
+    close(sv[0]);
+    close(sv[1]);
+    /* A sender with SO_PASSCRED is autobound: the receiver sees its name. */
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+    one = 1;
+    setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+    send(sv[0], "n", 1, 0);
+    socklen_t flen = sizeof from;
+    r = recvfrom(sv[1], data, sizeof data, 0, (struct sockaddr *)&from, &flen);
+    printf("passcred sender: %s from len %d abstract %d\n", err(r), (int)flen, from.sun_path[0] == 0);
+    close(sv[0]);
+    close(sv[1]);
+}
+
 /* ---- blocking calls: a helper thread does the other side after a pause ---- */
 
 static void pause_ms(int ms) { usleep(ms * 1000); }
@@ -641,6 +703,7 @@ int main(void)
     named_dgram(dir);
     seqpacket(dir);
     rights();
+    passcred();
     blocking(dir);
     rmdir(dir);
     printf("done\n");
