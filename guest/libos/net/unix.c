@@ -17,10 +17,10 @@ void unix_notify(struct usock *s, uint32_t ev)
     pollq_notify(&s->pq, ev);
 }
 
-void unix_wake_waiters(struct usock *s)
+void unix_wake_waiters(struct usock *s, int force)
 {
-    if (!s->has_waiters)
-        return;
+    if (!s->has_waiters || (!force && !UNIX_WRITABLE(s)))
+        return; /* they would find it still not writable: wait for more reads */
     s->has_waiters = 0;
     for (struct usock *o = unix_all; o; o = o->all_next) {
         if (o->waiting_on == s) {
@@ -80,10 +80,9 @@ static uint32_t unix_poll_op(struct file *f)
         ev |= EPOLLHUP;
     if (s->state == US_LISTEN)
         return ev;
-    /* Writable while the queue written to has room for a byte (as a write then finds it;
-     * an unconnected datagram socket: always). */
+    /* An unconnected datagram socket is always writable. */
     struct usock *t = s->peer;
-    if (!t || (t->rq_mem + MSG_COST(1) <= UNIX_QMAX &&
+    if (!t || (UNIX_WRITABLE(t) &&
                (s->type != SOCK_DGRAM || t->peer == s || t->rq_n <= UNIX_DGRAM_QLEN)))
         ev |= EPOLLOUT;
     return ev;

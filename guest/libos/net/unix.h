@@ -55,7 +55,7 @@ struct uaddr {
 /* One queued write: a datagram, or a piece of a stream (off: bytes already read). */
 struct umsg {
     struct umsg *next;
-    uint32_t len, off;
+    uint32_t len, off, cap;        /* cap: data room (a stream's last piece takes more) */
     struct file **fds;             /* SCM_RIGHTS: references held by the message */
     int nfds;
     struct uaddr from;             /* datagrams: the sender's name */
@@ -64,6 +64,11 @@ struct umsg {
 
 /* What a queued message of len bytes counts against its queue's UNIX_QMAX. */
 #define MSG_COST(len) ((len) + sizeof(struct umsg))
+
+/* Writable (poll's EPOLLOUT) while the queue written to is at most a quarter full, as Linux's
+ * unix_writable: a writer that filled it wakes once the reader has taken most of it, not
+ * for every read (a write still takes whatever room there is). */
+#define UNIX_WRITABLE(t) ((t)->rq_mem * 4 <= UNIX_QMAX)
 
 enum ustate { US_NEW, US_LISTEN, US_CONNECTED };
 
@@ -102,8 +107,9 @@ enum ustate state;
 
 extern struct usock *unix_all;
 void unix_notify(struct usock *s, uint32_t ev);
-/* Wakes the sockets that got EAGAIN from s's full queue (or its full backlog). */
-void unix_wake_waiters(struct usock *s);
+/* Wakes the sockets that got EAGAIN from s's full queue (or its full backlog): once the
+ * queue is writable again, or now (force: s changed state, they must re-run). */
+void unix_wake_waiters(struct usock *s, int force);
 struct usock *unix_alloc(int type, int flags);
 void unix_set_cred(struct usock *s);
 void unix_msg_free(struct umsg *m);

@@ -150,7 +150,7 @@ int unix_listen(struct file *f, int backlog)
         s->state = US_LISTEN;
         unix_set_cred(s);
     }
-    unix_wake_waiters(s);
+    unix_wake_waiters(s, 1);
     return 0;
 }
 
@@ -174,7 +174,7 @@ int unix_accept(struct file *f, int flags, struct file **out, void *sa, uint32_t
         c->f.flags |= O_NONBLOCK;
     if (sa && len)
         unix_name(&c->f, 1, sa, len);
-    unix_wake_waiters(s); /* room in the backlog for a blocked connect */
+    unix_wake_waiters(s, 1); /* room in the backlog for a blocked connect */
     *out = &c->f;
     return 0;
 }

@@ -7,7 +7,10 @@
 #include "net/net.h"
 #include "net/unix.h"
 
-#define CHUNK_MAX (64u << 10) /* one stream piece */
+/* One stream piece: an allocation under 16 pages, which kalloc keeps for reuse rather than
+ * handing back to the host on free. Small writes share a piece of SMALL_CAP bytes. */
+#define CHUNK_MAX ((32u << 10) - 256)
+#define SMALL_CAP (2048u - 16 - (uint32_t)sizeof(struct umsg))
 
 static void sigpipe(int flags)
 {
@@ -21,10 +24,11 @@ static void drop_fds(struct file **fds, int nfds)
         file_put(fds[i]);
 }
 
-/* A queued message of len bytes with the nfds references of fds (taken over on success). */
-static struct umsg *msg_new(const void *buf, size_t len, struct file **fds, int nfds)
+/* A queued message of len bytes (room for cap) with the nfds references of fds (taken over
+ * on success). */
+static struct umsg *msg_new(const void *buf, size_t len, size_t cap, struct file **fds, int nfds)
 {
-    struct umsg *m = kalloc(sizeof *m + len);
+    struct umsg *m = kalloc(sizeof *m + cap);
     if (!m)
         return NULL;
     if (nfds) {
@@ -38,6 +42,7 @@ static struct umsg *msg_new(const void *buf, size_t len, struct file **fds, int 
     }
     memcpy(m->data, buf, len);
     m->len = (uint32_t)len;
+    m->cap = (uint32_t)cap;
     return m;
 }
 
@@ -108,7 +113,17 @@ static long stream_send(struct usock *s, const void *buf, size_t n, int flags, c
             k = room;
         if (k > CHUNK_MAX)
             k = CHUNK_MAX;
-        struct umsg *m = msg_new((const char *)buf + done, k, fds, nfds);
+        struct umsg *tail = p->rq_tail;
+        if (!nfds && tail && !tail->nfds && tail->cap > tail->len) { /* fill the last piece */
+            size_t a = tail->cap - tail->len < k ? tail->cap - tail->len : k;
+            memcpy(tail->data + tail->len, (const char *)buf + done, a);
+            tail->len += (uint32_t)a;
+            p->rq_bytes += a;
+            p->rq_mem += a;
+            done += a;
+            continue;
+        }
+        struct umsg *m = msg_new((const char *)buf + done, k, k < SMALL_CAP ? SMALL_CAP : k, fds, nfds);
         if (!m) {
             if (!done) {
                 drop_fds(fds, nfds);
@@ -153,7 +168,7 @@ static long stream_recv(struct usock *s, void *buf, size_t n, int flags,
     if ((flags & MSG_WAITALL) && !peek && !(flags & MSG_DONTWAIT) && !(s->f.flags & O_NONBLOCK) &&
         s->rq_bytes < n && n <= UNIX_QMAX / 2 && s->peer && !(s->shut & RCV_SHUT) && !s->err)
         return -EAGAIN;
-    size_t got = 0;
+    size_t got = 0, before = s->rq_mem;
     struct umsg *m = s->rq;
     uint32_t off = m->off;
     while (m && got < n) {
@@ -186,8 +201,8 @@ static long stream_recv(struct usock *s, void *buf, size_t n, int flags,
     }
     if (!gotfds && nfds)
         *nfds = 0;
-    if (!peek && s->peer)
-        unix_notify(s->peer, EPOLLOUT);
+    if (!peek && s->peer && before * 4 > UNIX_QMAX && UNIX_WRITABLE(s))
+        unix_notify(s->peer, EPOLLOUT); /* the writer's queue became writable */
     return (long)got;
 }
 
@@ -225,7 +240,7 @@ static long msg_send(struct usock *s, const void *buf, size_t n, const void *sa,
     if (!r && !s->addr.len && s->passcred)
         r = unix_autobind(s);
     struct umsg *m = NULL;
-    if (!r && !(m = msg_new(buf, n, fds, nfds)))
+    if (!r && !(m = msg_new(buf, n, n, fds, nfds)))
         r = -ENOBUFS;
     if (r) {
         drop_fds(fds, nfds);
@@ -267,9 +282,10 @@ static long msg_recv(struct usock *s, void *buf, size_t n, int flags, void *sa, 
     take_fds(m, peek, fds, nfds, mflags);
     long r = (flags & MSG_TRUNC) ? (long)m->len : (long)k;
     if (!peek) {
+        size_t before = s->rq_mem;
         dequeue(s);
-        unix_wake_waiters(s);
-        if (s->peer && s->type == SOCK_SEQPACKET)
+        unix_wake_waiters(s, 0);
+        if (s->peer && before * 4 > UNIX_QMAX && UNIX_WRITABLE(s))
             unix_notify(s->peer, EPOLLOUT);
     }
     return r;
@@ -335,7 +351,7 @@ int unix_shutdown(struct file *f, int how)
         unix_notify(p, EPOLLIN | EPOLLOUT | EPOLLHUP | EPOLLRDHUP);
     }
     unix_notify(s, EPOLLIN | EPOLLOUT | EPOLLHUP | EPOLLRDHUP);
-    unix_wake_waiters(s);
+    unix_wake_waiters(s, 1);
     return 0;
 }
 
