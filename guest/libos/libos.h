@@ -16,6 +16,7 @@
 #define APP_MAX_PHDRS 32
 #define APP_NAME_MAX 64
 #define APP_FLAG_PHDR_COPY 1u /* AT_PHDR points at phdrs[] (the app does not load them) */
+#define APP_FLAG_INTERP 2u    /* dynamically linked: load its PT_INTERP (ld.so) from the VFS */
 
 struct libos_app {
     char magic[16];
@@ -49,12 +50,15 @@ void host_write_stderr(const char *buf, size_t n);
  * filter pins both, internal/spt/libos_policy.go). */
 long host_mprotect_rw(uintptr_t addr, size_t len);
 #define HOST_MPROTECT_MAX (256ULL << 20)
+/* mprotect(addr, len, PROT_READ|PROT_EXEC): code the app loads, above the libOS text. */
+long host_mprotect_rx(uintptr_t addr, size_t len);
 long host_set_tls(uint64_t tp);
 void arch_start_app(uint64_t entry, uint64_t sp) __attribute__((noreturn));
 void arch_init(void);
 uint64_t arch_hwcap(void);
 uint64_t arch_hwcap2(void);
 const char *arch_platform(void);
+uint64_t arch_minsigstksz(void); /* AT_MINSIGSTKSZ: the largest signal frame (sigframe_<arch>.c) */
 uint64_t arch_random64(int *ok);
 
 /* ucontext access: uc is the kernel's ucontext_t in a signal frame. */

@@ -97,6 +97,8 @@ static long sys_mmap(struct sc *c)
         return -EACCES;
     if (len == 0)
         return -EINVAL;
+    if ((prot & PROT_EXEC) && (prot & PROT_WRITE))
+        return -EACCES; /* the host never has writable code (W^X) */
     long a = mm_mmap(addr, len, PROT_READ | PROT_WRITE, (flags & ~MAP_TYPE) | MAP_PRIVATE | MAP_ANONYMOUS);
     if (a < 0)
         return a;
@@ -116,6 +118,13 @@ static long sys_mmap(struct sc *c)
         }
         *m = (struct shmap){ (uint64_t)a, (len + 4095) & ~4095ULL, off, file_get(f), shmaps };
         shmaps = m;
+    }
+    if (prot & PROT_EXEC) { /* code (ld.so's text segments): read-execute once filled */
+        long x = mm_mprotect((uint64_t)a, len, prot);
+        if (x != 0) {
+            mm_munmap((uint64_t)a, len);
+            return x;
+        }
     }
     return a;
 }
@@ -138,10 +147,10 @@ static long sys_madvise(struct sc *c) { return mm_madvise(c->a[0], c->a[1], (int
 static long sys_brk(struct sc *c) { return mm_brk(c->a[0]); }
 
 const struct syscall sys_mm_calls[] = {
-    { NR_mmap, "mmap", sys_mmap, SYSF_PARTIAL, "anonymous; files copied in (a writable MAP_SHARED mapping is kept coherent with its file at every call)" },
+    { NR_mmap, "mmap", sys_mmap, SYSF_PARTIAL, "anonymous; files copied in at any page offset, MAP_FIXED over reservations, PROT_EXEC read-execute (W+X is EACCES); a writable MAP_SHARED mapping is kept coherent with its file at every call" },
     { NR_munmap, "munmap", sys_munmap, 0, "" },
     { NR_msync, "msync", sys_msync, 0, "shared mappings are written back at every call" },
-    { NR_mprotect, "mprotect", sys_mprotect, SYSF_PARTIAL, "memory stays read-write in the host" },
+    { NR_mprotect, "mprotect", sys_mprotect, SYSF_PARTIAL, "PROT_EXEC makes code (read-execute in the host; W+X is EACCES); other pages stay read-write in the host" },
     { NR_madvise, "madvise", sys_madvise, SYSF_PARTIAL, "DONTNEED and FREE drop pages (zero after); others accepted" },
     { NR_brk, "brk", sys_brk, 0, "" },
     { -1, NULL, NULL, 0, NULL },
