@@ -2,6 +2,7 @@
  * mprotect, madvise, brk. */
 #include "libos.h"
 #include "fd/file.h"
+#include "mm/uaccess.h"
 #include "sys/table.h"
 
 /* Writable shared mappings of files: guest memory cannot alias a file's pages, so the
@@ -129,6 +130,35 @@ static long sys_mmap(struct sc *c)
     return a;
 }
 
+/* mremap of private memory: shrinking drops the tail; growing moves the contents to a new
+ * mapping (MREMAP_MAYMOVE; glibc's realloc of large blocks), else ENOMEM as Linux when the
+ * pages after are taken. Shared file mappings and MREMAP_FIXED/DONTUNMAP: EINVAL. */
+static long sys_mremap(struct sc *c)
+{
+    uint64_t old = c->a[0], olen = (c->a[1] + 4095) & ~4095ULL, nlen = (c->a[2] + 4095) & ~4095ULL;
+    unsigned flags = (unsigned)c->a[3];
+    if ((old & 4095) || nlen == 0 || olen == 0 || (flags & ~1u /* MREMAP_MAYMOVE */))
+        return -EINVAL;
+    for (struct shmap *m = shmaps; m; m = m->next)
+        if (m->addr < old + olen && old < m->addr + m->len)
+            return -EINVAL;
+    if (nlen <= olen) {
+        if (nlen < olen)
+            mm_munmap(old + nlen, olen - nlen);
+        return (long)old;
+    }
+    if (!(flags & 1))
+        return -ENOMEM;
+    if (!user_writable(old, olen))
+        return -EFAULT;
+    long a = mm_mmap(0, nlen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+    if (a < 0)
+        return a;
+    memcpy((void *)(uintptr_t)a, (const void *)(uintptr_t)old, (size_t)olen);
+    mm_munmap(old, olen);
+    return a;
+}
+
 static long sys_munmap(struct sc *c)
 {
     shmap_unmap(c->a[0], c->a[1]);
@@ -149,6 +179,7 @@ static long sys_brk(struct sc *c) { return mm_brk(c->a[0]); }
 const struct syscall sys_mm_calls[] = {
     { NR_mmap, "mmap", sys_mmap, SYSF_PARTIAL, "anonymous; files copied in at any page offset, MAP_FIXED over reservations, PROT_EXEC read-execute (W+X is EACCES); a writable MAP_SHARED mapping is kept coherent with its file at every call" },
     { NR_munmap, "munmap", sys_munmap, 0, "" },
+    { NR_mremap, "mremap", sys_mremap, SYSF_PARTIAL, "private memory: shrinks in place, grows by moving (MREMAP_MAYMOVE); shared mappings and MREMAP_FIXED: EINVAL" },
     { NR_msync, "msync", sys_msync, 0, "shared mappings are written back at every call" },
     { NR_mprotect, "mprotect", sys_mprotect, SYSF_PARTIAL, "PROT_EXEC makes code (read-execute in the host; W+X is EACCES); other pages stay read-write in the host" },
     { NR_madvise, "madvise", sys_madvise, SYSF_PARTIAL, "DONTNEED and FREE drop pages (zero after); others accepted" },
