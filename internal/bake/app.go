@@ -91,9 +91,6 @@ func parseApp(b []byte) (a *app, err error) {
 	case interp != "" && len(libs) == 0 && a.typ == elf.ET_DYN:
 		a.needsReloc = true // Go's -buildmode=pie: no loader needed, bake relocates
 	case interp != "":
-		if interp[0] != '/' || len(interp) > 255 {
-			return nil, fmt.Errorf("interpreter %q: want an absolute path of at most 255 bytes", interp)
-		}
 		a.interp = interp
 	case len(libs) > 0:
 		return nil, fmt.Errorf("needs %s but names no interpreter (PT_INTERP)", strings.Join(libs, ", "))
@@ -142,6 +139,15 @@ func parseApp(b []byte) (a *app, err error) {
 	}
 	if a.entry < a.lo || a.entry >= a.hi {
 		return nil, fmt.Errorf("entry point %#x is outside the loaded image [%#x, %#x)", a.entry, a.lo, a.hi)
+	}
+	// Without libraries bake relocates a PIE itself when it can (only relative
+	// relocations); otherwise (musl's libc is its loader, so a musl program may name no
+	// library) the interpreter does, as on Linux.
+	if a.needsReloc && a.relocate(b, make([]byte, len(b)), 0, 0) != nil {
+		a.needsReloc, a.interp = false, interp
+	}
+	if a.interp != "" && (a.interp[0] != '/' || len(a.interp) > 255) {
+		return nil, fmt.Errorf("interpreter %q: want an absolute path of at most 255 bytes", a.interp)
 	}
 	return a, nil
 }
