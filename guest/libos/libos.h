@@ -65,6 +65,7 @@ uint64_t arch_random64(int *ok);
 uint64_t uc_pc(void *uc);
 uint64_t uc_arg(void *uc, int i);
 void uc_set_ret(void *uc, long v);
+void uc_exec(void *uc, uint64_t entry, uint64_t sp); /* execve: start the new program */
 void uc_save(struct thread *t, void *uc);  /* frame -> thread */
 void uc_load(struct thread *t, void *uc);  /* thread -> frame */
 void ctx_set_ret(struct thread *t, long v);
@@ -151,6 +152,8 @@ long mm_munmap(uint64_t addr, uint64_t len);
 long mm_madvise(uint64_t addr, uint64_t len, int advice);
 long mm_brk(uint64_t addr);
 void mm_brk_init(uintptr_t start);
+void mm_reset(void);    /* execve: the whole app address space is free again */
+uint64_t mm_low(void);  /* the lowest address of the managed region */
 
 /* ---- signal delivery (signal.c, sigframe_<arch>.c) ---- */
 #define SI_SIZE ((int)sizeof(struct k_siginfo))
@@ -161,6 +164,7 @@ void sig_deliver(void *uc);
 /* A fault of the app: delivered to its handler if it has one (1), else 0. */
 int sig_fault(void *uc, int sig, const void *host_info);
 struct k_sigaction *sig_action(int sig);
+void sig_exec_reset(void); /* execve: handlers back to the default, no altstack */
 /* Host signals (host_signal.c): the ones the tender forwards, their handler, and the
  * safe-point drain that posts them to the app. */
 #define HOST_FORWARDED 5

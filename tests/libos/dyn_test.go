@@ -80,7 +80,8 @@ func debArch() string { return map[string]string{"amd64": "amd64", "arm64": "arm
 // copies (fsCase.native), the unikernel's writes stay in its memory.
 func dynTree(t testing.TB) string {
 	t.Helper()
-	bins := map[string]string{"dyn-hello-glibc": dynHello(t, "glibc"), "dyn-hello-musl": dynHello(t, "musl")}
+	bins := map[string]string{"dyn-hello-glibc": dynHello(t, "glibc"), "dyn-hello-musl": dynHello(t, "musl"),
+		"busybox": busybox(t)}
 	dynOnce.Do(func() {
 		src := ""
 		if d := os.Getenv("NABLA_LIBOS_APPS"); d != "" {
@@ -110,7 +111,10 @@ func dynTree(t testing.TB) string {
 				return
 			}
 		}
-		dynErr = os.WriteFile(filepath.Join(dynPath, "root", "imports.py"), []byte(pyScript), 0o644)
+		if dynErr = os.WriteFile(filepath.Join(dynPath, "root", "imports.py"), []byte(pyScript), 0o644); dynErr != nil {
+			return
+		}
+		dynErr = os.WriteFile(filepath.Join(dynPath, "root", "script"), []byte("#!/usr/bin/dyn-hello-musl  scriptarg \n"), 0o755)
 	})
 	if dynErr != nil {
 		t.Fatalf("building the Debian rootfs of dynamic programs (fetch-dynroot.sh %s): %v", debArch(), dynErr)
@@ -219,6 +223,34 @@ func TestDynamicPython(t *testing.T) {
 	t.Run("import error", func(t *testing.T) {
 		sameFS(t, fsCase{tree: tree, inPlace: true, argv: []string{py, "-B", "-c", "import nosuchmodule"}}, nil)
 	})
+}
+
+// execve replaces the program in place: a shell's exec of a dynamic program, a #! script,
+// coreutils env and Python's os.execv, and an exec that fails (the shell carries on).
+func TestDynamicExecve(t *testing.T) {
+	tree := dynTree(t)
+	bb := "/usr/bin/busybox"
+	cases := []struct {
+		name string
+		argv []string
+	}{
+		{"sh exec", []string{bb, "sh", "-c", `echo before; exec /usr/bin/dyn-hello-glibc a "b c"`}},
+		{"script", []string{bb, "sh", "-c", `exec /root/script y z`}},
+		{"exec musl", []string{bb, "sh", "-c", `exec /usr/bin/dyn-hello-musl 1 2 3`}},
+		{"missing", []string{bb, "sh", "-c", `exec /nope; echo not reached`}},
+		{"env", []string{"/usr/bin/env", "-i", "HOME=/x", "/usr/bin/dyn-hello-glibc", "q"}},
+		{"python execv", []string{"/usr/bin/python3", "-B", "-c", `import os; print("exec", flush=True); os.execv("/usr/bin/ls", ["ls", "-1", "/usr/lib/python3.11/json"])`}},
+		{"python exec fails", []string{"/usr/bin/python3", "-B", "-c", `import os
+try:
+    os.execv("/etc", ["x"])
+except OSError as e:
+    print("execv:", e.errno)`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			sameFS(t, fsCase{tree: tree, inPlace: true, argv: c.argv}, nil)
+		})
+	}
 }
 
 // A dynamic program whose loader or libraries are missing or bad: a clear line and a

@@ -10,12 +10,6 @@
 #define APP_STACK_SIZE (8ULL << 20)
 #define ALTSTACK_SIZE (256 << 10)
 
-/* AT_* keys */
-enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
-       AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
-       AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
-       AT_HWCAP2 = 26, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33, AT_MINSIGSTKSZ = 51 };
-
 extern uint64_t guest_mem_end;
 
 static uint8_t altstack[ALTSTACK_SIZE] __attribute__((aligned(16)));
@@ -92,57 +86,14 @@ static void parse_cmdline(const char *cmdline)
     add_args();
 }
 
-static uint64_t *push_str(uint8_t **top, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    *top -= n;
-    memcpy(*top, s, n);
-    return (uint64_t *)*top;
-}
-
-/* Builds the System V initial stack: argc, argv, envp, auxv, then the strings above. */
 static uint64_t build_stack(uint64_t top_addr, uint64_t interp_base)
 {
-    uint8_t *top = (uint8_t *)(uintptr_t)top_addr;
-    static uint64_t argp[MAX_ARGS + 1], envpp[MAX_ENVS + 1];
-    const char *platform = (const char *)push_str(&top, arch_platform());
-    uint8_t rnd[16];
-    rnd_fill(rnd, sizeof rnd);
-    top -= 16;
-    memcpy(top, rnd, 16);
-    uint8_t *rndp = top;
-    for (int i = 0; i < envc; i++)
-        envpp[i] = (uint64_t)(uintptr_t)push_str(&top, envp[i]);
-    for (int i = 0; i < argc; i++)
-        argp[i] = (uint64_t)(uintptr_t)push_str(&top, argv[i]);
-    uint64_t execfn = argp[0];
-
     uint64_t phdr = (libos_app.flags & APP_FLAG_PHDR_COPY) ?
             (uint64_t)(uintptr_t)libos_app.phdrs : libos_app.phdr;
-    uint64_t aux[][2] = {
-        { AT_PHDR, phdr }, { AT_PHENT, libos_app.phent }, { AT_PHNUM, libos_app.phnum },
-        { AT_PAGESZ, 4096 }, { AT_BASE, interp_base }, { AT_FLAGS, 0 }, { AT_ENTRY, libos_app.entry },
-        { AT_UID, libos_cfg.uid }, { AT_EUID, libos_cfg.uid }, { AT_GID, libos_cfg.gid },
-        { AT_EGID, libos_cfg.gid },
-        { AT_PLATFORM, (uint64_t)(uintptr_t)platform }, { AT_HWCAP, arch_hwcap() },
-        { AT_HWCAP2, arch_hwcap2() }, { AT_CLKTCK, 100 }, { AT_SECURE, 0 },
-        { AT_RANDOM, (uint64_t)(uintptr_t)rndp }, { AT_EXECFN, execfn },
-        { AT_SYSINFO_EHDR, vdso_image() }, { AT_MINSIGSTKSZ, arch_minsigstksz() },
-        { AT_NULL, 0 },
-    };
-    size_t naux = sizeof aux / sizeof aux[0];
-    size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * naux;
-    uint64_t sp = ((uint64_t)(uintptr_t)top - words * 8) & ~15ULL;
-    uint64_t *w = (uint64_t *)(uintptr_t)sp;
-    *w++ = (uint64_t)argc;
-    for (int i = 0; i < argc; i++)
-        *w++ = argp[i];
-    *w++ = 0;
-    for (int i = 0; i < envc; i++)
-        *w++ = envpp[i];
-    *w++ = 0;
-    memcpy(w, aux, sizeof aux);
-    return sp;
+    struct exec_start st = { .argc = argc, .envc = envc, .argv = argv, .envp = envp,
+        .execfn = argv[0], .phdr = phdr, .phnum = libos_app.phnum, .entry = libos_app.entry,
+        .base = interp_base };
+    return exec_build_stack(top_addr, &st);
 }
 
 /* A dynamically linked app (bake sets APP_FLAG_INTERP): its PT_INTERP names the loader
@@ -178,7 +129,7 @@ static uint64_t load_interp(uint64_t *base)
         libos_exit(126);
     }
     struct elf_image im;
-    int r = elf_load(path, &im);
+    int r = elf_load(path, 0, 0, &im);
     if (r != 0) {
         LOG("libos: %s: its interpreter %s: %s\n", argv[0], path, im.err);
         libos_exit(r == -ENOENT ? 127 : 126);

@@ -1,4 +1,4 @@
-/* elf.c: loads an ELF file of the VFS (the program's interpreter, ld.so) into the app's memory. */
+/* elf.c: loads an ELF file of the VFS (a program, its interpreter ld.so) into the app's memory. */
 #include "libos.h"
 #include "exec/elf.h"
 #include "fd/file.h"
@@ -11,6 +11,7 @@
 #define PH_SIZE 56
 #define PH_MAX 64
 #define PT_LOAD 1
+#define PT_INTERP 3
 #define PT_PHDR 6
 #define PF_X 1
 #define PF_W 2
@@ -52,7 +53,7 @@ static int fail(struct elf_image *im, int err, const char *why)
     return err;
 }
 
-int elf_load(const char *path, struct elf_image *im)
+int elf_load(const char *path, uint64_t hint, int dry, struct elf_image *im)
 {
     memset(im, 0, sizeof *im);
     struct walk w;
@@ -103,6 +104,15 @@ int elf_load(const char *path, struct elf_image *im)
         uint32_t pt = u32(p);
         if (pt == PT_PHDR)
             phdr_vaddr = u64(p + 16);
+        if (pt == PT_INTERP) {
+            uint64_t off = u64(p + 8), sz = u64(p + 32);
+            if (sz < 2 || sz > sizeof im->interp || off > n->size || sz > n->size - off ||
+                    read_all(n, off, im->interp, sz) != 0 || im->interp[sz - 1] != 0 ||
+                    strlen(im->interp) != sz - 1 || im->interp[0] != '/') {
+                fail(im, r, "bad PT_INTERP (want an absolute path)");
+                goto out;
+            }
+        }
         if (pt != PT_LOAD)
             continue;
         uint64_t off = u64(p + 8), va = u64(p + 16), fsz = u64(p + 32), msz = u64(p + 40);
@@ -123,9 +133,18 @@ int elf_load(const char *path, struct elf_image *im)
         fail(im, r, "no loadable segment");
         goto out;
     }
-    /* Reserve the whole span (top down, as Linux's mmap area, where it puts ld.so), or the
-     * fixed addresses of an ET_EXEC, then fill each segment in place. */
-    long base = type == ET_DYN ? mm_mmap(0, hi - lo, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS)
+    im->type = type;
+    if (dry) { /* link addresses: the caller checks where an ET_EXEC would go */
+        im->base = lo;
+        im->end = hi;
+        im->phdr = phdr_vaddr;
+        im->phnum = phnum;
+        r = 0;
+        goto out;
+    }
+    /* Reserve the whole span (at hint when free, else top down, as Linux's mmap area, where
+     * it puts ld.so), or the fixed addresses of an ET_EXEC, then fill each segment. */
+    long base = type == ET_DYN ? mm_mmap(hint, hi - lo, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS)
                                : mm_mmap(lo, hi - lo, PROT_NONE,
                                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE);
     if (base < 0) {

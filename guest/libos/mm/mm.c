@@ -415,3 +415,16 @@ void mm_report(void)
             (unsigned long long)(n >> 10), nrw, (unsigned long long)((mhi - mlo - bytes_free()) >> 20),
             (unsigned long long)((mhi - mlo) >> 20));
 }
+
+/* execve: every mapping of the app goes (the pages read as zero again); the pages stay
+ * read-write (or read-execute) in the host, as munmap leaves them. */
+void mm_reset(void)
+{
+    zap(mlo, mhi);
+    fr[0].lo = mlo;
+    fr[0].hi = mhi;
+    nfr = 1;
+    nrx = 0;
+}
+
+uint64_t mm_low(void) { return mlo; }

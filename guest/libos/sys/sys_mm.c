@@ -73,6 +73,19 @@ static void shmap_unmap(uint64_t addr, uint64_t len)
     }
 }
 
+/* execve: shared mappings are written back and end. */
+void shmap_reset(void)
+{
+    if (shmaps)
+        shmap_flush();
+    while (shmaps) {
+        struct shmap *m = shmaps;
+        shmaps = m->next;
+        file_put(m->f);
+        kfree(m);
+    }
+}
+
 static long sys_mmap(struct sc *c)
 {
     uint64_t addr = c->a[0], len = c->a[1], off = c->a[5];

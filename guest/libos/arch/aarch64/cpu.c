@@ -36,6 +36,18 @@ void uc_set_ret(void *uc, long v)
     reg(uc, SC_REGS)[0] = (uint64_t)v;
 }
 
+/* execve: the frame returns to the new program's entry with the ELF start state (sp at
+ * argc, x0..x30 zero, flags clear). */
+void uc_exec(void *uc, uint64_t entry, uint64_t sp)
+{
+    uint64_t *x = reg(uc, SC_REGS);
+    for (int i = 0; i < 31; i++)
+        x[i] = 0;
+    reg(uc, SC_SP)[0] = sp;
+    reg(uc, SC_PC)[0] = entry;
+    reg(uc, SC_PSTATE)[0] &= ~0xf0000000ULL;
+}
+
 uint64_t clone_tls_arg(void *uc)
 {
     return uc_arg(uc, 3);
