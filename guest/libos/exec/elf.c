@@ -108,7 +108,7 @@ int elf_load(const char *path, uint64_t hint, int dry, struct elf_image *im)
             uint64_t off = u64(p + 8), sz = u64(p + 32);
             if (sz < 2 || sz > sizeof im->interp || off > n->size || sz > n->size - off ||
                     read_all(n, off, im->interp, sz) != 0 || im->interp[sz - 1] != 0 ||
-                    strlen(im->interp) != sz - 1 || im->interp[0] != '/') {
+                    im->interp[0] != '/') {
                 fail(im, r, "bad PT_INTERP (want an absolute path)");
                 goto out;
             }
@@ -131,6 +131,10 @@ int elf_load(const char *path, uint64_t hint, int dry, struct elf_image *im)
     }
     if (nload == 0 || hi - lo > SPAN_MAX) {
         fail(im, r, "no loadable segment");
+        goto out;
+    }
+    if (u64(eh + 24) < lo || u64(eh + 24) >= hi) {
+        fail(im, r, "entry point outside the loaded image");
         goto out;
     }
     im->type = type;
@@ -177,11 +181,6 @@ int elf_load(const char *path, uint64_t hint, int dry, struct elf_image *im)
         }
     }
     uint64_t entry = u64(eh + 24) + bias;
-    if (entry < lo + bias || entry >= hi + bias) {
-        r = -ENOEXEC;
-        fail(im, r, "entry point outside the loaded image");
-        goto unmap;
-    }
     im->base = lo + bias;
     im->end = hi + bias;
     im->bias = bias;
