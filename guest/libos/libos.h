@@ -16,6 +16,7 @@
 #define APP_MAX_PHDRS 32
 #define APP_NAME_MAX 64
 #define APP_FLAG_PHDR_COPY 1u /* AT_PHDR points at phdrs[] (the app does not load them) */
+#define APP_FLAG_INTERP 2u    /* dynamically linked: load its PT_INTERP (ld.so) from the VFS */
 
 struct libos_app {
     char magic[16];
@@ -49,18 +50,22 @@ void host_write_stderr(const char *buf, size_t n);
  * filter pins both, internal/spt/libos_policy.go). */
 long host_mprotect_rw(uintptr_t addr, size_t len);
 #define HOST_MPROTECT_MAX (256ULL << 20)
+/* mprotect(addr, len, PROT_READ|PROT_EXEC): code the app loads, above the libOS text. */
+long host_mprotect_rx(uintptr_t addr, size_t len);
 long host_set_tls(uint64_t tp);
 void arch_start_app(uint64_t entry, uint64_t sp) __attribute__((noreturn));
 void arch_init(void);
 uint64_t arch_hwcap(void);
 uint64_t arch_hwcap2(void);
 const char *arch_platform(void);
+uint64_t arch_minsigstksz(void); /* AT_MINSIGSTKSZ: the largest signal frame (sigframe_<arch>.c) */
 uint64_t arch_random64(int *ok);
 
 /* ucontext access: uc is the kernel's ucontext_t in a signal frame. */
 uint64_t uc_pc(void *uc);
 uint64_t uc_arg(void *uc, int i);
 void uc_set_ret(void *uc, long v);
+void uc_exec(void *uc, uint64_t entry, uint64_t sp); /* execve: start the new program */
 void uc_save(struct thread *t, void *uc);  /* frame -> thread */
 void uc_load(struct thread *t, void *uc);  /* thread -> frame */
 void ctx_set_ret(struct thread *t, long v);
@@ -147,6 +152,8 @@ long mm_munmap(uint64_t addr, uint64_t len);
 long mm_madvise(uint64_t addr, uint64_t len, int advice);
 long mm_brk(uint64_t addr);
 void mm_brk_init(uintptr_t start);
+void mm_reset(void);    /* execve: the whole app address space is free again */
+uint64_t mm_low(void);  /* the lowest address of the managed region */
 
 /* ---- signal delivery (signal.c, sigframe_<arch>.c) ---- */
 #define SI_SIZE ((int)sizeof(struct k_siginfo))
@@ -157,6 +164,7 @@ void sig_deliver(void *uc);
 /* A fault of the app: delivered to its handler if it has one (1), else 0. */
 int sig_fault(void *uc, int sig, const void *host_info);
 struct k_sigaction *sig_action(int sig);
+void sig_exec_reset(void); /* execve: handlers back to the default, no altstack */
 /* Host signals (host_signal.c): the ones the tender forwards, their handler, and the
  * safe-point drain that posts them to the app. */
 #define HOST_FORWARDED 5

@@ -30,6 +30,7 @@ const (
 	// [addr, addr+len) of an allowed call stays inside the guest mapping.
 	LibOSMprotectMax = 256 << 20
 	protRW           = 3 // PROT_READ|PROT_WRITE
+	protRX           = 5 // PROT_READ|PROT_EXEC
 )
 
 // LibOSInfo is what the LOS1 note says.
@@ -174,8 +175,9 @@ func LibOSPolicy(arch string, d Devices, text seccomp.Range) seccomp.Policy {
 // the LibOSInfo.Layout memory needs: mprotect to PROT_READ|PROT_WRITE of at most
 // LibOSMprotectMax bytes starting in guest memory [GuestMinBase, top). The host bound on
 // memory is RLIMIT_DATA, which the kernel checks at this very call; the pins keep the
-// tender's own mappings (text, read-only data) out of reach and PROT_EXEC out entirely.
-// There is no call back to PROT_NONE: pages made read-write stay charged.
+// tender's own mappings (text, read-only data) out of reach. It adds mprotect to
+// PROT_READ|PROT_EXEC of the same bounds above the libOS text (never W+X). There is no
+// call back to PROT_NONE: pages made read-write stay charged.
 func AllowLibOSMprotect(p seccomp.Policy, arch string, top uint64) seccomp.Policy {
 	t, ok := libosArches[arch]
 	if !ok || top <= abi.GuestMinBase {
@@ -191,5 +193,23 @@ func AllowLibOSMprotect(p seccomp.Policy, arch string, top uint64) seccomp.Polic
 			{Index: 2, Op: seccomp.OpEQ, Value: protRW},
 		},
 	})
+	// Code the app loads (ld.so's libraries, a JIT's output) must run: read-execute, never
+	// writable and executable at once, and only above the libOS text, so that code the app
+	// maps is always outside the gate's range and its system calls still trap.
+	if p.Gate != nil {
+		lo := (p.Gate.Inside.Hi + pageSize - 1) &^ (pageSize - 1)
+		if lo < top-pageSize {
+			p.Rules = append(p.Rules, seccomp.Rule{
+				Syscall: t.mprotect,
+				Why:     "libOS: code the app maps or generates becomes read-execute (above the libOS text, so its calls still trap)",
+				Args: []seccomp.Arg{
+					{Index: 0, Op: seccomp.OpGE, Value: lo},
+					{Index: 0, Op: seccomp.OpLE, Value: top - pageSize},
+					{Index: 1, Op: seccomp.OpLE, Value: LibOSMprotectMax},
+					{Index: 2, Op: seccomp.OpEQ, Value: protRX},
+				},
+			})
+		}
+	}
 	return p
 }

@@ -105,7 +105,7 @@ func TestLibOSPolicy(t *testing.T) {
 }
 
 // With the libOS memory layout, the libOS may make its own address space read-write, in
-// pieces of at most LibOSMprotectMax, and nothing else.
+// pieces of at most LibOSMprotectMax, or read-execute above its own text, and nothing else.
 func TestLibOSMprotect(t *testing.T) {
 	text := seccomp.Range{Lo: 0x100000, Hi: 0x180000}
 	const top = 5 << 30
@@ -125,6 +125,7 @@ func TestLibOSMprotect(t *testing.T) {
 		}
 		for _, a := range [][]uint64{
 			{0x100000, 0x1000, 3}, {0x5bc000, LibOSMprotectMax, 3}, {top - 0x1000, 0x1000, 3}, {top - 0x1000, LibOSMprotectMax, 3},
+			{0x180000, 0x1000, 5}, {0x200000, LibOSMprotectMax, 5}, {top - 0x1000, 0x1000, 5},
 		} {
 			if got := run(0x140000, a...); got != seccomp.RetAllow {
 				t.Errorf("%s: mprotect%#x from the libOS: got %v, want allow", arch, a, got)
@@ -135,7 +136,11 @@ func TestLibOSMprotect(t *testing.T) {
 		}
 		for _, a := range [][]uint64{
 			{0x200000, 0x1000, 7},                    // executable
-			{0x200000, 0x1000, 5},                    // read-exec
+			{0x17f000, 0x1000, 5},                    // read-exec inside the libOS text
+			{0x100000, 0x100000, 5},                  // read-exec over the libOS text
+			{top, 0x1000, 5},                         // read-exec above the guest's top
+			{0x200000, LibOSMprotectMax + 0x1000, 5}, // read-exec, too long
+			{0x200000, 0x1000, 6},                    // write-exec
 			{0x200000, 0x1000, 0},                    // back to PROT_NONE: charged pages stay charged
 			{0x200000, LibOSMprotectMax + 0x1000, 3}, // too long
 			{0xff000, 0x1000, 3},                     // below guest memory (boot region)

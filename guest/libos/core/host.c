@@ -54,3 +54,8 @@ long host_mprotect_rw(uintptr_t addr, size_t len)
 {
     return sys_call6(HOST_mprotect, (long)addr, (long)len, 3 /* PROT_READ|PROT_WRITE */, 0, 0, 0);
 }
+
+long host_mprotect_rx(uintptr_t addr, size_t len)
+{
+    return sys_call6(HOST_mprotect, (long)addr, (long)len, 5 /* PROT_READ|PROT_EXEC */, 0, 0, 0);
+}
