@@ -184,6 +184,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     sys_report_init();
     sched_init();
     fd_init();
+    rlimits_boot();
     rnd_init();
     if (fs_boot(argc, argv, envc, envp, mem_end - libos_note.va_extra) != 0)
         return 1;
