@@ -1,5 +1,4 @@
-// Programs under runnc with root.readonly, process.rlimits, a memory limit and a terminal:
-// each the same as under runc on the same bundle (run here when runc is installed, on the
+// Programs under runnc with root.readonly, process.rlimits and a memory limit: each the same as under runc on the same bundle (run here when runc is installed, on the
 // x86_64 host), or as the Linux semantics runc shows.
 package runnc
 

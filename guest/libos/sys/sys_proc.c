@@ -190,9 +190,27 @@ static long sys_arch_prctl(struct sc *c)
 static long sys_arch_prctl(struct sc *c) { (void)c; return -ENOSYS; }
 #endif
 
+/* The one process is pid 1 and leads its session and process group, as a runc container's
+ * init does (runc starts it with setsid): pgid and sid are 1, setsid and setpgid (a
+ * session leader's) fail with EPERM. Another pid is ESRCH: there is no other process. */
+static long sys_getpgid(struct sc *c) { return c->a[0] == 0 || c->a[0] == 1 ? 1 : -ESRCH; }
+static long sys_getpgrp(struct sc *c) { (void)c; return 1; }
+static long sys_setsid(struct sc *c) { (void)c; return -EPERM; }
+static long sys_setpgid(struct sc *c)
+{
+    if (c->a[0] != 0 && c->a[0] != 1)
+        return -ESRCH;
+    return (int64_t)c->a[1] < 0 ? -EINVAL : -EPERM;
+}
+
 const struct syscall sys_proc_calls[] = {
     { NR_getpid, "getpid", sys_getpid, 0, "1" },
     { NR_getppid, "getppid", sys_getppid, 0, "0" },
+    { NR_getpgid, "getpgid", sys_getpgid, 0, "1: the session and group leader" },
+    { NR_getsid, "getsid", sys_getpgid, 0, "1" },
+    { NR_getpgrp, "getpgrp", sys_getpgrp, 0, "x86_64: 1" },
+    { NR_setsid, "setsid", sys_setsid, 0, "EPERM: a session leader already" },
+    { NR_setpgid, "setpgid", sys_setpgid, 0, "EPERM (a session leader's)" },
     { NR_getuid, "getuid", sys_getuid, 0, "" },
     { NR_geteuid, "geteuid", sys_getuid, 0, "" },
     { NR_getgid, "getgid", sys_getgid, 0, "" },

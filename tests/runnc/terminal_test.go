@@ -1,0 +1,163 @@
+// process.terminal for a program on the libOS: runnc's pty through --console-socket, the
+// program's descriptors a tty, compared with the native run on a pty and with runc.
+package runnc
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"github.com/nabla-containers/nabla/internal/runnc/console"
+)
+
+// recvConsole accepts one connection on a new console socket in dir and returns the pty
+// master it carries (the name as data, the fd as SCM_RIGHTS: what runc's recvtty reads).
+func recvConsole(t *testing.T, dir string) (string, <-chan *os.File) {
+	t.Helper()
+	sock := filepath.Join(dir, "console-"+strconv.Itoa(int(time.Now().UnixNano()%1e9))+".sock")
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan *os.File, 1)
+	go func() {
+		defer l.Close()
+		l.SetDeadline(time.Now().Add(60 * time.Second))
+		c, err := l.AcceptUnix()
+		if err != nil {
+			got <- nil
+			return
+		}
+		defer c.Close()
+		buf, oob := make([]byte, 256), make([]byte, 64)
+		_, oobn, _, _, err := c.ReadMsgUnix(buf, oob)
+		msgs, _ := unix.ParseSocketControlMessage(oob[:max(oobn, 0)])
+		if err != nil || len(msgs) != 1 {
+			got <- nil
+			return
+		}
+		fds, _ := unix.ParseUnixRights(&msgs[0])
+		if len(fds) != 1 {
+			got <- nil
+			return
+		}
+		got <- os.NewFile(uintptr(fds[0]), "pty-master")
+	}()
+	return sock, got
+}
+
+// readPty reads the master until the slave side is closed (EIO) or the deadline.
+func readPty(m *os.File) string {
+	var all []byte
+	buf := make([]byte, 4096)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		m.SetReadDeadline(time.Now().Add(time.Second))
+		n, err := m.Read(buf)
+		all = append(all, buf[:n]...)
+		if err != nil && !os.IsTimeout(err) {
+			break
+		}
+	}
+	return string(all)
+}
+
+// consoleRun runs a container created with --console-socket by cli (runnc or runc) and
+// returns what the program wrote on its terminal.
+func consoleRun(t *testing.T, e *env, cli []string, bundle, id string) string {
+	t.Helper()
+	sock, got := recvConsole(t, e.tmp)
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(cli[0], append(cli[1:], args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s %v: %v\n%s", cli[0], args, err, out)
+		}
+	}
+	run("create", "--bundle", bundle, "--console-socket", sock, id)
+	var m *os.File
+	select {
+	case m = <-got:
+	case <-time.After(60 * time.Second):
+	}
+	if m == nil {
+		run("delete", "--force", id)
+		t.Fatalf("%s: no pty master on the console socket", cli[0])
+	}
+	defer m.Close()
+	run("start", id)
+	out := readPty(m)
+	for i := 0; i < 500; i++ {
+		b, _ := exec.Command(cli[0], append(cli[1:], "state", id)...).Output()
+		if strings.Contains(string(b), `"stopped"`) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	run("delete", id)
+	return out
+}
+
+// process.terminal: the program's descriptors are a tty (isatty, the window size of
+// process.consoleSize, termios as a new pty has it, raw mode set and restored, its
+// process group in the foreground), as natively on a pty and under runc on the same bundle.
+func TestTerminalLibOS(t *testing.T) {
+	e := newEnv(t)
+	s := ociSpec("tty")
+	b := e.progBundle(s, "go-tty", "tty")
+	// Without a terminal every descriptor answers ENOTTY, as a pipe or file does.
+	notty := "fd 0 isatty false (inappropriate ioctl for device)\nfd 1 isatty false (inappropriate ioctl for device)\n" +
+		"fd 2 isatty false (inappropriate ioctl for device)\nwinsize: inappropriate ioctl for device\n" +
+		"pgrp is mine: false (inappropriate ioctl for device)\n"
+	e.sameAsRunc(b, "tty0", notty)
+
+	s.Process.Terminal = true
+	s.Process.ConsoleSize = &specs.Box{Height: 30, Width: 100}
+	e.writeSpec(b, s)
+	got := consoleRun(t, e, []string{runncB, "--root", e.root}, b, "tty1")
+
+	// The same program natively, its stdio on a new pty of that size as its controlling
+	// terminal (what runc gives the container).
+	pty, err := console.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pty.Close()
+	if err := pty.Resize(30, 100); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(goProgram(t, "go-tty"))
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = pty.Slave, pty.Slave, pty.Slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pty.Slave.Close()
+	pty.Slave = nil
+	native := readPty(pty.Master)
+	cmd.Wait()
+	if !strings.Contains(native, "fd 0 isatty true") || !strings.Contains(native, "winsize 30x100\r\n") {
+		t.Fatalf("native run on a pty (test premise): %q", native)
+	}
+	if got != native {
+		t.Errorf("on the terminal:\nrunnc:  %q\nnative: %q", got, native)
+	}
+	if os.Getenv("NABLA_VM") != "1" {
+		runc, err := exec.LookPath("runc")
+		if err != nil {
+			t.Fatalf("runc, the reference, is not installed: %v", err)
+		}
+		if r := consoleRun(t, e, []string{runc, "--root", filepath.Join(e.tmp, "runc-root")}, b, "tty1-runc"); r != got {
+			t.Errorf("on the terminal:\nrunnc: %q\nrunc:  %q", got, r)
+		}
+	}
+}
