@@ -45,6 +45,7 @@ long host_setitimer_ms(unsigned ms);
 long host_madvise_dontneed(uintptr_t addr, size_t len);
 /* write(2, buf, n) until done: the app's stderr, kept apart from the console (fd 1). */
 void host_write_stderr(const char *buf, size_t n);
+long host_winsize(void *ws);
 /* mprotect(addr, len, PROT_READ|PROT_WRITE); len at most HOST_MPROTECT_MAX (the tender's
  * filter pins both, internal/spt/libos_policy.go). */
 long host_mprotect_rw(uintptr_t addr, size_t len);

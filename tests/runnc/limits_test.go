@@ -1,5 +1,5 @@
-// Programs under runnc with root.readonly, process.rlimits and a memory limit: each the same as under runc on the same bundle (run here when runc is installed, on the
-// x86_64 host), or as the Linux semantics runc shows.
+// Programs under runnc with root.readonly, process.rlimits and a memory limit: each the same
+// as under runc on the same bundle (runc runs on the x86_64 host; the VM has the texts).
 package runnc
 
 import (
@@ -120,7 +120,7 @@ func TestRlimits(t *testing.T) {
 	b := e.progBundle(s, "go-rlimit", "rlimit")
 	// Go itself sets the soft limit to hard-1 at start (its syscall package).
 	want := "nofile 199 200 <nil>\nstack 4194304 16777216 <nil>\nnproc 300 400 <nil>\n" +
-		"setrlimit soft 32: <nil>\nopened 29, last fd 31, then: too many open files\n" +
+		"setrlimit soft 32: <nil>\nlast fd 31, then: too many open files\n" +
 		"dup3 to fd 40: bad file descriptor\nsetrlimit soft to hard: <nil>\nnofile 200 200 <nil>\n" +
 		"setrlimit above hard: operation not permitted\nsetrlimit soft above hard: invalid argument\n"
 	e.sameAsRunc(b, "rl1", want)

@@ -56,14 +56,28 @@ func recvConsole(t *testing.T, dir string) (string, <-chan *os.File) {
 }
 
 // readPty reads the master until the slave side is closed (EIO) or the deadline.
-func readPty(m *os.File) string {
+func readPty(m *os.File) string { return readPtyResize(m, false) }
+
+// readPtyResize is readPty that, with resize, makes the terminal 40x120 once the program
+// has said "ready" (go-tty winch), and again (by way of 39x119) every second until it
+// answers: a docker client may not yet be watching its terminal the first time.
+func readPtyResize(m *os.File, resize bool) string {
 	var all []byte
 	buf := make([]byte, 4096)
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(40 * time.Second)
+	setSize := func(r, c uint16) { unix.IoctlSetWinsize(int(m.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: r, Col: c}) }
+	sized := false
 	for time.Now().Before(deadline) {
 		m.SetReadDeadline(time.Now().Add(time.Second))
 		n, err := m.Read(buf)
 		all = append(all, buf[:n]...)
+		if resize && strings.Contains(string(all), "ready\r\n") && !strings.Contains(string(all), "SIGWINCH") && (!sized || n == 0) {
+			if sized {
+				setSize(39, 119)
+			}
+			setSize(40, 120)
+			sized = true
+		}
 		if err != nil && !os.IsTimeout(err) {
 			break
 		}
@@ -74,6 +88,10 @@ func readPty(m *os.File) string {
 // consoleRun runs a container created with --console-socket by cli (runnc or runc) and
 // returns what the program wrote on its terminal.
 func consoleRun(t *testing.T, e *env, cli []string, bundle, id string) string {
+	return consoleRunResize(t, e, cli, bundle, id, false)
+}
+
+func consoleRunResize(t *testing.T, e *env, cli []string, bundle, id string, resize bool) string {
 	t.Helper()
 	sock, got := recvConsole(t, e.tmp)
 	run := func(args ...string) {
@@ -95,7 +113,7 @@ func consoleRun(t *testing.T, e *env, cli []string, bundle, id string) string {
 	}
 	defer m.Close()
 	run("start", id)
-	out := readPty(m)
+	out := readPtyResize(m, resize)
 	for i := 0; i < 500; i++ {
 		b, _ := exec.Command(cli[0], append(cli[1:], "state", id)...).Output()
 		if strings.Contains(string(b), `"stopped"`) {
@@ -158,6 +176,30 @@ func TestTerminalLibOS(t *testing.T) {
 		}
 		if r := consoleRun(t, e, []string{runc, "--root", filepath.Join(e.tmp, "runc-root")}, b, "tty1-runc"); r != got {
 			t.Errorf("on the terminal:\nrunnc: %q\nrunc:  %q", got, r)
+		}
+	}
+}
+
+// A resize after start: the program's SIGWINCH handler runs and TIOCGWINSZ has the new
+// size, as natively.
+func TestTerminalResize(t *testing.T) {
+	e := newEnv(t)
+	s := ociSpec("tty", "winch")
+	s.Process.Terminal = true
+	s.Process.ConsoleSize = &specs.Box{Height: 30, Width: 100}
+	b := e.progBundle(s, "go-tty", "tty")
+	got := consoleRunResize(t, e, []string{runncB, "--root", e.root}, b, "winch1", true)
+	want := "ready\r\nSIGWINCH: 40x120 <nil>\r\n"
+	if got != want {
+		t.Errorf("runnc: %q, want %q", got, want)
+	}
+	if os.Getenv("NABLA_VM") != "1" {
+		runc, err := exec.LookPath("runc")
+		if err != nil {
+			t.Fatalf("runc, the reference, is not installed: %v", err)
+		}
+		if r := consoleRunResize(t, e, []string{runc, "--root", filepath.Join(e.tmp, "runc-root")}, b, "winch1-runc", true); r != want {
+			t.Errorf("runc (test premise): %q, want %q", r, want)
 		}
 	}
 }

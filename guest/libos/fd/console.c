@@ -41,8 +41,9 @@ static struct k_termios tty_termios = {
 static struct k_winsize tty_winsize;
 static int tty_pgrp = 1;
 
-/* The tty ioctls on descriptors 0-2. The state is the libOS's: the host pty keeps its own
- * line discipline (a raw-mode app still gets the host's output processing and echo). */
+/* The tty ioctls on descriptors 0-2. The state is the libOS's, except the window size,
+ * read from the host: the host pty keeps its own line discipline (a raw-mode app still
+ * gets the host's output processing and echo), and TIOCSWINSZ stays in memory. */
 static long con_ioctl(struct file *f, unsigned long req, uint64_t arg)
 {
     (void)f;
@@ -61,8 +62,14 @@ static long con_ioctl(struct file *f, unsigned long req, uint64_t arg)
         tty_termios = t;
         return 0;
     }
-    case TIOCGWINSZ:
+    case TIOCGWINSZ: {
+        /* The terminal's size now, from the host (the one ioctl the filter allows), as
+         * the runtime resizes it after start; the configured size if the host cannot tell. */
+        struct k_winsize w;
+        if (host_winsize(&w) == 0)
+            tty_winsize = w;
         return copy_to_user(arg, &tty_winsize, sizeof tty_winsize) ? -EFAULT : 0;
+    }
     case TIOCSWINSZ: {
         struct k_winsize w;
         if (copy_from_user(&w, arg, sizeof w))

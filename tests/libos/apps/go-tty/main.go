@@ -1,16 +1,45 @@
 // go-tty: what a program asks its terminal: isatty of 0-2, the window size, termios, a raw
 // mode set and restored (the calls of golang.org/x/term), the foreground process group.
+// "go-tty winch" instead says ready and, at the SIGWINCH to 40x120, prints the size.
 package main
 
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
 
+// winch waits for a SIGWINCH that brings the size 40x120 (a runtime may resize the
+// terminal once more at start: those are skipped).
+func winch() {
+	c := make(chan os.Signal, 4)
+	signal.Notify(c, unix.SIGWINCH)
+	fmt.Println("ready")
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case <-c:
+			ws, err := unix.IoctlGetWinsize(1, unix.TIOCGWINSZ)
+			if err != nil || ws.Row == 40 && ws.Col == 120 {
+				fmt.Printf("SIGWINCH: %dx%d %v\n", ws.Row, ws.Col, err)
+				return
+			}
+		case <-timeout:
+			fmt.Println("no SIGWINCH to 40x120")
+			return
+		}
+	}
+}
+
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "winch" {
+		winch()
+		return
+	}
 	var out strings.Builder
 	for fd := 0; fd < 3; fd++ {
 		_, err := unix.IoctlGetTermios(fd, unix.TCGETS)
