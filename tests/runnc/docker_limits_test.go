@@ -55,7 +55,7 @@ func dockerTerminal(t *testing.T, d *dockerd) {
 		for _, args := range [][]string{nil, {"winch"}} {
 			out := dockerPty(t, d, rt, args...)
 			if args == nil {
-				outs[i] = winsizeLine.ReplaceAllString(out, "winsize -\r\n")
+				outs[i] = winsizeLine.ReplaceAllString(out, "winsize -")
 				continue
 			}
 			if out != "ready\r\nSIGWINCH: 40x120 <nil>\r\n" {
@@ -71,11 +71,19 @@ func dockerTerminal(t *testing.T, d *dockerd) {
 	}
 }
 
-var winsizeLine = regexp.MustCompile(`winsize \d+x\d+\r\n`)
+var winsizeLine = regexp.MustCompile(`winsize \d+x\d+`)
 
 // dockerPty runs go-tty with args by docker run -it, the client on a new pty of 30x100
 // that is made 40x120 once the program says ready.
 func dockerPty(t *testing.T, d *dockerd, rt string, args ...string) string {
+	t.Helper()
+	argv := append([]string{"docker", "-H", d.host, "run", "--rm", "-it", "--runtime=" + rt, "--network=none", "--entrypoint", "tty", "progs"}, args...)
+	return ptyRun(t, argv, []string{"DOCKER_CONFIG=" + filepath.Join(d.dir, "cli")}, len(args) > 0)
+}
+
+// ptyRun runs argv (with env added) on a new pty of 30x100 as its controlling terminal
+// and returns what came out; with resize, see readPtyResize.
+func ptyRun(t *testing.T, argv, env []string, resize bool) string {
 	t.Helper()
 	pty, err := console.Open()
 	if err != nil {
@@ -85,8 +93,8 @@ func dockerPty(t *testing.T, d *dockerd, rt string, args ...string) string {
 	if err := pty.Resize(30, 100); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("docker", append([]string{"-H", d.host, "run", "--rm", "-it", "--runtime=" + rt, "--network=none", "--entrypoint", "tty", "progs"}, args...)...)
-	cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+filepath.Join(d.dir, "cli"))
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = pty.Slave, pty.Slave, pty.Slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	if err := cmd.Start(); err != nil {
@@ -94,9 +102,9 @@ func dockerPty(t *testing.T, d *dockerd, rt string, args ...string) string {
 	}
 	pty.Slave.Close()
 	pty.Slave = nil
-	out := readPtyResize(pty.Master, len(args) > 0)
+	out := readPtyResize(pty.Master, resize)
 	if err := cmd.Wait(); err != nil {
-		t.Errorf("docker run -it --runtime=%s %v: %v\n%q", rt, args, err, out)
+		t.Errorf("%v: %v\n%q", argv, err, out)
 	}
 	return out
 }
