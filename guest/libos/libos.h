@@ -46,6 +46,7 @@ long host_setitimer_ms(unsigned ms);
 long host_madvise_dontneed(uintptr_t addr, size_t len);
 /* write(2, buf, n) until done: the app's stderr, kept apart from the console (fd 1). */
 void host_write_stderr(const char *buf, size_t n);
+long host_winsize(void *ws);
 /* mprotect(addr, len, PROT_READ|PROT_WRITE); len at most HOST_MPROTECT_MAX (the tender's
  * filter pins both, internal/spt/libos_policy.go). */
 long host_mprotect_rw(uintptr_t addr, size_t len);
@@ -191,6 +192,7 @@ extern int keep_frame; /* set by a call whose result is the whole frame (rt_sigr
 #define MAX_ENVS 256
 #define MAX_GROUPS 64
 #define MAX_MOUNTS 16
+#define RLIM_NLIMITS 16 /* Linux's resources 0..15, the same numbers on x86_64 and aarch64 */
 /* One entry of "mounts", in mount order (parents first). */
 struct libos_mount {
     const char *dev;  /* block device (manifest name) of a ustar disk; NULL for tmpfs */
@@ -215,6 +217,12 @@ struct libos_config {
     struct libos_mount mounts[MAX_MOUNTS];
     int nmounts;    /* 0: an empty writable / in memory */
     int readonly;   /* the root overlay refuses writes (docker --read-only) */
+    /* "rlimits" (process.rlimits): the limits given, by resource number. */
+    struct { uint64_t cur, max; int set; } rlimits[RLIM_NLIMITS];
+    /* "terminal" (process.terminal): descriptors 0-2 answer as a tty of rows x cols
+     * (process.consoleSize; 0 x 0 if absent, as a new pty is). */
+    int terminal;
+    uint16_t rows, cols;
     /* The "net" key: the NIC's IPv4 address, mask (a prefix length or dotted) and gateway;
      * NULL if absent (net/netif.c parses them). */
     char *net_addr, *net_mask, *net_gw;
@@ -224,6 +232,8 @@ int config_json(char *s, struct libos_config *cfg);
 /* Splits a plain command line in place (rumprun quoting) onto cfg->argv: 0, or -1 (reported). */
 int config_split(char *s, struct libos_config *cfg);
 extern struct libos_config libos_cfg;
+/* The rlimits from the configuration, RLIMIT_NOFILE applied to the fd table (sys_proc.c). */
+void rlimits_boot(void);
 
 /* ---- the end (core/exit.c) and the trap entries (sys/trap.c) ---- */
 extern int libos_debug;

@@ -54,30 +54,33 @@ const LibOSSeedSize = 32
 
 // libosTable holds the numbers of the extra calls the libOS makes, per arch.
 type libosTable struct {
-	rtSigaction, rtSigreturn, sigaltstack, setitimer, madvise, mprotect, write uint32
+	rtSigaction, rtSigreturn, sigaltstack, setitimer, madvise, mprotect, write, ioctl uint32
 }
 
 var libosArches = map[string]libosTable{
-	"amd64": {rtSigaction: 13, rtSigreturn: 15, sigaltstack: 131, setitimer: 38, madvise: 28, mprotect: 10, write: 1},
-	"arm64": {rtSigaction: 134, rtSigreturn: 139, sigaltstack: 132, setitimer: 103, madvise: 233, mprotect: 226, write: 64},
+	"amd64": {rtSigaction: 13, rtSigreturn: 15, sigaltstack: 131, setitimer: 38, madvise: 28, mprotect: 10, write: 1, ioctl: 16},
+	"arm64": {rtSigaction: 134, rtSigreturn: 139, sigaltstack: 132, setitimer: 103, madvise: 233, mprotect: 226, write: 64, ioctl: 29},
 }
 
 // Signal numbers (the same on both arches) whose handlers the libOS installs.
 const (
-	sigHUP  = 1
-	sigINT  = 2
-	sigUSR1 = 10
-	sigUSR2 = 12
-	sigTERM = 15
-	sigILL  = 4
-	sigTRAP = 5
-	sigBUS  = 7
-	sigFPE  = 8
-	sigSEGV = 11
-	sigALRM = 14
-	sigSYS  = 31
+	sigHUP   = 1
+	sigINT   = 2
+	sigUSR1  = 10
+	sigUSR2  = 12
+	sigTERM  = 15
+	sigILL   = 4
+	sigTRAP  = 5
+	sigBUS   = 7
+	sigFPE   = 8
+	sigSEGV  = 11
+	sigALRM  = 14
+	sigWINCH = 28
+	sigSYS   = 31
 
 	stderrFD     = 2
+	consoleFD    = 1
+	tiocgwinsz   = 0x5413
 	itimerReal   = 0
 	madvDontneed = 4
 	kernelSigset = 8 // sizeof the kernel's sigset_t, rt_sigaction's 4th argument
@@ -167,6 +170,8 @@ func LibOSPolicy(arch string, d Devices, text seccomp.Range) seccomp.Policy {
 	add(t.setitimer, "libOS: ITIMER_REAL delivers the preemption tick (SIGALRM) to this process only", eq(0, itimerReal))
 	add(t.madvise, "libOS: munmap/MADV_DONTNEED of the app drop guest pages (memory is reused and reads as zero)", eq(2, madvDontneed))
 	add(t.write, "libOS: the app's stderr goes to the host's stderr, apart from the console (stdout), as a container runtime expects", eq(0, stderrFD))
+	add(t.rtSigaction, "libOS: on a terminal (process.terminal) a resize's SIGWINCH from the kernel is posted to the app", eq(0, sigWINCH), eq(3, kernelSigset))
+	add(t.ioctl, "libOS: the app's TIOCGWINSZ reads the size of the container's terminal (fd 1): 8 bytes into guest memory, nothing on the host changes", eq(0, consoleFD), eq(1, tiocgwinsz))
 	p.Gate = &seccomp.Gate{Inside: text, Action: seccomp.RetTrap}
 	return p
 }

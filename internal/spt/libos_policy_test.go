@@ -13,10 +13,10 @@ import (
 var libosNrs = map[string]struct {
 	audit                                                    uint32
 	write, exitGroup, sigaction, sigreturn, altstack, itimer int32
-	madvise, execve, mmap, getpid, mprotect                  int32
+	madvise, execve, mmap, getpid, mprotect, ioctl           int32
 }{
-	"amd64": {0xc000003e, 1, 231, 13, 15, 131, 38, 28, 59, 9, 39, 10},
-	"arm64": {0xc00000b7, 64, 94, 134, 139, 132, 103, 233, 221, 222, 172, 226},
+	"amd64": {0xc000003e, 1, 231, 13, 15, 131, 38, 28, 59, 9, 39, 10, 16},
+	"arm64": {0xc00000b7, 64, 94, 134, 139, 132, 103, 233, 221, 222, 172, 226, 29},
 }
 
 func TestLibOSPolicy(t *testing.T) {
@@ -58,9 +58,16 @@ func TestLibOSPolicy(t *testing.T) {
 			{"SIGHUP handler", n.sigaction, []uint64{1, 0x1000, 0, 8}},
 			{"SIGUSR1 handler", n.sigaction, []uint64{10, 0x1000, 0, 8}},
 			{"SIGUSR2 handler", n.sigaction, []uint64{12, 0x1000, 0, 8}},
+			{"SIGWINCH handler", n.sigaction, []uint64{28, 0x1000, 0, 8}},
+			{"TIOCGWINSZ on the console", n.ioctl, []uint64{1, 0x5413, 0x1000}},
 		}
 		denied := []call{
 			{"write to fd 6", n.write, []uint64{6, 0x1000, 5}},
+			{"TIOCSWINSZ on the console", n.ioctl, []uint64{1, 0x5414, 0x1000}},
+			{"TCSETS on the console", n.ioctl, []uint64{1, 0x5402, 0x1000}},
+			{"TIOCSTI on the console", n.ioctl, []uint64{1, 0x5412, 0x1000}},
+			{"TIOCGWINSZ on fd 0", n.ioctl, []uint64{0, 0x5413, 0x1000}},
+			{"TIOCGWINSZ with high word", n.ioctl, []uint64{1, 0x5413 | 1<<32, 0x1000}},
 			{"stderr write with high word", n.write, []uint64{2 | 1<<32, 0x1000, 5}},
 			{"SIGQUIT handler", n.sigaction, []uint64{3, 0x1000, 0, 8}},
 			{"SIGCHLD handler", n.sigaction, []uint64{17, 0x1000, 0, 8}},

@@ -180,6 +180,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     sys_report_init();
     sched_init();
     fd_init();
+    rlimits_boot();
     rnd_init();
     if (fs_boot(argc, argv, envc, envp, mem_end - libos_note.va_extra) != 0)
         return 1;
@@ -199,12 +200,15 @@ int solo5_app_main(const struct solo5_start_info *si)
     /* The signals the tender forwards (docker stop, kill): taken one at a time, never
      * inside the tick. */
     sig_host_init();
-    uint64_t hmask = alrm;
+    uint64_t hmask = alrm | 1ULL << (SIGWINCH - 1);
     for (int i = 0; i < HOST_FORWARDED; i++)
         hmask |= 1ULL << (host_forwarded[i] - 1);
     for (int i = 0; i < HOST_FORWARDED; i++)
         if (host_sigaction(host_forwarded[i], libos_hostsig, hmask) != 0)
             bindings_panic("libos: installing a host signal handler failed (is the tender this libOS's?)");
+    /* On a terminal, a resize reaches the process group as SIGWINCH, from the kernel. */
+    if (libos_cfg.terminal && host_sigaction(SIGWINCH, libos_hostsig, hmask) != 0)
+        bindings_panic("libos: installing the SIGWINCH handler failed (is the tender this libOS's?)");
 
     long stack = mm_mmap(0, APP_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
     if (stack < 0)

@@ -116,6 +116,9 @@ func (p *plan) bakeApp(cacheDir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("baked image %s: %v", dst, err)
 	}
+	if err := p.checkLibOSMem(im, p.image.Guest); err != nil {
+		return "", err
+	}
 	if err := im.CheckMemory(p.memMB << 20); err != nil {
 		return "", fmt.Errorf("process.args[0] %q: %v", name, err)
 	}
