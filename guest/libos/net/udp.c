@@ -100,14 +100,17 @@ int udp_sock_connect(struct sock *s, int unspec, const ip_addr_t *addr, uint16_t
     ip_addr_t a;
     ip_addr_copy(a, *addr);
     sa_any_to_loopback(&a);
+    /* Linux routes at connect: no route is ENETUNREACH now (resolvers probe families so). */
+    struct netif *n = ip_route(IP_ANY_TYPE, &a);
+    if (!n)
+        return -ENETUNREACH;
     err_t e = udp_connect(s->upcb, &a, port);
     if (e != ERR_OK)
         return e == ERR_USE ? -EADDRINUSE : -EINVAL;
     /* lwIP picks the source address at each send; Linux fixes it at connect, from the
      * route, which getsockname then shows. */
     if (ip_addr_isany(&s->upcb->local_ip)) {
-        struct netif *n = ip_route(IP_ANY_TYPE, &a);
-        const ip_addr_t *l = n ? ip_netif_get_local_ip(n, &a) : NULL;
+        const ip_addr_t *l = ip_netif_get_local_ip(n, &a);
         if (l)
             ip_addr_copy(s->laddr, *l);
         else
