@@ -110,9 +110,9 @@ func TestTCPUnderLoss(t *testing.T) {
 		for i := range want {
 			want[i] = byte(i*7 + i/251)
 		}
-		st, b, err := getLossy(addr, "/big?kib=32")
+		st, b, err := getLossy(addr, "/stream?n=32768")
 		if err != nil || st != 200 || !bytes.Equal(b, want) {
-			return fmt.Errorf("/big?kib=32 under loss: status %d, %d bytes, err %v", st, len(b), err)
+			return fmt.Errorf("/stream?n=32768 under loss: status %d, %d bytes, err %v", st, len(b), err)
 		}
 		return nil
 	})
