@@ -156,6 +156,6 @@ func JoinArgs(args []string) string {
 // GuestConfig builds the guest configuration from the spec.
 func (b *Bundle) GuestConfig() *Config {
 	p := b.Spec.Process
-	return &Config{Env: p.Env, Hostname: b.Spec.Hostname, Args: p.Args, Cwd: p.Cwd,
+	return &Config{Env: p.Env, Hostname: b.Hostname(), Args: p.Args, Cwd: p.Cwd,
 		UID: p.User.UID, GID: p.User.GID, Groups: p.User.AdditionalGids}
 }

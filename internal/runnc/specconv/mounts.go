@@ -32,6 +32,13 @@ var syntheticTypes = map[string]bool{"proc": true, "sysfs": true, "devpts": true
 // the container sees what Docker wrote, and its own writes never reach the host.
 var dockerEtc = map[string]bool{"/etc/resolv.conf": true, "/etc/hostname": true, "/etc/hosts": true}
 
+// kubeletFiles are writable binds the kubelet adds to every container whose contents
+// only flow out of the container: /dev/termination-log (the termination message, read
+// by the kubelet after exit). The guest's /dev is the libOS's own, and its writes could
+// not reach the host, so the mount is left out: pods under runnc get their termination
+// message from the log (terminationMessagePolicy: FallbackToLogsOnError), docs/kubernetes.md.
+var kubeletFiles = map[string]bool{"/dev/termination-log": true}
+
 // GuestMounts converts the spec's mounts: bind mounts -> disks vol1, vol2, ... (in spec
 // order), tmpfs -> memory. A writable bind mount is refused (its writes could not reach
 // the host), except Docker's /etc files (dockerEtc). The result is in mount order,
@@ -44,7 +51,7 @@ func GuestMounts(ms []specs.Mount) ([]GuestMount, error) {
 		if !path.IsAbs(m.Destination) {
 			return nil, fmt.Errorf("mount %q: destination must be absolute", m.Destination)
 		}
-		if synthetic[dst] || syntheticTypes[m.Type] || strings.HasPrefix(dst, "/sys/") || strings.HasPrefix(dst, "/proc/") {
+		if synthetic[dst] || kubeletFiles[dst] || syntheticTypes[m.Type] || strings.HasPrefix(dst, "/sys/") || strings.HasPrefix(dst, "/proc/") {
 			continue
 		}
 		if dst == "/" {
