@@ -41,7 +41,7 @@ func TestCRIPod(t *testing.T) {
 			t.Errorf("processes left behind: %v", p)
 		}
 	})
-	hostBefore := hostLinks(t)
+	hostBefore := criLinks(t)
 	peer := newPeerNS(t, dir)
 	// crictl exec streams through the CRI's stream server on the peer's loopback.
 	if out, err := peer.in("ip", "link", "set", "lo", "up"); err != nil {
@@ -59,7 +59,7 @@ func TestCRIPod(t *testing.T) {
 		t.Fatalf("crictl images: want the two imported images:\n%s", out)
 	}
 	netnsBefore := netnsNames()
-	mountsBefore := mountLines(t)
+	mountsBefore := criMounts(t, dir)
 
 	runs := map[string]podRun{}
 	for _, handler := range []string{"runc", "nabla"} {
@@ -82,9 +82,9 @@ func TestCRIPod(t *testing.T) {
 			t.Errorf("%s: veths left in the CNI namespace:\n%s", handler, out)
 		}
 		if after := netnsNames(); !slices.Equal(after, netnsBefore) {
-			t.Errorf("%s: network namespaces in /var/run/netns: %v -> %v", handler, netnsBefore, after)
+			t.Errorf("%s: CRI network namespaces in /var/run/netns: %v -> %v", handler, netnsBefore, after)
 		}
-		if after := mountLines(t); !slices.Equal(after, mountsBefore) {
+		if after := criMounts(t, dir); !slices.Equal(after, mountsBefore) {
 			t.Errorf("%s: mounts changed:\n%s", handler, diffLines(mountsBefore, after))
 		}
 	}
@@ -101,7 +101,7 @@ func TestCRIPod(t *testing.T) {
 		}
 		return nil
 	})
-	if after := hostLinks(t); after != hostBefore {
+	if after := criLinks(t); after != hostBefore {
 		t.Errorf("host links changed: %q -> %q", hostBefore, after)
 	}
 }
@@ -235,14 +235,40 @@ func writeJSON(t *testing.T, path string, v any) {
 	}
 }
 
-// netnsNames lists /var/run/netns, where containerd's CRI pins pod network namespaces.
+// netnsNames lists the CRI's pod network namespaces in /var/run/netns (cni-<uuid>; other
+// tests and benchmarks on this machine pin their own there).
 func netnsNames() []string {
 	ents, _ := os.ReadDir("/var/run/netns")
 	var out []string
 	for _, e := range ents {
-		out = append(out, e.Name())
+		if strings.HasPrefix(e.Name(), "cni-") {
+			out = append(out, e.Name())
+		}
 	}
 	return out
+}
+
+// criMounts are the host's mounts that can be the test's: under dir or a pod's netns pin.
+func criMounts(t *testing.T, dir string) []string {
+	var out []string
+	for _, l := range mountLines(t) {
+		if strings.Contains(l, dir) || strings.Contains(l, "/netns/cni-") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// criLinks are the host's links a CNI plugin or runnc could have left there (bridges,
+// veths, taps); links other tests on this machine make come and go.
+func criLinks(t *testing.T) string {
+	var out []string
+	for _, l := range strings.Fields(hostLinks(t)) {
+		if strings.HasPrefix(l, "cni") || strings.HasPrefix(l, "veth") || strings.HasPrefix(l, "tap") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // podProcesses are our processes other than containerd and the peer namespace's holder:

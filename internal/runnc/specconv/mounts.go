@@ -27,10 +27,11 @@ var synthetic = map[string]bool{"/dev": true, "/proc": true, "/sys": true, "/dev
 var syntheticTypes = map[string]bool{"proc": true, "sysfs": true, "devpts": true, "mqueue": true,
 	"cgroup": true, "cgroup2": true}
 
-// dockerEtc are the files Docker (and Kubernetes) bind-mount read-write by default. They
-// become disks holding a snapshot of the host file, writable in the guest's memory only:
-// the container sees what Docker wrote, and its own writes never reach the host.
-var dockerEtc = map[string]bool{"/etc/resolv.conf": true, "/etc/hostname": true, "/etc/hosts": true}
+// dockerEtc are the files Docker (and Kubernetes and podman) bind-mount read-write by
+// default for the container to read, podman's /run/.containerenv too. They become disks
+// holding a snapshot of the host file, writable in the guest's memory only: the container
+// sees what the engine wrote, and its own writes never reach the host.
+var dockerEtc = map[string]bool{"/etc/resolv.conf": true, "/etc/hostname": true, "/etc/hosts": true, "/run/.containerenv": true}
 
 // kubeletFiles are writable binds the kubelet adds to every container whose contents
 // only flow out of the container: /dev/termination-log (the termination message, read
