@@ -24,7 +24,8 @@ import (
 	"github.com/nabla-containers/nabla/internal/containerdtest"
 )
 
-// criToolsVersion is the cri-tools release whose crictl the test builds.
+// criToolsVersion is the cri-tools release whose crictl the test builds (the Makefile's
+// CRI_TOOLS, which `make setup` prebuilds into the same place).
 const criToolsVersion = "v1.37.0"
 
 // cniBinDir is where Debian's containernetworking-plugins puts bridge, host-local, loopback.

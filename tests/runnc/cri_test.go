@@ -141,6 +141,10 @@ func criPodRun(t *testing.T, d *criDaemon, handler string) podRun {
 		t.Fatalf("%s: crictl inspectp: no pod IP (%v)", handler, err)
 	}
 	ip := insp.Status.Network.IP
+	// The guide's way to get it.
+	if tip := d.must(t, "inspectp", "-o", "go-template", "--template", "{{.status.network.ip}}", pod); tip != ip {
+		t.Errorf("%s: crictl inspectp go-template: %q, JSON: %q", handler, tip, ip)
+	}
 	ctr := d.must(t, "create", pod, ctrCfg, podCfg)
 	d.must(t, "start", ctr)
 
