@@ -1,5 +1,6 @@
-// `podman --runtime=runnc run` of an ordinary image (the static Go programs of the Docker
-// test, `podman import`ed) against podman with runc: output, stderr, exit status, logs, stop.
+// `podman --runtime=runnc run` of ordinary images (the Docker test's static Go programs,
+// the guide's HTTP service) against podman with runc: output, stderr, exit status, logs,
+// stop, and the service answering on podman's default bridge network.
 package runnc
 
 import (
@@ -32,15 +33,20 @@ volume_path = %[4]q
 network_config_dir = %[5]q
 `
 
-type podman struct{ dir string }
+// podman runs in a peer network namespace: its default bridge network (CNI's
+// cni-podman0, iptables rules) is made there, not on the host.
+type podman struct {
+	dir  string
+	peer *peerNS
+}
 
-func newPodman(t *testing.T, dir string) *podman {
+func newPodman(t *testing.T, dir string, peer *peerNS) *podman {
 	for _, tool := range []string{"podman", "conmon"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("podman tests need %s (apt-get install podman): %v", tool, err)
 		}
 	}
-	p := &podman{dir: dir}
+	p := &podman{dir: dir, peer: peer}
 	cfg := fmt.Sprintf(podmanConf, filepath.Join(dir, "events.log"), filepath.Join(dir, "tmp"), filepath.Join(dir, "static"),
 		filepath.Join(dir, "volumes"), filepath.Join(dir, "net"))
 	if err := os.WriteFile(filepath.Join(dir, "containers.conf"), []byte(cfg), 0o644); err != nil {
@@ -59,7 +65,7 @@ func (p *podman) run(t *testing.T, args ...string) (stdout, stderr string, err e
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	argv := append([]string{"--root", filepath.Join(p.dir, "root"), "--runroot", filepath.Join(p.dir, "runroot"), "--storage-driver", "vfs"}, args...)
-	cmd := exec.CommandContext(ctx, "podman", argv...)
+	cmd := exec.CommandContext(ctx, "nsenter", append([]string{"--net=" + p.peer.path, "podman"}, argv...)...)
 	cmd.Env = append(os.Environ(), "CONTAINERS_CONF="+filepath.Join(p.dir, "containers.conf"))
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -92,7 +98,8 @@ func TestPodman(t *testing.T) {
 		t.Cleanup(func() { os.RemoveAll(runncRoot) })
 	}
 	rootBefore := runncDefaultRoot()
-	p := newPodman(t, dir)
+	peer := newPeerNS(t, dir)
+	p := newPodman(t, dir, peer)
 	tarPath := filepath.Join(dir, "rootfs.tar")
 	if err := os.WriteFile(tarPath, programsTar(t), 0o644); err != nil {
 		t.Fatal(err)
@@ -164,6 +171,50 @@ func TestPodman(t *testing.T) {
 		if o, e, err := p.run(t, "rm", name); err != nil {
 			t.Errorf("podman rm (%s): %v\n%s%s", rt, err, o, e)
 		}
+	}
+	// The guide's service on podman's default bridge network: the same answer and logs.
+	serverTar := filepath.Join(dir, "server.tar")
+	plainImage(t, serverTar, "hello-nabla:latest", []imageFile{programFile(t, "bin/server", "go-pod-server")}, []string{"server"}, []string{"PATH=/bin"})
+	if o, e, err := p.run(t, "load", "-i", serverTar); err != nil {
+		t.Fatalf("podman load: %v\n%s%s", err, o, e)
+	}
+	var served [2]string
+	for i, rt := range runtimes {
+		if o, e, err := p.run(t, "run", "-d", "--name", "web", "--hostname", "web", "--runtime="+rt, "hello-nabla"); err != nil {
+			t.Fatalf("podman run -d web (%s): %v\n%s%s", rt, err, o, e)
+		}
+		ip, _, err := p.run(t, "inspect", "-f", "{{.NetworkSettings.IPAddress}}", "web")
+		ip = strings.TrimSpace(ip)
+		if err != nil || ip == "" {
+			t.Fatalf("%s: podman inspect: %v %q", rt, err, ip)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			out, err := peer.in("curl", "-sS", "--max-time", "5", "http://"+ip+":8080/")
+			if err == nil {
+				served[i] = out
+				break
+			}
+			if time.Now().After(deadline) {
+				o, e, _ := p.run(t, "logs", "web")
+				t.Fatalf("%s: curl http://%s:8080/: %v\n%s\nlogs: %q %q", rt, ip, err, out, o, e)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if o, e, err := p.run(t, "stop", "-t", "20", "web"); err != nil {
+			t.Errorf("podman stop web (%s): %v\n%s%s", rt, err, o, e)
+		}
+		o, e, _ := p.run(t, "logs", "web")
+		served[i] += "\x00" + o + "\x00" + e
+		if o, e, err := p.run(t, "rm", "web"); err != nil {
+			t.Errorf("podman rm web (%s): %v\n%s%s", rt, err, o, e)
+		}
+	}
+	if want := "hello from web\n\x00listening on :8080\ngot terminated\nbye\n\x00stderr is separate\nrequest GET /\n"; served[0] != want || served[1] != want {
+		t.Errorf("the served pod:\nrunc:  %q\nrunnc: %q\nwant:  %q", served[0], served[1], want)
+	}
+	if out, _ := peer.in("ip", "-o", "link", "show", "type", "veth"); strings.TrimSpace(out) != "" {
+		t.Errorf("veths left in podman's namespace:\n%s", out)
 	}
 	if o, _, _ := p.run(t, "ps", "-aq"); strings.TrimSpace(o) != "" {
 		t.Errorf("containers left: %q", o)
