@@ -70,12 +70,7 @@ func (p *plan) planApp() error {
 		return fmt.Errorf("libOS image: %v", err)
 	}
 	a := &appPlan{app: app, libos: libos, libosPath: lp, disks: []string{"rootfs"}}
-	// A container with its own network namespace (Docker's bridge, a Kubernetes pod)
-	// gets a NIC, plugged into the namespace's eth0 by init; on the host's network the
-	// program has none (a tap there would need the host's network to be ours to change).
-	if p.newNet || p.netns != "" {
-		a.nets = []string{AppNIC}
-	}
+	a.nets = p.appNets()
 	for _, m := range p.mounts {
 		if m.Source != "" {
 			a.disks = append(a.disks, m.Mount.Dev)
@@ -94,6 +89,17 @@ func (p *plan) planApp() error {
 	}
 	a.key = hex.EncodeToString(h.Sum(nil))[:40]
 	p.app = a
+	return nil
+}
+
+// appNets are the NICs a baked program gets. A container with a network namespace of its
+// own or joined (Docker's bridge, a Kubernetes pod) gets one, which init plugs into the
+// namespace's eth0; on the host's network the program has none (a tap there would need
+// the host's network to be runnc's to change).
+func (p *plan) appNets() []string {
+	if p.newNet || p.netns != "" {
+		return []string{AppNIC}
+	}
 	return nil
 }
 
