@@ -88,15 +88,16 @@ func TestPodman(t *testing.T) {
 	})
 	// podman's fixed paths, whatever its configuration: its shm lock and blob-info cache.
 	removeIfNew(t, "/dev/shm/libpod_lock", "/var/lib/containers", "/var/lib/containers/cache", "/var/lib/containers/cache/blob-info-cache-v1.boltdb")
+	if _, err := os.Stat(runncRoot); err != nil {
+		// Made by this test: removed with the images it cached (tmpfs is memory), after
+		// podman's cleanup processes (runnc delete, which makes the root) are gone.
+		t.Cleanup(func() { os.RemoveAll(runncRoot) })
+	}
 	t.Cleanup(func() {
 		if p := ourProcesses(dir); len(p) > 0 {
 			t.Errorf("processes left behind: %v", p)
 		}
 	})
-	if _, err := os.Stat(runncRoot); err != nil {
-		// Made by this test: removed with the images it cached (tmpfs is memory).
-		t.Cleanup(func() { os.RemoveAll(runncRoot) })
-	}
 	rootBefore := runncDefaultRoot()
 	peer := newPeerNS(t, dir)
 	p := newPodman(t, dir, peer)
