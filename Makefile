@@ -13,7 +13,13 @@ GOSRC     := $(shell find . -name '*.go' -not -path './guest/*' 2>/dev/null) $(w
 # Debian packages the build and the tests need (installed by `make setup` when missing).
 APT_PKGS  := gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu \
              qemu-system-arm qemu-user-static cpio gzip iproute2 iputils-ping strace hyperfine \
-             containerd runc crun docker.io util-linux musl-tools nftables clang libclang-rt-14-dev
+             containerd runc crun docker.io util-linux musl-tools nftables clang libclang-rt-14-dev \
+             containernetworking-plugins podman curl
+
+# crictl for the CRI test (tests/runnc/cri_test.go), built from its Go module into the
+# cache; the test builds it there itself when it is missing.
+CRI_TOOLS := v1.37.0
+CRICTL    := /var/cache/nabla/cri-tools/$(CRI_TOOLS)/crictl
 
 .PHONY: all go guest setup demo test test-pi unit fuzz bench clean dist-arm64
 
@@ -67,6 +73,8 @@ setup:
 	fi
 	@command -v $(GO) >/dev/null || { echo "setup: Go toolchain not found (expected at /usr/local/go)"; exit 1; }
 	$(GO) mod download
+	@test -x $(CRICTL) || { echo "setup: building crictl $(CRI_TOOLS)"; \
+		GOBIN=$(dir $(CRICTL)) $(GO) install sigs.k8s.io/cri-tools/cmd/crictl@$(CRI_TOOLS); }
 
 demo: setup all
 	bin/nabla-spt --mem=2 guest/build/$(HOSTARCH)/test_hello.spt Hello_from_nabla

@@ -32,8 +32,12 @@ type appPlan struct {
 	app, libos []byte
 	libosPath  string
 	disks      []string
+	nets       []string // the NIC, when the container has a network namespace
 	key        string
 }
+
+// AppNIC is the network device a baked program's manifest declares.
+const AppNIC = "service"
 
 // planApp reads and checks the program p.image names and the libOS image; the bake
 // itself waits for the cache directory (bakeApp). Every refusal is one line naming the
@@ -77,6 +81,7 @@ func (p *plan) planApp() error {
 		return fmt.Errorf("libOS image: %v", err)
 	}
 	a := &appPlan{app: app, libos: libos, libosPath: lp, disks: []string{"rootfs"}}
+	a.nets = p.appNets()
 	for _, m := range p.mounts {
 		if m.Source != "" {
 			a.disks = append(a.disks, m.Mount.Dev)
@@ -90,8 +95,22 @@ func (p *plan) planApp() error {
 	for _, d := range a.disks {
 		fmt.Fprintf(h, "d%s\x00", d) // disk names are alphanumeric
 	}
+	for _, n := range a.nets {
+		fmt.Fprintf(h, "n%s\x00", n)
+	}
 	a.key = hex.EncodeToString(h.Sum(nil))[:40]
 	p.app = a
+	return nil
+}
+
+// appNets are the NICs a baked program gets. A container with a network namespace of its
+// own or joined (Docker's bridge, a Kubernetes pod) gets one, which init plugs into the
+// namespace's eth0; on the host's network the program has none (a tap there would need
+// the host's network to be runnc's to change).
+func (p *plan) appNets() []string {
+	if p.newNet || p.netns != "" {
+		return []string{AppNIC}
+	}
 	return nil
 }
 
@@ -104,7 +123,7 @@ func (p *plan) bakeApp(cacheDir string) (string, error) {
 	out, err := os.ReadFile(dst)
 	cached := err == nil
 	if !cached {
-		out, err = bake.Bake(a.libos, a.app, bake.Options{Arch: hostArch(), Name: filepath.Base(p.image.Guest), Disks: a.disks})
+		out, err = bake.Bake(a.libos, a.app, bake.Options{Arch: hostArch(), Name: filepath.Base(p.image.Guest), Disks: a.disks, Nets: a.nets})
 		if err != nil {
 			return "", fmt.Errorf("process.args[0] %q (%s in the rootfs): %v", name, p.image.Guest, err)
 		}

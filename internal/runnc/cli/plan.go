@@ -84,12 +84,12 @@ func makePlan(bundleDir string) (*plan, error) {
 			return nil, err
 		}
 	}
+	p.netns, p.newNet = b.NetNS()
 	if img.App {
 		if err := p.planApp(); err != nil {
 			return nil, err
 		}
 	}
-	p.netns, p.newNet = b.NetNS()
 	return p, p.checkNetNS()
 }
 
@@ -213,6 +213,9 @@ func (p *plan) launch(disk string) (*initproc.Launch, error) {
 		l.Guest.Blk = &specconv.Block{Source: "etfs", Path: "rootfs", FSType: "ustar", Mountpoint: "/"}
 	}
 	nets := p.image.Devices(abi.MFTNetBasic)
+	if p.app != nil {
+		nets = p.app.nets // the image to bake declares them (create checks before it bakes)
+	}
 	switch {
 	case len(nets) > 1:
 		return nil, fmt.Errorf("the image declares %d network devices; runnc attaches one", len(nets))

@@ -182,7 +182,7 @@ func JoinArgs(args []string) string {
 // GuestConfig builds the guest configuration from the spec.
 func (b *Bundle) GuestConfig() *Config {
 	p := b.Spec.Process
-	c := &Config{Env: p.Env, Hostname: b.Spec.Hostname, Args: p.Args, Cwd: p.Cwd,
+	c := &Config{Env: p.Env, Hostname: b.Hostname(), Args: p.Args, Cwd: p.Cwd,
 		UID: p.User.UID, GID: p.User.GID, Groups: p.User.AdditionalGids}
 	if p.Terminal {
 		c.Terminal = &Terminal{}

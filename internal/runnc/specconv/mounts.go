@@ -27,10 +27,18 @@ var synthetic = map[string]bool{"/dev": true, "/proc": true, "/sys": true, "/dev
 var syntheticTypes = map[string]bool{"proc": true, "sysfs": true, "devpts": true, "mqueue": true,
 	"cgroup": true, "cgroup2": true}
 
-// dockerEtc are the files Docker (and Kubernetes) bind-mount read-write by default. They
-// become disks holding a snapshot of the host file, writable in the guest's memory only:
-// the container sees what Docker wrote, and its own writes never reach the host.
-var dockerEtc = map[string]bool{"/etc/resolv.conf": true, "/etc/hostname": true, "/etc/hosts": true}
+// dockerEtc are the files Docker (and Kubernetes and podman) bind-mount read-write by
+// default for the container to read, podman's /run/.containerenv too. They become disks
+// holding a snapshot of the host file, writable in the guest's memory only: the container
+// sees what the engine wrote, and its own writes never reach the host.
+var dockerEtc = map[string]bool{"/etc/resolv.conf": true, "/etc/hostname": true, "/etc/hosts": true, "/run/.containerenv": true}
+
+// kubeletFiles are writable binds the kubelet adds to every container whose contents
+// only flow out of the container: /dev/termination-log (the termination message, read
+// by the kubelet after exit). The guest's /dev is the libOS's own, and its writes could
+// not reach the host, so the mount is left out: pods under runnc get their termination
+// message from the log (terminationMessagePolicy: FallbackToLogsOnError), docs/kubernetes.md.
+var kubeletFiles = map[string]bool{"/dev/termination-log": true}
 
 // GuestMounts converts the spec's mounts: bind mounts -> disks vol1, vol2, ... (in spec
 // order), tmpfs -> memory. A writable bind mount is refused (its writes could not reach
@@ -44,7 +52,7 @@ func GuestMounts(ms []specs.Mount) ([]GuestMount, error) {
 		if !path.IsAbs(m.Destination) {
 			return nil, fmt.Errorf("mount %q: destination must be absolute", m.Destination)
 		}
-		if synthetic[dst] || syntheticTypes[m.Type] || strings.HasPrefix(dst, "/sys/") || strings.HasPrefix(dst, "/proc/") {
+		if synthetic[dst] || kubeletFiles[dst] || syntheticTypes[m.Type] || strings.HasPrefix(dst, "/sys/") || strings.HasPrefix(dst, "/proc/") {
 			continue
 		}
 		if dst == "/" {

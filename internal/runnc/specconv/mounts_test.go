@@ -29,6 +29,10 @@ func TestGuestMounts(t *testing.T) {
 		{Destination: "/etc/resolv.conf", Type: "bind", Source: resolv, Options: []string{"rbind", "rprivate"}},
 		{Destination: "/run", Type: "tmpfs", Source: "tmpfs", Options: []string{"size=2m"}},
 		{Destination: "/data", Source: data, Options: []string{"bind", "ro"}},
+		// What containerd's CRI adds for the kubelet: writable binds of the sandbox's
+		// shm and of the termination log (left out), next to the /etc files.
+		{Destination: "/dev/shm", Type: "bind", Source: d, Options: []string{"rbind", "rprivate", "rw"}},
+		{Destination: "/dev/termination-log", Type: "bind", Source: resolv, Options: []string{"rbind", "rprivate", "rw"}},
 	}
 	got, err := GuestMounts(ms)
 	if err != nil {

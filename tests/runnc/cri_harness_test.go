@@ -1,0 +1,321 @@
+// CRI test harness: crictl built from its Go module, a private containerd with the CRI
+// plugin (runtime handler nabla = runnc) in a peer network namespace, CNI bridge config,
+// and image archives of a plain rootfs for `ctr images import` and `podman load`.
+package runnc
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nabla-containers/nabla/internal/containerdtest"
+)
+
+// criToolsVersion is the cri-tools release whose crictl the test builds (the Makefile's
+// CRI_TOOLS, which `make setup` prebuilds into the same place).
+const criToolsVersion = "v1.37.0"
+
+// cniBinDir is where Debian's containernetworking-plugins puts bridge, host-local, loopback.
+const cniBinDir = "/usr/lib/cni"
+
+// crictlBinary builds crictl into /var/cache/nabla (once per version) and returns its path.
+func crictlBinary(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join("/var/cache/nabla/cri-tools", criToolsVersion)
+	bin := filepath.Join(dir, "crictl")
+	if _, err := os.Stat(bin); err == nil {
+		return bin
+	}
+	cmd := exec.Command("go", "install", "sigs.k8s.io/cri-tools/cmd/crictl@"+criToolsVersion)
+	cmd.Env = append(os.Environ(), "GOBIN="+dir, "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false")
+	cmd.Dir = os.TempDir() // outside our module: go install name@version
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building crictl %s (go install sigs.k8s.io/cri-tools/cmd/crictl@%s): %v\n%s", criToolsVersion, criToolsVersion, err, out)
+	}
+	return bin
+}
+
+// runtimeSnippet is the containerd configuration docs/kubernetes.md gives users (the
+// fenced toml block after the marker), with BinaryName pointed at runnc under test and
+// runnc's state root kept under the test's directory.
+func runtimeSnippet(t *testing.T, runncRoot string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repo, "docs", "kubernetes.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)<!-- containerd-runtime -->\\s*```toml\n(.*?)```").FindSubmatch(b)
+	if m == nil {
+		t.Fatal("docs/kubernetes.md: no ```toml block after <!-- containerd-runtime -->")
+	}
+	s := string(m[1])
+	const doc = `BinaryName = "/usr/local/bin/runnc"`
+	if !strings.Contains(s, doc) {
+		t.Fatalf("docs/kubernetes.md: the runtime snippet lost %s:\n%s", doc, s)
+	}
+	return strings.Replace(s, doc, fmt.Sprintf("BinaryName = %q\n    Root = %q", runncB, runncRoot), 1)
+}
+
+// criConfig is containerd with the CRI plugin: everything under dir, apparmor off (the
+// host's profiles are not ours to load), oom_score_adj no lower than containerd's own
+// (this machine refuses lowering it, as a nested container host may), the stream server
+// on the peer's loopback.
+const criConfig = `version = 2
+root = %[1]q
+state = %[2]q
+disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.devmapper"]
+[grpc]
+  address = %[3]q
+[ttrpc]
+  address = "%[3]s.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+[plugins."io.containerd.internal.v1.opt"]
+  path = %[4]q
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = %[5]q
+  disable_apparmor = true
+  restrict_oom_score_adj = true
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  enable_tls_streaming = false
+[plugins."io.containerd.grpc.v1.cri".cni]
+  bin_dir = %[6]q
+  conf_dir = %[7]q
+  max_conf_num = 1
+[plugins."io.containerd.grpc.v1.cri".containerd]
+  snapshotter = "overlayfs"
+  default_runtime_name = "runc"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+  Root = %[8]q
+%[9]s
+`
+
+// criDaemon is a private containerd with CRI, run in a peer network namespace (the CNI
+// bridge and the pods' veths live there, not on the host).
+type criDaemon struct {
+	dir, sock string
+	peer      *peerNS
+	crictlB   string
+	crictlCfg string
+	ctrd      *containerdtest.Daemon // for its Ctr helper (no process of its own)
+}
+
+// cniConflist is a bridge network with host-local addresses, its IPAM state under dir.
+func cniConflist(dir, bridge, subnet string) string {
+	return fmt.Sprintf(`{
+  "cniVersion": "1.0.0",
+  "name": "nabla-test",
+  "plugins": [
+    {"type": "bridge", "bridge": %q, "isGateway": true, "ipMasq": false,
+     "ipam": {"type": "host-local", "dataDir": %q, "ranges": [[{"subnet": %q}]], "routes": [{"dst": "0.0.0.0/0"}]}}
+  ]
+}
+`, bridge, filepath.Join(dir, "cni-ipam"), subnet)
+}
+
+func startCRI(t *testing.T, dir string, peer *peerNS, sandboxImage string) *criDaemon {
+	t.Helper()
+	for _, tool := range []string{"containerd", "ctr", "containerd-shim-runc-v2", "runc", "curl"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("CRI tests need %s (make setup installs it): %v", tool, err)
+		}
+	}
+	for _, p := range []string{"bridge", "host-local", "loopback"} {
+		if _, err := os.Stat(filepath.Join(cniBinDir, p)); err != nil {
+			t.Fatalf("CRI tests need the CNI plugin %s (apt-get install containernetworking-plugins): %v", p, err)
+		}
+	}
+	crictl := crictlBinary(t)
+	confDir := filepath.Join(dir, "cni-conf")
+	os.MkdirAll(confDir, 0o755)
+	if err := os.WriteFile(filepath.Join(confDir, "10-nabla-test.conflist"), []byte(cniConflist(dir, "cni-nabla0", "10.88.7.0/24")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "c.sock")
+	cfg := fmt.Sprintf(criConfig, filepath.Join(dir, "root"), filepath.Join(dir, "state"), sock, filepath.Join(dir, "opt"),
+		sandboxImage, cniBinDir, confDir, filepath.Join(dir, "runc-root"), runtimeSnippet(t, filepath.Join(dir, "runnc-root")))
+	cfgPath := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfgPath, []byte(cfg), 0o644)
+	crictlCfg := filepath.Join(dir, "crictl.yaml")
+	os.WriteFile(crictlCfg, []byte("runtime-endpoint: unix://"+sock+"\nimage-endpoint: unix://"+sock+"\ntimeout: 60\n"), 0o644)
+	logf, err := os.Create(filepath.Join(dir, "containerd.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("nsenter", "--net="+peer.path, "containerd", "--config", cfgPath)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	d := &criDaemon{dir: dir, sock: sock, peer: peer, crictlB: crictl, crictlCfg: crictlCfg, ctrd: &containerdtest.Daemon{Dir: dir, Sock: sock}}
+	t.Cleanup(func() {
+		// A failed test may leave pods: removed through the CRI, so their shims and
+		// tenders end and their mounts go before containerd does.
+		if out, _ := d.crictl(t, "pods", "-q"); strings.TrimSpace(out) != "" {
+			d.crictl(t, "rmp", "--all", "--force")
+		}
+		// nsenter execs containerd, so the pid is containerd's.
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-done
+		}
+		exec.Command("umount", "-R", filepath.Join(dir, "root")).Run()
+		exec.Command("umount", "-R", filepath.Join(dir, "state")).Run()
+		logf.Close()
+		if t.Failed() {
+			b, _ := os.ReadFile(logf.Name())
+			if len(b) > 8000 {
+				b = b[len(b)-8000:]
+			}
+			t.Logf("containerd log (end):\n%s", b)
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if out, err := d.crictl(t, "info"); err == nil && strings.Contains(out, `"RuntimeReady"`) {
+			return d
+		} else if time.Now().After(deadline) {
+			b, _ := os.ReadFile(logf.Name())
+			t.Fatalf("containerd's CRI did not come up: %v\n%s\nlog:\n%s", err, out, b)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// crictl runs crictl in the peer namespace (exec streams go to the stream server on the
+// peer's loopback) and returns stdout and stderr apart.
+func (d *criDaemon) crictlSplit(t *testing.T, args ...string) (string, string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "nsenter", append([]string{"--net=" + d.peer.path, d.crictlB, "--config", d.crictlCfg}, args...)...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	return o.String(), e.String(), err
+}
+
+func (d *criDaemon) crictl(t *testing.T, args ...string) (string, error) {
+	o, e, err := d.crictlSplit(t, args...)
+	return o + e, err
+}
+
+// must runs crictl and fails the test on an error; it returns stdout, trimmed.
+func (d *criDaemon) must(t *testing.T, args ...string) string {
+	t.Helper()
+	o, e, err := d.crictlSplit(t, args...)
+	if err != nil {
+		t.Fatalf("crictl %v: %v\n%s%s", args, err, o, e)
+	}
+	return strings.TrimSpace(o)
+}
+
+// importImage loads an image archive into the k8s.io namespace, where the CRI finds it.
+func (d *criDaemon) importImage(t *testing.T, archive string) {
+	t.Helper()
+	if out, err := d.ctrd.Ctr("k8s.io", "images", "import", archive); err != nil {
+		t.Fatalf("ctr -n k8s.io images import: %v\n%s", err, out)
+	}
+}
+
+// imageFile is one file of a plain image's single layer.
+type imageFile struct {
+	name string
+	data []byte
+	mode int64
+}
+
+// plainImage writes a docker-archive (`docker save` layout, which `ctr images import` and
+// `podman load` both read) of one layer holding files, with the entrypoint and env given:
+// an ordinary FROM-scratch image, no nabla in it.
+func plainImage(t *testing.T, path, ref string, files []imageFile, entrypoint, env []string) {
+	t.Helper()
+	var layer bytes.Buffer
+	tw := tar.NewWriter(&layer)
+	dirs := map[string]bool{}
+	epoch := time.Unix(0, 0)
+	for _, f := range files {
+		for d := filepath.Dir(f.name); d != "." && !dirs[d]; d = filepath.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	var dl []string
+	for d := range dirs {
+		dl = append(dl, d)
+	}
+	// Parents first: sort by depth then name.
+	sortByDepth(dl)
+	for _, d := range dl {
+		tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d + "/", Mode: 0o755, ModTime: epoch})
+	}
+	for _, f := range files {
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: f.name, Mode: f.mode, Size: int64(len(f.data)), ModTime: epoch}); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write(f.data)
+	}
+	tw.Close()
+	sum := func(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
+	goarch := map[string]string{"x86_64": "amd64", "aarch64": "arm64"}[arch]
+	cfg, _ := json.Marshal(map[string]any{
+		"architecture": goarch, "os": "linux",
+		"config": map[string]any{"Entrypoint": entrypoint, "Env": env, "WorkingDir": "/"},
+		"rootfs": map[string]any{"type": "layers", "diff_ids": []string{"sha256:" + sum(layer.Bytes())}},
+	})
+	lid := sum(layer.Bytes())
+	man, _ := json.Marshal([]map[string]any{{"Config": sum(cfg) + ".json", "RepoTags": []string{ref}, "Layers": []string{lid + "/layer.tar"}}})
+	var out bytes.Buffer
+	ow := tar.NewWriter(&out)
+	for _, e := range []struct {
+		name string
+		data []byte
+	}{{"manifest.json", man}, {sum(cfg) + ".json", cfg}, {lid + "/layer.tar", layer.Bytes()}} {
+		ow.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: e.name, Mode: 0o644, Size: int64(len(e.data)), ModTime: epoch})
+		ow.Write(e.data)
+	}
+	ow.Close()
+	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func sortByDepth(s []string) {
+	sort.Slice(s, func(i, j int) bool {
+		if a, b := strings.Count(s[i], "/"), strings.Count(s[j], "/"); a != b {
+			return a < b
+		}
+		return s[i] < s[j]
+	})
+}
+
+// programFile is a static Go test program from tests/libos/apps as an image file.
+func programFile(t *testing.T, name, app string) imageFile {
+	b, err := os.ReadFile(goProgram(t, app))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return imageFile{name: name, data: b, mode: 0o755}
+}
