@@ -224,16 +224,19 @@ func runCommand() *cli.Command {
 			if c.NArg() < 1 {
 				return fmt.Errorf("run: want APP [ARGS...]")
 			}
+			ports, err := publish.ParseAll(*c.Generic("publish").(*listFlag))
+			if err == nil && len(ports) > 0 {
+				err = publish.CheckRoot()
+			}
+			if err != nil {
+				return fmt.Errorf("run: %v", err)
+			}
 			// This process only reads files and execs the tender: no GC needed.
 			debug.SetGCPercent(-1)
 			lp, err := planLibRun(libRunOptions{
 				App: c.Args().First(), Args: c.Args().Tail(), Env: *c.Generic("env").(*listFlag),
 				Rootfs: c.String("rootfs"), Volumes: *c.Generic("volume").(*listFlag), Workdir: c.String("workdir"),
 			})
-			if err != nil {
-				return fmt.Errorf("run: %v", err)
-			}
-			ports, err := publish.ParseAll(*c.Generic("publish").(*listFlag))
 			if err != nil {
 				return fmt.Errorf("run: %v", err)
 			}

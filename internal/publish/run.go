@@ -30,8 +30,8 @@ const NetDevice = "service"
 // Prepare makes the namespace and the tap and binds the host side of every port. It needs
 // root (CAP_NET_ADMIN and CAP_SYS_ADMIN for the namespace, /dev/net/tun).
 func Prepare(ports []Port) (*Network, error) {
-	if os.Geteuid() != 0 {
-		return nil, errors.New("--publish needs root (a network namespace and a tap)")
+	if err := CheckRoot(); err != nil {
+		return nil, err
 	}
 	ns, err := newNetNS()
 	if err != nil {
@@ -51,6 +51,14 @@ func Prepare(ports []Port) (*Network, error) {
 		n.fwds = append(n.fwds, f)
 	}
 	return n, nil
+}
+
+// CheckRoot refuses a run that cannot make the network, before anything else is done.
+func CheckRoot() error {
+	if os.Geteuid() != 0 {
+		return errors.New("--publish needs root (a network namespace and a tap)")
+	}
+	return nil
 }
 
 // TenderArgs are the tender options attaching the tap as the image's NIC.
