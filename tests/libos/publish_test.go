@@ -142,6 +142,9 @@ func startPublished(t *testing.T, root string, publish ...string) *publishedRun 
 	r := &publishedRun{cmd: exec.Command(nablaCmd(t), argv...), out: &bytes.Buffer{}, done: make(chan struct{}), port: port, port2: port2}
 	r.cmd.Env = []string{"NABLA_CACHE_DIR=" + nablaCacheDir(t), "HOME=" + work(t), "PATH=" + os.Getenv("PATH")}
 	r.cmd.Stdout, r.cmd.Stderr = r.out, r.out
+	// A tender left running (the failure TestPublishEnds looks for) would hold the output
+	// pipe open, and Wait with it.
+	r.cmd.WaitDelay = 5 * time.Second
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -152,6 +155,9 @@ func startPublished(t *testing.T, root string, publish ...string) *publishedRun 
 		default:
 			r.cmd.Process.Kill()
 			<-r.done
+		}
+		if r.tender > 0 {
+			syscall.Kill(r.tender, syscall.SIGKILL) // a tender that outlived nabla (a failure)
 		}
 	})
 	// Up when the app answers through the port (the first run bakes the image).
