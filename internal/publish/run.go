@@ -142,19 +142,22 @@ func (n *Network) Run(argv []string) error {
 }
 
 // exitLike ends this process with the tender's exit status, or by the signal that
-// killed it (default action, no core dump), so a shell sees 128+N either way.
+// killed it when Go's runtime dies by that signal cleanly (TERM, INT, HUP, KILL), so a
+// shell sees 128+N either way. For the others (SEGV, SYS, ABRT, QUIT...) the runtime
+// would print a crash dump instead, so the status is 128+N as an exit code.
 func exitLike(ps *os.ProcessState) {
 	ws, ok := ps.Sys().(syscall.WaitStatus)
 	if !ok || !ws.Signaled() {
 		os.Exit(ps.ExitCode())
 	}
 	sig := ws.Signal()
-	unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{})
-	signal.Reset(sig)
-	// To this thread, so the signal arrives before the exit below.
-	runtime.LockOSThread()
-	unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
-	// A signal Go's runtime keeps for itself (SIGSEGV sent by kill is ignored by it)
-	// or one whose default is not to end the process.
+	switch sig {
+	case unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGKILL:
+		unix.Setrlimit(unix.RLIMIT_CORE, &unix.Rlimit{})
+		signal.Reset(sig)
+		// To this thread, so the signal arrives before the exit below.
+		runtime.LockOSThread()
+		unix.Tgkill(unix.Getpid(), unix.Gettid(), sig)
+	}
 	os.Exit(128 + int(sig))
 }

@@ -293,6 +293,14 @@ func TestPublishEnds(t *testing.T) {
 			}
 			syscall.Kill(g[0], syscall.SIGKILL)
 		}, 128 + 9},
+		// The guest killed by SIGSEGV (as a fault would): 139, and no Go crash dump.
+		{"guest-segv", func(t *testing.T, r *publishedRun) {
+			g := children(r.tender)
+			if len(g) != 1 {
+				t.Fatalf("tender %d has children %v, want the guest alone", r.tender, g)
+			}
+			syscall.Kill(g[0], syscall.SIGSEGV)
+		}, 128 + 11},
 		// nabla itself killed: the tender dies with it (PR_SET_PDEATHSIG), and the guest
 		// with the tender.
 		{"nabla-killed", func(t *testing.T, r *publishedRun) { r.cmd.Process.Kill() }, 128 + 9},
@@ -302,7 +310,7 @@ func TestPublishEnds(t *testing.T) {
 			before := hostState(t)
 			r := startPublished(t, root, "127.0.0.1:PORT:8080")
 			c.end(t, r)
-			if st := r.wait(t); st != c.status {
+			if st := r.wait(t); st != c.status || c.name != "crash" && strings.Contains(r.out.String(), "goroutine ") {
 				t.Fatalf("status %d, want %d; output:\n%s", st, c.status, r.out)
 			}
 			r.checkGone(t, before)
