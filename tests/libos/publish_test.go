@@ -7,8 +7,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"math/rand"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -102,20 +104,38 @@ func children(pid int) []int {
 	return out
 }
 
-// fetch gets url into file with curl (busybox wget in the VM, which has no curl).
+// fetch gets url into file with curl. The aarch64 VM has no curl (and busybox-static's
+// wget crashes there: static glibc's resolver), so there the test's own Go client fetches.
 func fetch(t *testing.T, url, file string) error {
-	var cmd *exec.Cmd
-	if p, err := exec.LookPath("curl"); err == nil {
-		cmd = exec.Command(p, "-sS", "--fail", "--max-time", "120", "-o", file, url)
-	} else if os.Getenv("NABLA_VM") == "1" {
-		cmd = exec.Command("wget", "-q", "-T", "120", "-O", file, url)
-	} else {
+	p, err := exec.LookPath("curl")
+	if err != nil && os.Getenv("NABLA_VM") == "1" {
+		return goFetch(url, file)
+	}
+	if err != nil {
 		t.Fatal("curl not found (apt-get install curl)")
 	}
+	cmd := exec.Command(p, "-sS", "--fail", "--max-time", "120", "-o", file, url)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out)
 	}
 	return nil
+}
+
+func goFetch(url, file string) error {
+	c := &http.Client{Timeout: 120 * time.Second}
+	resp, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, b, 0o644)
 }
 
 // publishedRun is one `nabla run --publish` of the file server.
