@@ -13,7 +13,7 @@ GOSRC     := $(shell find . -name '*.go' -not -path './guest/*' 2>/dev/null) $(w
 # Debian packages the build and the tests need (installed by `make setup` when missing).
 APT_PKGS  := gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu \
              qemu-system-arm qemu-user-static cpio gzip iproute2 iputils-ping strace hyperfine \
-             containerd runc crun docker.io util-linux musl-tools nftables curl
+             containerd runc crun docker.io util-linux musl-tools nftables clang libclang-rt-14-dev curl
 
 .PHONY: all go guest setup demo test test-pi unit fuzz bench clean dist-arm64
 

@@ -16,6 +16,7 @@
 #define APP_MAX_PHDRS 32
 #define APP_NAME_MAX 64
 #define APP_FLAG_PHDR_COPY 1u /* AT_PHDR points at phdrs[] (the app does not load them) */
+#define APP_FLAG_INTERP 2u    /* dynamically linked: load its PT_INTERP (ld.so) from the VFS */
 
 struct libos_app {
     char magic[16];
@@ -45,22 +46,27 @@ long host_setitimer_ms(unsigned ms);
 long host_madvise_dontneed(uintptr_t addr, size_t len);
 /* write(2, buf, n) until done: the app's stderr, kept apart from the console (fd 1). */
 void host_write_stderr(const char *buf, size_t n);
+long host_winsize(void *ws);
 /* mprotect(addr, len, PROT_READ|PROT_WRITE); len at most HOST_MPROTECT_MAX (the tender's
  * filter pins both, internal/spt/libos_policy.go). */
 long host_mprotect_rw(uintptr_t addr, size_t len);
 #define HOST_MPROTECT_MAX (256ULL << 20)
+/* mprotect(addr, len, PROT_READ|PROT_EXEC): code the app loads, above the libOS text. */
+long host_mprotect_rx(uintptr_t addr, size_t len);
 long host_set_tls(uint64_t tp);
 void arch_start_app(uint64_t entry, uint64_t sp) __attribute__((noreturn));
 void arch_init(void);
 uint64_t arch_hwcap(void);
 uint64_t arch_hwcap2(void);
 const char *arch_platform(void);
+uint64_t arch_minsigstksz(void); /* AT_MINSIGSTKSZ: the largest signal frame (sigframe_<arch>.c) */
 uint64_t arch_random64(int *ok);
 
 /* ucontext access: uc is the kernel's ucontext_t in a signal frame. */
 uint64_t uc_pc(void *uc);
 uint64_t uc_arg(void *uc, int i);
 void uc_set_ret(void *uc, long v);
+void uc_exec(void *uc, uint64_t entry, uint64_t sp); /* execve: start the new program */
 void uc_save(struct thread *t, void *uc);  /* frame -> thread */
 void uc_load(struct thread *t, void *uc);  /* thread -> frame */
 void ctx_set_ret(struct thread *t, long v);
@@ -147,6 +153,8 @@ long mm_munmap(uint64_t addr, uint64_t len);
 long mm_madvise(uint64_t addr, uint64_t len, int advice);
 long mm_brk(uint64_t addr);
 void mm_brk_init(uintptr_t start);
+void mm_reset(void);    /* execve: the whole app address space is free again */
+uint64_t mm_low(void);  /* the lowest address of the managed region */
 
 /* ---- signal delivery (signal.c, sigframe_<arch>.c) ---- */
 #define SI_SIZE ((int)sizeof(struct k_siginfo))
@@ -157,6 +165,7 @@ void sig_deliver(void *uc);
 /* A fault of the app: delivered to its handler if it has one (1), else 0. */
 int sig_fault(void *uc, int sig, const void *host_info);
 struct k_sigaction *sig_action(int sig);
+void sig_exec_reset(void); /* execve: handlers back to the default, no altstack */
 /* Host signals (host_signal.c): the ones the tender forwards, their handler, and the
  * safe-point drain that posts them to the app. */
 #define HOST_FORWARDED 5
@@ -183,6 +192,7 @@ extern int keep_frame; /* set by a call whose result is the whole frame (rt_sigr
 #define MAX_ENVS 256
 #define MAX_GROUPS 64
 #define MAX_MOUNTS 16
+#define RLIM_NLIMITS 16 /* Linux's resources 0..15, the same numbers on x86_64 and aarch64 */
 /* One entry of "mounts", in mount order (parents first). */
 struct libos_mount {
     const char *dev;  /* block device (manifest name) of a ustar disk; NULL for tmpfs */
@@ -207,6 +217,12 @@ struct libos_config {
     struct libos_mount mounts[MAX_MOUNTS];
     int nmounts;    /* 0: an empty writable / in memory */
     int readonly;   /* the root overlay refuses writes (docker --read-only) */
+    /* "rlimits" (process.rlimits): the limits given, by resource number. */
+    struct { uint64_t cur, max; int set; } rlimits[RLIM_NLIMITS];
+    /* "terminal" (process.terminal): descriptors 0-2 answer as a tty of rows x cols
+     * (process.consoleSize; 0 x 0 if absent, as a new pty is). */
+    int terminal;
+    uint16_t rows, cols;
     /* The "net" key: the NIC's IPv4 address, mask (a prefix length or dotted) and gateway;
      * NULL if absent (net/netif.c parses them). */
     char *net_addr, *net_mask, *net_gw;
@@ -216,6 +232,8 @@ int config_json(char *s, struct libos_config *cfg);
 /* Splits a plain command line in place (rumprun quoting) onto cfg->argv: 0, or -1 (reported). */
 int config_split(char *s, struct libos_config *cfg);
 extern struct libos_config libos_cfg;
+/* The rlimits from the configuration, RLIMIT_NOFILE applied to the fd table (sys_proc.c). */
+void rlimits_boot(void);
 
 /* ---- the end (core/exit.c) and the trap entries (sys/trap.c) ---- */
 extern int libos_debug;

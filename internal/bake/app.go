@@ -1,4 +1,4 @@
-// Checks of the application ELF: static, 64-bit, the right arch, loadable segments that fit.
+// Checks of the application ELF: 64-bit, the right arch, loadable segments that fit, its interpreter.
 package bake
 
 import (
@@ -31,7 +31,10 @@ type app struct {
 	lo, hi   uint64 // page-aligned span of the PT_LOADs, before bias
 	// needsReloc is set for a position-independent app that names an interpreter but needs
 	// no library (Go's -buildmode=pie): bake applies its relative relocations itself.
-	needsReloc      bool
+	needsReloc bool
+	// interp is the PT_INTERP of a dynamically linked app (libraries, or ET_EXEC with an
+	// interpreter): the libOS loads that loader from the VFS at start and runs it first.
+	interp          string
 	dynOff, dynSize uint64 // PT_DYNAMIC in the file
 }
 
@@ -80,11 +83,18 @@ func parseApp(b []byte) (a *app, err error) {
 		return nil, fmt.Errorf("program header table is outside the file")
 	}
 	a.phdrs = b[a.phoff:end]
-	interp, err := dynamicError(b, a.typ)
+	interp, libs, err := dynamicInfo(b)
 	if err != nil {
 		return nil, err
 	}
-	a.needsReloc = interp
+	switch {
+	case interp != "" && len(libs) == 0 && a.typ == elf.ET_DYN:
+		a.needsReloc = true // Go's -buildmode=pie: no loader needed, bake relocates
+	case interp != "":
+		a.interp = interp
+	case len(libs) > 0:
+		return nil, fmt.Errorf("needs %s but names no interpreter (PT_INTERP)", strings.Join(libs, ", "))
+	}
 	var phdrSeg uint64
 	hasPhdr := false
 	a.lo = ^uint64(0)
@@ -130,6 +140,15 @@ func parseApp(b []byte) (a *app, err error) {
 	if a.entry < a.lo || a.entry >= a.hi {
 		return nil, fmt.Errorf("entry point %#x is outside the loaded image [%#x, %#x)", a.entry, a.lo, a.hi)
 	}
+	// Without libraries bake relocates a PIE itself when it can (only relative
+	// relocations); otherwise (musl's libc is its loader, so a musl program may name no
+	// library) the interpreter does, as on Linux.
+	if a.needsReloc && a.relocate(b, make([]byte, len(b)), 0, 0) != nil {
+		a.needsReloc, a.interp = false, interp
+	}
+	if a.interp != "" && (a.interp[0] != '/' || len(a.interp) > 255) {
+		return nil, fmt.Errorf("interpreter %q: want an absolute path of at most 255 bytes", a.interp)
+	}
 	return a, nil
 }
 
@@ -152,45 +171,50 @@ func checkSegment(i int, s segment, size uint64) error {
 	return nil
 }
 
-// dynamicError explains a dynamically linked app: its interpreter and the libraries it
-// needs. A position-independent app with an interpreter but no library (Go's
-// -buildmode=pie) is accepted: interp reports that bake must relocate it.
-func dynamicError(b []byte, typ elf.Type) (interp bool, err error) {
+// dynamicInfo returns the PT_INTERP path of an app ("" if none) and the libraries it needs.
+func dynamicInfo(b []byte) (interp string, libs []string, err error) {
 	f, ferr := elf.NewFile(bytes.NewReader(b))
 	if ferr != nil {
-		return false, fmt.Errorf("unreadable ELF: %v", ferr)
+		return "", nil, fmt.Errorf("unreadable ELF: %v", ferr)
 	}
 	// debug/elf is not meant for hostile input: a panic in it is a malformed file.
 	defer func() {
 		if r := recover(); r != nil {
-			interp, err = false, fmt.Errorf("malformed ELF file")
+			interp, libs, err = "", nil, fmt.Errorf("malformed ELF file")
 		}
 	}()
-	name := ""
 	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP && p.Filesz > 0 && p.Filesz < 4096 {
-			buf := make([]byte, p.Filesz)
-			if _, err := p.ReadAt(buf, 0); err == nil {
-				name = strings.TrimRight(string(buf), "\x00")
-			}
-			interp = true
+		if p.Type != elf.PT_INTERP {
+			continue
+		}
+		if p.Filesz == 0 || p.Filesz >= 4096 {
+			return "", nil, fmt.Errorf("PT_INTERP of %d bytes", p.Filesz)
+		}
+		buf := make([]byte, p.Filesz)
+		if _, err := p.ReadAt(buf, 0); err != nil {
+			return "", nil, fmt.Errorf("PT_INTERP is outside the file")
+		}
+		interp = strings.TrimRight(string(buf), "\x00")
+		if interp == "" || strings.ContainsRune(interp, 0) {
+			return "", nil, fmt.Errorf("PT_INTERP is not a path")
 		}
 	}
-	libs, _ := f.ImportedLibraries()
-	if len(libs) == 0 && (!interp || typ == elf.ET_DYN) {
-		return interp, nil
-	}
-	msg := "is dynamically linked"
-	if name != "" {
-		msg += " (interpreter " + name + ")"
-	}
-	if len(libs) > 0 {
-		msg += ", needs " + strings.Join(libs, ", ")
-	}
-	return false, fmt.Errorf("%s: the libOS runs static binaries only (Go: CGO_ENABLED=0; C: link with -static, e.g. musl-gcc -static)", msg)
+	libs, _ = f.ImportedLibraries()
+	return interp, libs, nil
 }
 
-// Check runs the checks Bake makes of app alone (a static 64-bit ELF program for arch,
+// Interpreter returns the loader (PT_INTERP) a dynamically linked app needs at run time
+// from its root file system, or "" for a program that needs none (static, static-pie, or
+// a Go PIE that bake relocates).
+func Interpreter(appFile []byte) (string, error) {
+	a, err := parseApp(appFile)
+	if err != nil {
+		return "", err
+	}
+	return a.interp, nil
+}
+
+// Check runs the checks Bake makes of app alone (a 64-bit ELF program for arch,
 // "x86_64" or "aarch64", with sane segments), without a libOS image: for refusing a
 // program early with the reason.
 func Check(appFile []byte, arch string) error {

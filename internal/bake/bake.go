@@ -106,7 +106,7 @@ func Bake(libos, appFile []byte, o Options) ([]byte, error) {
 
 	info := appInfo{
 		entry: a.entry + bias, bias: bias, lo: a.lo + bias, hi: a.hi + bias,
-		phnum: uint32(a.phnum), phdrs: a.phdrs, name: appName(o.Name),
+		phnum: uint32(a.phnum), phdrs: a.phdrs, name: appName(o.Name), interp: a.interp != "",
 	}
 	if a.phdrAddr != 0 {
 		info.phdr = a.phdrAddr + bias

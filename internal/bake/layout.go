@@ -23,13 +23,14 @@ const (
 	phdrSize     = 56
 	appInfoSize  = offPhdrs + maxPhdrs*phdrSize
 	flagPhdrCopy = 1
+	flagInterp   = 2 // APP_FLAG_INTERP: the libOS loads the app's PT_INTERP from the VFS
 )
 
 // appInfo is what the libOS needs to start the app.
 type appInfo struct {
 	entry, phdr, bias, lo, hi uint64
 	phnum                     uint32
-	phdrCopy                  bool
+	phdrCopy, interp          bool
 	name                      string
 	phdrs                     []byte
 }
@@ -41,6 +42,9 @@ func (a appInfo) encode(b []byte) {
 	var flags uint32
 	if a.phdrCopy {
 		flags |= flagPhdrCopy
+	}
+	if a.interp {
+		flags |= flagInterp
 	}
 	le.PutUint32(b[offFlags:], flags)
 	le.PutUint64(b[offEntry:], a.entry)

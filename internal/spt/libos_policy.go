@@ -30,6 +30,7 @@ const (
 	// [addr, addr+len) of an allowed call stays inside the guest mapping.
 	LibOSMprotectMax = 256 << 20
 	protRW           = 3 // PROT_READ|PROT_WRITE
+	protRX           = 5 // PROT_READ|PROT_EXEC
 )
 
 // LibOSInfo is what the LOS1 note says.
@@ -53,30 +54,33 @@ const LibOSSeedSize = 32
 
 // libosTable holds the numbers of the extra calls the libOS makes, per arch.
 type libosTable struct {
-	rtSigaction, rtSigreturn, sigaltstack, setitimer, madvise, mprotect, write uint32
+	rtSigaction, rtSigreturn, sigaltstack, setitimer, madvise, mprotect, write, ioctl uint32
 }
 
 var libosArches = map[string]libosTable{
-	"amd64": {rtSigaction: 13, rtSigreturn: 15, sigaltstack: 131, setitimer: 38, madvise: 28, mprotect: 10, write: 1},
-	"arm64": {rtSigaction: 134, rtSigreturn: 139, sigaltstack: 132, setitimer: 103, madvise: 233, mprotect: 226, write: 64},
+	"amd64": {rtSigaction: 13, rtSigreturn: 15, sigaltstack: 131, setitimer: 38, madvise: 28, mprotect: 10, write: 1, ioctl: 16},
+	"arm64": {rtSigaction: 134, rtSigreturn: 139, sigaltstack: 132, setitimer: 103, madvise: 233, mprotect: 226, write: 64, ioctl: 29},
 }
 
 // Signal numbers (the same on both arches) whose handlers the libOS installs.
 const (
-	sigHUP  = 1
-	sigINT  = 2
-	sigUSR1 = 10
-	sigUSR2 = 12
-	sigTERM = 15
-	sigILL  = 4
-	sigTRAP = 5
-	sigBUS  = 7
-	sigFPE  = 8
-	sigSEGV = 11
-	sigALRM = 14
-	sigSYS  = 31
+	sigHUP   = 1
+	sigINT   = 2
+	sigUSR1  = 10
+	sigUSR2  = 12
+	sigTERM  = 15
+	sigILL   = 4
+	sigTRAP  = 5
+	sigBUS   = 7
+	sigFPE   = 8
+	sigSEGV  = 11
+	sigALRM  = 14
+	sigWINCH = 28
+	sigSYS   = 31
 
 	stderrFD     = 2
+	consoleFD    = 1
+	tiocgwinsz   = 0x5413
 	itimerReal   = 0
 	madvDontneed = 4
 	kernelSigset = 8 // sizeof the kernel's sigset_t, rt_sigaction's 4th argument
@@ -166,6 +170,8 @@ func LibOSPolicy(arch string, d Devices, text seccomp.Range) seccomp.Policy {
 	add(t.setitimer, "libOS: ITIMER_REAL delivers the preemption tick (SIGALRM) to this process only", eq(0, itimerReal))
 	add(t.madvise, "libOS: munmap/MADV_DONTNEED of the app drop guest pages (memory is reused and reads as zero)", eq(2, madvDontneed))
 	add(t.write, "libOS: the app's stderr goes to the host's stderr, apart from the console (stdout), as a container runtime expects", eq(0, stderrFD))
+	add(t.rtSigaction, "libOS: on a terminal (process.terminal) a resize's SIGWINCH from the kernel is posted to the app", eq(0, sigWINCH), eq(3, kernelSigset))
+	add(t.ioctl, "libOS: the app's TIOCGWINSZ reads the size of the container's terminal (fd 1): 8 bytes into guest memory, nothing on the host changes", eq(0, consoleFD), eq(1, tiocgwinsz))
 	p.Gate = &seccomp.Gate{Inside: text, Action: seccomp.RetTrap}
 	return p
 }
@@ -174,8 +180,9 @@ func LibOSPolicy(arch string, d Devices, text seccomp.Range) seccomp.Policy {
 // the LibOSInfo.Layout memory needs: mprotect to PROT_READ|PROT_WRITE of at most
 // LibOSMprotectMax bytes starting in guest memory [GuestMinBase, top). The host bound on
 // memory is RLIMIT_DATA, which the kernel checks at this very call; the pins keep the
-// tender's own mappings (text, read-only data) out of reach and PROT_EXEC out entirely.
-// There is no call back to PROT_NONE: pages made read-write stay charged.
+// tender's own mappings (text, read-only data) out of reach. It adds mprotect to
+// PROT_READ|PROT_EXEC of the same bounds above the libOS text (never W+X). There is no
+// call back to PROT_NONE: pages made read-write stay charged.
 func AllowLibOSMprotect(p seccomp.Policy, arch string, top uint64) seccomp.Policy {
 	t, ok := libosArches[arch]
 	if !ok || top <= abi.GuestMinBase {
@@ -191,5 +198,23 @@ func AllowLibOSMprotect(p seccomp.Policy, arch string, top uint64) seccomp.Polic
 			{Index: 2, Op: seccomp.OpEQ, Value: protRW},
 		},
 	})
+	// Code the app loads (ld.so's libraries, a JIT's output) must run: read-execute, never
+	// writable and executable at once, and only above the libOS text, so that code the app
+	// maps is always outside the gate's range and its system calls still trap.
+	if p.Gate != nil {
+		lo := (p.Gate.Inside.Hi + pageSize - 1) &^ (pageSize - 1)
+		if lo < top-pageSize {
+			p.Rules = append(p.Rules, seccomp.Rule{
+				Syscall: t.mprotect,
+				Why:     "libOS: code the app maps or generates becomes read-execute (above the libOS text, so its calls still trap)",
+				Args: []seccomp.Arg{
+					{Index: 0, Op: seccomp.OpGE, Value: lo},
+					{Index: 0, Op: seccomp.OpLE, Value: top - pageSize},
+					{Index: 1, Op: seccomp.OpLE, Value: LibOSMprotectMax},
+					{Index: 2, Op: seccomp.OpEQ, Value: protRX},
+				},
+			})
+		}
+	}
 	return p
 }

@@ -13,10 +13,10 @@ import (
 var libosNrs = map[string]struct {
 	audit                                                    uint32
 	write, exitGroup, sigaction, sigreturn, altstack, itimer int32
-	madvise, execve, mmap, getpid, mprotect                  int32
+	madvise, execve, mmap, getpid, mprotect, ioctl           int32
 }{
-	"amd64": {0xc000003e, 1, 231, 13, 15, 131, 38, 28, 59, 9, 39, 10},
-	"arm64": {0xc00000b7, 64, 94, 134, 139, 132, 103, 233, 221, 222, 172, 226},
+	"amd64": {0xc000003e, 1, 231, 13, 15, 131, 38, 28, 59, 9, 39, 10, 16},
+	"arm64": {0xc00000b7, 64, 94, 134, 139, 132, 103, 233, 221, 222, 172, 226, 29},
 }
 
 func TestLibOSPolicy(t *testing.T) {
@@ -58,9 +58,16 @@ func TestLibOSPolicy(t *testing.T) {
 			{"SIGHUP handler", n.sigaction, []uint64{1, 0x1000, 0, 8}},
 			{"SIGUSR1 handler", n.sigaction, []uint64{10, 0x1000, 0, 8}},
 			{"SIGUSR2 handler", n.sigaction, []uint64{12, 0x1000, 0, 8}},
+			{"SIGWINCH handler", n.sigaction, []uint64{28, 0x1000, 0, 8}},
+			{"TIOCGWINSZ on the console", n.ioctl, []uint64{1, 0x5413, 0x1000}},
 		}
 		denied := []call{
 			{"write to fd 6", n.write, []uint64{6, 0x1000, 5}},
+			{"TIOCSWINSZ on the console", n.ioctl, []uint64{1, 0x5414, 0x1000}},
+			{"TCSETS on the console", n.ioctl, []uint64{1, 0x5402, 0x1000}},
+			{"TIOCSTI on the console", n.ioctl, []uint64{1, 0x5412, 0x1000}},
+			{"TIOCGWINSZ on fd 0", n.ioctl, []uint64{0, 0x5413, 0x1000}},
+			{"TIOCGWINSZ with high word", n.ioctl, []uint64{1, 0x5413 | 1<<32, 0x1000}},
 			{"stderr write with high word", n.write, []uint64{2 | 1<<32, 0x1000, 5}},
 			{"SIGQUIT handler", n.sigaction, []uint64{3, 0x1000, 0, 8}},
 			{"SIGCHLD handler", n.sigaction, []uint64{17, 0x1000, 0, 8}},
@@ -105,7 +112,7 @@ func TestLibOSPolicy(t *testing.T) {
 }
 
 // With the libOS memory layout, the libOS may make its own address space read-write, in
-// pieces of at most LibOSMprotectMax, and nothing else.
+// pieces of at most LibOSMprotectMax, or read-execute above its own text, and nothing else.
 func TestLibOSMprotect(t *testing.T) {
 	text := seccomp.Range{Lo: 0x100000, Hi: 0x180000}
 	const top = 5 << 30
@@ -125,6 +132,7 @@ func TestLibOSMprotect(t *testing.T) {
 		}
 		for _, a := range [][]uint64{
 			{0x100000, 0x1000, 3}, {0x5bc000, LibOSMprotectMax, 3}, {top - 0x1000, 0x1000, 3}, {top - 0x1000, LibOSMprotectMax, 3},
+			{0x180000, 0x1000, 5}, {0x200000, LibOSMprotectMax, 5}, {top - 0x1000, 0x1000, 5},
 		} {
 			if got := run(0x140000, a...); got != seccomp.RetAllow {
 				t.Errorf("%s: mprotect%#x from the libOS: got %v, want allow", arch, a, got)
@@ -135,7 +143,11 @@ func TestLibOSMprotect(t *testing.T) {
 		}
 		for _, a := range [][]uint64{
 			{0x200000, 0x1000, 7},                    // executable
-			{0x200000, 0x1000, 5},                    // read-exec
+			{0x17f000, 0x1000, 5},                    // read-exec inside the libOS text
+			{0x100000, 0x100000, 5},                  // read-exec over the libOS text
+			{top, 0x1000, 5},                         // read-exec above the guest's top
+			{0x200000, LibOSMprotectMax + 0x1000, 5}, // read-exec, too long
+			{0x200000, 0x1000, 6},                    // write-exec
 			{0x200000, 0x1000, 0},                    // back to PROT_NONE: charged pages stay charged
 			{0x200000, LibOSMprotectMax + 0x1000, 3}, // too long
 			{0xff000, 0x1000, 3},                     // below guest memory (boot region)

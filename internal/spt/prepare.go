@@ -98,7 +98,7 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 		initRW = rwEnd - abi.SPTHostMemBase + li.TopRW
 		if top-li.TopRW < rwEnd || initRW+minLibOSFree > memSize {
 			return nil, fmt.Errorf("--mem=%d is too small for this libOS image: it needs at least %d MiB",
-				memSize/tender.MiB, (initRW+minLibOSFree+tender.MiB-1)/tender.MiB)
+				memSize/tender.MiB, libOSMinBytes(img, li)/tender.MiB)
 		}
 	}
 	if err := avoidHeap(as, end, args); err != nil {
@@ -154,6 +154,24 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 		}
 	}
 	return g, nil
+}
+
+// libOSMinBytes is the least --mem (a whole number of MiB) a libOS image boots in: its
+// image, the libOS's read-write top and minLibOSFree for the app.
+func libOSMinBytes(img *nelf.Image, li LibOSInfo) uint64 {
+	rwEnd := (max(img.MemEnd, img.KernelEnd) + pageSize - 1) &^ (pageSize - 1)
+	need := rwEnd - abi.SPTHostMemBase + li.TopRW + minLibOSFree
+	return (need + tender.MiB - 1) &^ (tender.MiB - 1)
+}
+
+// LibOSMinMemMiB is the least --mem in MiB the spt tender accepts for img; 0 when img is
+// not a libOS image.
+func LibOSMinMemMiB(img *nelf.Image) (uint64, error) {
+	li, ok, err := LibOSNote(img)
+	if err != nil || !ok || !li.Layout {
+		return 0, err
+	}
+	return libOSMinBytes(img, li) / tender.MiB, nil
 }
 
 // minLibOSFree is the least memory a libOS layout must leave the app beyond the image

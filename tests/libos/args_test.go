@@ -100,6 +100,14 @@ func TestConfigJSONEscapesAndUser(t *testing.T) {
 		{`{"mounts":[{"path":"/d","fs":"tmpfs","dev":"vol1"}]}`, "tmpfs mount takes no"},
 		{`{"mounts":[{"path":"/d"}]}`, `needs "dev" or "fs"`},
 		{`{"argv":["a"]} x`, "text after"},
+		{`{"rlimits":[{"type":"RLIMIT_NOFILE","soft":2,"hard":1}]}`, "soft limit is above its hard limit"},
+		{`{"rlimits":[{"type":"RLIMIT_NOPE","soft":1,"hard":1}]}`, "unknown rlimit type"},
+		{`{"rlimits":[{"type":"RLIMIT_NOFILE","soft":1}]}`, `an rlimit needs "type", "soft" and "hard"`},
+		{`{"rlimits":[{"type":"RLIMIT_NOFILE","soft":1,"hard":1,"max":1}]}`, "unknown key in an rlimit"},
+		{`{"rlimits":[{"type":"RLIMIT_CPU","soft":1,"hard":1},{"type":"RLIMIT_CPU","soft":1,"hard":1}]}`, "given twice"},
+		{`{"rlimits":{"type":"RLIMIT_CPU"}}`, "expected an array"},
+		{`{"terminal":{"rows":65536}}`, "out of range"},
+		{`{"terminal":{"lines":1}}`, `unknown key in "terminal"`},
 	} {
 		r := runCase{app: "go-args", opts: []string{c.cfg}}.unikernel(t)
 		if r.status == 0 || !strings.Contains(r.stdout, c.msg) {

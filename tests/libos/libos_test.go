@@ -31,6 +31,10 @@ func TestMuslHello(t *testing.T) {
 }
 func TestMuslPthreads(t *testing.T) { same(t, runCase{app: "musl-pthreads"}) }
 
+// Code generated at run time (W^X: written, then mprotect PROT_EXEC), including a system
+// call made from it, which traps to the libOS like any app call.
+func TestMuslJIT(t *testing.T) { same(t, runCase{app: "musl-jit"}) }
+
 // Descriptor semantics: dup shares the open file, pipes, eventfd, epoll (level, edge,
 // oneshot, hang-up), poll, select; bad pointers give EFAULT.
 func TestMuslFds(t *testing.T) { same(t, runCase{app: "musl-fds"}) }

@@ -19,6 +19,11 @@ func bakeNet(libos, app []byte, name string) ([]byte, error) {
 // guest), datagram boundaries, truncation, source addresses, read deadlines.
 func TestGoNetUDP(t *testing.T) { same(t, runCase{app: "go-net-udp"}) }
 
+// AF_INET6 over ::1: a dual-stack [::] listener (net.Listen's default) reached over ::1 and
+// 127.0.0.1 (v4-mapped names from getsockname/getpeername), a [::1] listener, IPV6_V6ONLY,
+// UDP over ::1 and from IPv4 to a dual-stack socket.
+func TestGoNetIPv6(t *testing.T) { same(t, runCase{app: "go-net-ipv6"}) }
+
 // C sockets in one thread (musl): non-blocking connect with poll and SO_ERROR, accept,
 // select, MSG_PEEK, FIONREAD, half-close, a refused connect, UDP, errors.
 func TestMuslNet(t *testing.T) { same(t, runCase{app: "musl-net"}) }

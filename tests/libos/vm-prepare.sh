@@ -1,6 +1,7 @@
 #!/bin/bash
 # Prepares tests/libos for the aarch64 VM, which has no compilers: arm64 builds of the apps
-# (Go as -buildmode=pie, C with musl) and Debian's arm64 busybox-static in DEST/apps, and the aarch64 libOS image in
+# (Go as -buildmode=pie, C with musl), dynamic C programs and Debian's arm64 busybox-static in DEST/apps,
+# a Debian arm64 tree of dynamic programs in DEST/dynroot, and the aarch64 libOS image in
 # DEST/build/aarch64/libos.spt. In the VM, run the test binary with
 #   NABLA_LIBOS_APPS=DEST/apps NABLA_LIBOS_DIR=DEST/build NABLA_SPT=<arm64 nabla-spt>
 # Usage: vm-prepare.sh DEST [CACHE]   (CACHE keeps the musl arm64 package; default
@@ -34,6 +35,15 @@ for d in "$here"/apps/*/; do
         aarch64-linux-gnu-gcc -specs="$cache/musl.specs" -static -O2 -o "$dest/apps/$name" "$d/main.c" -lpthread
     fi
 done
+
+# The dynamically linked C program (dyn_test.go), against glibc (the cross toolchain's,
+# the same release as Debian's libc6:arm64) and musl, and the Debian arm64 tree they and
+# coreutils/python3 run on (fetch-dynroot.sh), beside the apps.
+aarch64-linux-gnu-gcc -O2 -o "$dest/apps/dyn-hello-glibc" "$here/dyn/hello.c" -lpthread -ldl
+aarch64-linux-gnu-gcc -specs="$cache/musl.specs" -O2 -o "$dest/apps/dyn-hello-musl" "$here/dyn/hello.c" -lpthread
+dyn=$("$here/fetch-dynroot.sh" arm64)
+rm -rf "$dest/dynroot"
+cp -a "$dyn" "$dest/dynroot"
 
 # Debian's busybox-static for arm64 (the file tests run its applets on their rootfs).
 bb=$("$here/fetch-busybox.sh" arm64)

@@ -27,12 +27,13 @@ func (d *dockerd) dockerSplit(t *testing.T, args ...string) (stdout, stderr stri
 }
 
 // programsTar is a FROM-scratch-like rootfs: /app/server (go-args) and, in /bin, go-exit3,
-// go-stdio and go-sigterm.
+// go-stdio, go-sigterm, go-rofs, go-rlimit, go-oom and go-tty.
 func programsTar(t *testing.T) []byte {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, f := range []struct{ name, app string }{
 		{"app/server", "go-args"}, {"bin/exit3", "go-exit3"}, {"bin/stdio", "go-stdio"}, {"bin/sigterm", "go-sigterm"},
+		{"bin/rofs", "go-rofs"}, {"bin/rlimit", "go-rlimit"}, {"bin/oom", "go-oom"}, {"bin/tty", "go-tty"},
 	} {
 		b, err := os.ReadFile(goProgram(t, f.app))
 		if err != nil {
@@ -114,6 +115,16 @@ func TestDockerPrograms(t *testing.T) {
 		t.Errorf("exit3 under runc: %q", r)
 	}
 	both("stdout and stderr", "--entrypoint", "stdio", "progs")
+	// --read-only: EROFS in the image's tree, memory in the --tmpfs and /dev/shm.
+	if r, _ := both("read-only", "--read-only", "--tmpfs", "/tmp", "--entrypoint", "rofs", "progs", "/", "/etc", "/tmp", "/dev/shm"); !strings.Contains(r, "open /etc/rofs-probe: read-only file system\n/tmp/rofs-probe: written") {
+		t.Errorf("--read-only under runc (test premise): %q", r)
+	}
+	// --ulimit: process.rlimits as getrlimit reports them, RLIMIT_NOFILE enforced.
+	if r, _ := both("ulimit", "--ulimit", "nofile=64:200", "--ulimit", "nproc=300:400", "--ulimit", "stack=4194304:16777216", "--entrypoint", "rlimit", "progs"); !strings.HasPrefix(r, "nofile 199 200 <nil>\nstack 4194304 16777216 <nil>\nnproc 300 400 <nil>\n") {
+		t.Errorf("--ulimit under runc (test premise): %q", r)
+	}
+	dockerMemory(t, d)
+	dockerTerminal(t, d)
 
 	// docker logs keeps each stream as written.
 	for _, rt := range []string{"runc", "runnc"} {

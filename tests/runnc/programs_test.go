@@ -185,7 +185,7 @@ func TestProgramRefused(t *testing.T) {
 	}{
 		{"script", `process.args[0] "server" (/app/server in the rootfs): a script (#!/bin/sh)`,
 			func(b string) { writeFile(t, b, "app/server", []byte("#!/bin/sh\necho hi\n"), 0o755) }},
-		{"dynamic", `process.args[0] "server" (/app/server in the rootfs): is dynamically linked (interpreter /`,
+		{"dynamic", `process.args[0] "server" (/app/server in the rootfs): is dynamically linked and its interpreter /`,
 			func(b string) { writeFile(t, b, "app/server", dynamic, 0o755) }},
 		{"other arch", "an ELF program for " + otherName + ", this host is " + arch,
 			func(b string) { writeFile(t, b, "app/server", otherELF, 0o755) }},

@@ -5,7 +5,9 @@
 # NABLA_VM_GUESTS (dir with test_*.{spt,hvt}, default guest/build/aarch64),
 # NABLA_VM_TESTS (dir with test_*/expect.json, default guest/tests),
 # NABLA_VM_CPU (qemu -cpu, default max: every feature; cortex-a53 is ARMv8.0 as on a Raspberry
-# Pi 3: no LSE atomics, pointer authentication or RNDR; EL2 stays on, so hvt runs on it too).
+# Pi 3: no LSE atomics, pointer authentication or RNDR; EL2 stays on, so hvt runs on it too);
+# to chase one test: NABLA_VM_ONLY (package dirs to run, e.g. "tests/libos"; e2e only if named),
+# NABLA_VM_TESTARGS (more go test flags for them, e.g. "-test.run=Tap -test.count=10").
 # Exit 0 only if the VM printed its result marker and every binary (and build) passed.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,6 +68,7 @@ while IFS='|' read -r dir files; do
     [[ $files == "[][]" ]] && continue
     rel=${dir#"$repo"}; rel=${rel#/}; rel=${rel:-.}
     [[ $rel == tests/e2e ]] && continue
+    [[ -n ${NABLA_VM_ONLY:-} && " $NABLA_VM_ONLY " != *" $rel "* ]] && continue
     bin=tests/$(echo "$rel" | tr / _).test
     copypkg "$rel"
     if go test -c -o "$root/nabla/$bin" "./$rel"; then
@@ -85,7 +88,10 @@ fi
 if ! (unset GOARCH; tests/libos/vm-prepare.sh "$root/nabla/libos"); then
     echo "NABLA-VM-TEST build:tests/libos-apps FAIL"; buildfail=$((buildfail + 1))
 fi
-if ! go test -c -o "$root/nabla/e2e.test" ./tests/e2e; then
+echo "${NABLA_VM_TESTARGS:-}" > "$root/nabla/test.args"
+if [[ -n ${NABLA_VM_ONLY:-} && " $NABLA_VM_ONLY " != *" tests/e2e "* ]]; then
+    : > "$root/nabla/e2e.skip"
+elif ! go test -c -o "$root/nabla/e2e.test" ./tests/e2e; then
     echo "NABLA-VM-TEST build:tests/e2e FAIL"; buildfail=$((buildfail + 1))
 fi
 

@@ -37,7 +37,7 @@ var archNames = map[string]string{"amd64": "x86_64", "arm64": "aarch64"}
 
 // tools are the host programs the bench runs; Debian package names beside them.
 var tools = map[string]string{"runc": "runc", "crun": "crun", "strace": "strace", "containerd": "containerd",
-	"ctr": "containerd", "containerd-shim-runc-v2": "containerd", "gcc": "gcc", "unshare": "util-linux"}
+	"ctr": "containerd", "containerd-shim-runc-v2": "containerd", "gcc": "gcc", "unshare": "util-linux", "wrk": "wrk", "curl": "curl", "ip": "iproute2"}
 
 // checkTools reports missing tools; with install it first apt-get installs their packages.
 func checkTools(install bool) error {

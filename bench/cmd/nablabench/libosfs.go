@@ -1,5 +1,6 @@
-// Library OS files: a 200 MB rootfs file read, busybox find over 10,000 files and a Go hello's
-// start-up with a 5,000-file rootfs, each through `nabla run --rootfs` against the native run.
+// Library OS files: a 200 MB rootfs file read, busybox find over 10,000 files, a Go hello's
+// start-up with a 5,000-file rootfs and Debian's python3 start-up (a dynamic program on its
+// own ld.so and libraries), each through `nabla run --rootfs` against the native run.
 package main
 
 import (
@@ -121,5 +122,22 @@ func (e *env) libosFiles(warm, n int) []*Result {
 		{name: "nabla run hello-go (no rootfs)", run: e.sameOut([]string{filepath.Join(e.bin, "nabla"), "run", e.goHello}, hello)},
 		{name: fmt.Sprintf("nabla run --rootfs (%d files) /bin/go-hello", fsStartFiles), run: e.sameOut(e.nablaRootfs(t.start, "/bin/go-hello"), hello)},
 	})...)
-	return rs
+	return append(rs, e.pythonStart(warm, n)...)
+}
+
+// pythonStart times `python3 -c` of Debian's python3.11 (tests/libos/fetch-dynroot.sh's
+// tree: ld.so, libc, libexpat, zlib, the standard library) in a chroot of the tree and as
+// a unikernel on the same tree.
+func (e *env) pythonStart(warm, n int) []*Result {
+	out, err := exec.Command("bash", filepath.Join(e.repo, "tests/libos/fetch-dynroot.sh"), runtime.GOARCH).Output()
+	if err != nil {
+		return []*Result{{Section: "library OS files", Measure: "setup", Contender: "fetch-dynroot.sh", Unit: "ms", Error: err.Error()}}
+	}
+	tree := strings.TrimSpace(string(out))
+	prog := []string{"/usr/bin/python3", "-I", "-c", "print(6 * 7)"}
+	ok := func(s string) bool { return s == "42\n" }
+	return alternate("library OS files", "python3 -c start-up (dynamic: ld.so and 4 libraries from the rootfs)", "ms", warm, n, []contender{
+		{name: "native chroot python3", ref: true, run: e.sameOut(append([]string{"chroot", tree}, prog...), ok)},
+		{name: "nabla run --rootfs python3", run: e.sameOut(e.nablaRootfs(tree, prog...), ok)},
+	})
 }

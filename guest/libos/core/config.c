@@ -1,5 +1,6 @@
 /* config.c: nabla's guest configuration: the JSON object runnc and `nabla run` pass
- * (rumprun's keys plus argv, uid/gid/groups, mounts, readonly) and the plain command line. */
+ * (rumprun's keys plus argv, uid/gid/groups, mounts, readonly, rlimits, terminal) and the
+ * plain command line. */
 #include "libos.h"
 
 struct libos_config libos_cfg;
@@ -343,6 +344,84 @@ static int mount_object(struct parser *ps, struct libos_config *cfg)
     return 0;
 }
 
+/* OCI's names of the resources, indexed by Linux's number. */
+static const char *const rlimit_names[RLIM_NLIMITS] = {
+    "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS",
+    "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS",
+    "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME",
+};
+
+/* One object of "rlimits": {"type","soft","hard"}, all three, as process.rlimits has them;
+ * an unknown key or type, a type given twice or soft above hard is refused (runc fails
+ * such a container too). */
+static int rlimit_object(struct parser *ps, struct libos_config *cfg)
+{
+    int n = 0, r, res = -1, have_soft = 0, have_hard = 0;
+    char *key;
+    uint64_t soft = 0, hard = 0;
+    while ((r = member(ps, &n, &key)) == 1) {
+        if (streq(key, "type")) {
+            char *v = string(ps);
+            if (!v)
+                return -1;
+            for (int i = 0; i < RLIM_NLIMITS; i++)
+                if (streq(v, rlimit_names[i]))
+                    res = i;
+            if (res < 0) {
+                ps->err = "unknown rlimit type";
+                return -1;
+            }
+        } else if (streq(key, "soft")) {
+            if (number(ps, UINT64_MAX, &soft) != 0)
+                return -1;
+            have_soft = 1;
+        } else if (streq(key, "hard")) {
+            if (number(ps, UINT64_MAX, &hard) != 0)
+                return -1;
+            have_hard = 1;
+        } else {
+            ps->err = "unknown key in an rlimit (type, soft, hard)";
+            return -1;
+        }
+    }
+    if (r < 0)
+        return -1;
+    if (res < 0 || !have_soft || !have_hard)
+        ps->err = "an rlimit needs \"type\", \"soft\" and \"hard\"";
+    else if (cfg->rlimits[res].set)
+        ps->err = "an rlimit type given twice";
+    else if (soft > hard)
+        ps->err = "an rlimit's soft limit is above its hard limit";
+    if (ps->err)
+        return -1;
+    cfg->rlimits[res].cur = soft;
+    cfg->rlimits[res].max = hard;
+    cfg->rlimits[res].set = 1;
+    return 0;
+}
+
+/* "terminal": {"rows","cols"} (both optional, at most 65535). */
+static int terminal_object(struct parser *ps, struct libos_config *cfg)
+{
+    int n = 0, r;
+    char *key;
+    uint64_t v;
+    cfg->terminal = 1;
+    while ((r = member(ps, &n, &key)) == 1) {
+        if (!streq(key, "rows") && !streq(key, "cols")) {
+            ps->err = "unknown key in \"terminal\" (rows, cols)";
+            return -1;
+        }
+        if (number(ps, UINT16_MAX, &v) != 0)
+            return -1;
+        if (streq(key, "rows"))
+            cfg->rows = (uint16_t)v;
+        else
+            cfg->cols = (uint16_t)v;
+    }
+    return r;
+}
+
 /* The value of one top-level key. */
 /* "net": {"addr":..., "mask":..., "gw":...}; the other members (if, cloner, type, method,
  * rumprun's) are skipped. */
@@ -431,6 +510,14 @@ static int config_key(struct parser *ps, struct libos_config *cfg, const char *k
     }
     if (streq(key, "readonly"))
         return boolean(ps, &cfg->readonly);
+    if (streq(key, "rlimits")) {
+        while ((r = element(ps, &n)) == 1)
+            if (rlimit_object(ps, cfg) != 0)
+                return -1;
+        return r;
+    }
+    if (streq(key, "terminal"))
+        return terminal_object(ps, cfg);
     if (streq(key, "net"))
         return net_object(ps, cfg);
     return skip_value(ps, 0); /* blk: for the block layer */

@@ -37,6 +37,13 @@ long host_madvise_dontneed(uintptr_t addr, size_t len)
     return sys_call6(HOST_madvise, (long)addr, (long)len, MADV_DONTNEED, 0, 0, 0);
 }
 
+/* TIOCGWINSZ on the host's fd 1: the size of the container's terminal now (8 bytes into
+ * ws); 0 or -errno (ENOTTY when the console is not a terminal). */
+long host_winsize(void *ws)
+{
+    return sys_call6(HOST_ioctl, 1, 0x5413 /* TIOCGWINSZ */, (long)ws, 0, 0, 0);
+}
+
 void host_write_stderr(const char *buf, size_t n)
 {
     while (n > 0) {
@@ -53,4 +60,9 @@ void host_write_stderr(const char *buf, size_t n)
 long host_mprotect_rw(uintptr_t addr, size_t len)
 {
     return sys_call6(HOST_mprotect, (long)addr, (long)len, 3 /* PROT_READ|PROT_WRITE */, 0, 0, 0);
+}
+
+long host_mprotect_rx(uintptr_t addr, size_t len)
+{
+    return sys_call6(HOST_mprotect, (long)addr, (long)len, 5 /* PROT_READ|PROT_EXEC */, 0, 0, 0);
 }

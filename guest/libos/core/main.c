@@ -1,5 +1,6 @@
 /* main.c: the libOS's solo5_app_main: configuration, memory, handlers, the app's stack, the jump. */
 #include "libos.h"
+#include "exec/elf.h"
 #include "exec/vdso.h"
 #include "fd/file.h"
 #include "fs/vfile.h"
@@ -8,12 +9,6 @@
 
 #define APP_STACK_SIZE (8ULL << 20)
 #define ALTSTACK_SIZE (256 << 10)
-
-/* AT_* keys */
-enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
-       AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14,
-       AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25,
-       AT_HWCAP2 = 26, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33 };
 
 extern uint64_t guest_mem_end;
 
@@ -91,56 +86,57 @@ static void parse_cmdline(const char *cmdline)
     add_args();
 }
 
-static uint64_t *push_str(uint8_t **top, const char *s)
+static uint64_t build_stack(uint64_t top_addr, uint64_t interp_base)
 {
-    size_t n = strlen(s) + 1;
-    *top -= n;
-    memcpy(*top, s, n);
-    return (uint64_t *)*top;
-}
-
-/* Builds the System V initial stack: argc, argv, envp, auxv, then the strings above. */
-static uint64_t build_stack(uint64_t top_addr)
-{
-    uint8_t *top = (uint8_t *)(uintptr_t)top_addr;
-    static uint64_t argp[MAX_ARGS + 1], envpp[MAX_ENVS + 1];
-    const char *platform = (const char *)push_str(&top, arch_platform());
-    uint8_t rnd[16];
-    rnd_fill(rnd, sizeof rnd);
-    top -= 16;
-    memcpy(top, rnd, 16);
-    uint8_t *rndp = top;
-    for (int i = 0; i < envc; i++)
-        envpp[i] = (uint64_t)(uintptr_t)push_str(&top, envp[i]);
-    for (int i = 0; i < argc; i++)
-        argp[i] = (uint64_t)(uintptr_t)push_str(&top, argv[i]);
-    uint64_t execfn = argp[0];
-
     uint64_t phdr = (libos_app.flags & APP_FLAG_PHDR_COPY) ?
             (uint64_t)(uintptr_t)libos_app.phdrs : libos_app.phdr;
-    uint64_t aux[][2] = {
-        { AT_PHDR, phdr }, { AT_PHENT, libos_app.phent }, { AT_PHNUM, libos_app.phnum },
-        { AT_PAGESZ, 4096 }, { AT_BASE, 0 }, { AT_FLAGS, 0 }, { AT_ENTRY, libos_app.entry },
-        { AT_UID, libos_cfg.uid }, { AT_EUID, libos_cfg.uid }, { AT_GID, libos_cfg.gid },
-        { AT_EGID, libos_cfg.gid },
-        { AT_PLATFORM, (uint64_t)(uintptr_t)platform }, { AT_HWCAP, arch_hwcap() },
-        { AT_HWCAP2, arch_hwcap2() }, { AT_CLKTCK, 100 }, { AT_SECURE, 0 },
-        { AT_RANDOM, (uint64_t)(uintptr_t)rndp }, { AT_EXECFN, execfn },
-        { AT_SYSINFO_EHDR, vdso_image() }, { AT_NULL, 0 },
-    };
-    size_t naux = sizeof aux / sizeof aux[0];
-    size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * naux;
-    uint64_t sp = ((uint64_t)(uintptr_t)top - words * 8) & ~15ULL;
-    uint64_t *w = (uint64_t *)(uintptr_t)sp;
-    *w++ = (uint64_t)argc;
-    for (int i = 0; i < argc; i++)
-        *w++ = argp[i];
-    *w++ = 0;
-    for (int i = 0; i < envc; i++)
-        *w++ = envpp[i];
-    *w++ = 0;
-    memcpy(w, aux, sizeof aux);
-    return sp;
+    struct exec_start st = { .argc = argc, .envc = envc, .argv = argv, .envp = envp,
+        .execfn = argv[0], .phdr = phdr, .phnum = libos_app.phnum, .entry = libos_app.entry,
+        .base = interp_base };
+    return exec_build_stack(top_addr, &st);
+}
+
+/* A dynamically linked app (bake sets APP_FLAG_INTERP): its PT_INTERP names the loader
+ * (ld.so), which is loaded from the VFS beside it and started instead, with AT_BASE; ld.so
+ * then maps the libraries itself. Returns the entry to jump to; a missing or bad loader
+ * ends the app as a failed execve would be reported by a shell (127 not found, else 126). */
+static uint64_t load_interp(uint64_t *base)
+{
+    *base = 0;
+    if (!(libos_app.flags & APP_FLAG_INTERP))
+        return libos_app.entry;
+    static char path[256];
+    path[0] = 0;
+    for (uint32_t i = 0; i < libos_app.phnum; i++) {
+        const uint8_t *p = (const uint8_t *)libos_app.phdrs + (size_t)i * 56;
+        uint32_t type;
+        uint64_t va, sz;
+        memcpy(&type, p, 4);
+        memcpy(&va, p + 16, 8);
+        memcpy(&sz, p + 32, 8);
+        if (type != 3 /* PT_INTERP */)
+            continue;
+        va += libos_app.bias;
+        if (sz < 2 || sz > sizeof path || va < libos_app.lo || va > libos_app.hi - sz)
+            break;
+        memcpy(path, (const void *)(uintptr_t)va, (size_t)sz);
+        if (path[sz - 1] != 0 || strlen(path) != sz - 1)
+            path[0] = 0;
+        break;
+    }
+    if (path[0] != '/') {
+        LOG("libos: %s: bad PT_INTERP (want an absolute path)\n", argv[0]);
+        libos_exit(126);
+    }
+    struct elf_image im;
+    int r = elf_load(path, 0, 0, &im);
+    if (r != 0) {
+        LOG("libos: %s: its interpreter %s: %s\n", argv[0], path, im.err);
+        libos_exit(r == -ENOENT ? 127 : 126);
+    }
+    DBG("libos: interpreter %s at %p\n", path, (void *)(uintptr_t)im.base);
+    *base = im.base;
+    return im.entry;
 }
 
 int solo5_app_main(const struct solo5_start_info *si)
@@ -184,6 +180,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     sys_report_init();
     sched_init();
     fd_init();
+    rlimits_boot();
     rnd_init();
     if (fs_boot(argc, argv, envc, envp, mem_end - libos_note.va_extra) != 0)
         return 1;
@@ -203,18 +200,23 @@ int solo5_app_main(const struct solo5_start_info *si)
     /* The signals the tender forwards (docker stop, kill): taken one at a time, never
      * inside the tick. */
     sig_host_init();
-    uint64_t hmask = alrm;
+    uint64_t hmask = alrm | 1ULL << (SIGWINCH - 1);
     for (int i = 0; i < HOST_FORWARDED; i++)
         hmask |= 1ULL << (host_forwarded[i] - 1);
     for (int i = 0; i < HOST_FORWARDED; i++)
         if (host_sigaction(host_forwarded[i], libos_hostsig, hmask) != 0)
             bindings_panic("libos: installing a host signal handler failed (is the tender this libOS's?)");
+    /* On a terminal, a resize reaches the process group as SIGWINCH, from the kernel. */
+    if (libos_cfg.terminal && host_sigaction(SIGWINCH, libos_hostsig, hmask) != 0)
+        bindings_panic("libos: installing the SIGWINCH handler failed (is the tender this libOS's?)");
 
     long stack = mm_mmap(0, APP_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
     if (stack < 0)
         bindings_panic("libos: no memory for the app stack");
-    uint64_t sp = build_stack((uint64_t)stack + APP_STACK_SIZE);
+    uint64_t interp_base;
+    uint64_t entry = load_interp(&interp_base);
+    uint64_t sp = build_stack((uint64_t)stack + APP_STACK_SIZE, interp_base);
     DBG("libos: starting %s at %p, memory [%p, %p)\n", argv[0],
-            (void *)(uintptr_t)libos_app.entry, (void *)(uintptr_t)lo, (void *)(uintptr_t)hi);
-    arch_start_app(libos_app.entry, sp);
+            (void *)(uintptr_t)entry, (void *)(uintptr_t)lo, (void *)(uintptr_t)hi);
+    arch_start_app(entry, sp);
 }

@@ -372,7 +372,7 @@ const struct syscall sys_fd_calls[] = {
     { NR_dup2, "dup2", sys_dup2, 0, "" },
     { NR_dup3, "dup3", sys_dup3, 0, "O_CLOEXEC" },
     { NR_fcntl, "fcntl", sys_fcntl, SYSF_PARTIAL, "dup, fd and status flags; record locks accepted (one process: no conflicts)" },
-    { NR_ioctl, "ioctl", sys_ioctl, SYSF_PARTIAL, "FIOCLEX, FIONCLEX, FIONBIO, FIOASYNC; the rest by the file (TCGETS: ENOTTY)" },
+    { NR_ioctl, "ioctl", sys_ioctl, SYSF_PARTIAL, "FIOCLEX, FIONCLEX, FIONBIO, FIOASYNC; the rest by the file (the console: tty ioctls with a terminal, else ENOTTY)" },
     { NR_fstat, "fstat", sys_fstat, 0, "" },
     { NR_getdents64, "getdents64", sys_getdents64, 0, "directories" },
     { NR_ftruncate, "ftruncate", sys_ftruncate, 0, "regular files" },

@@ -8,6 +8,12 @@ typedef long (*gen_fn)(char *buf, size_t cap);
 static int p_argc, p_envc;
 static char **p_argv, **p_envp;
 static uint64_t p_mem, p_boot_ns;
+static const char *p_exe; /* set by execve: the program's path */
+
+void procfs_set_exec(int argc, char **argv, int envc, char **envp, const char *exe)
+{
+    p_argc = argc, p_argv = argv, p_envc = envc, p_envp = envp, p_exe = exe;
+}
 
 void procfs_set_process(int argc, char **argv, int envc, char **envp, uint64_t mem)
 {
@@ -178,7 +184,7 @@ static long g_uptime(char *b, size_t c)
 static long exe_readlink(struct node *n, char *buf, size_t len)
 {
     (void)n;
-    const char *a0 = p_argc ? p_argv[0] : "app";
+    const char *a0 = p_exe ? p_exe : p_argc ? p_argv[0] : "app";
     char tmp[VFS_PATH_MAX];
     long l = a0[0] == '/' ? lib_snprintf(tmp, sizeof tmp, "%s", a0)
                           : lib_snprintf(tmp, sizeof tmp, "/%s", a0);

@@ -25,11 +25,14 @@ static struct run runs[MAX_RUNS]; /* free page runs, unordered */
 static int nruns;
 static void *freelist[NCLASS];
 static uint64_t klo, khi, kbump, kcommit;
+/* The highest the bump pointer has been: pages above it were never handed out (zero);
+ * below it, a run freed at the top and taken again by the bump pointer holds old data. */
+static uint64_t kbump_max;
 static uint64_t in_use;
 
 void kalloc_init(uintptr_t lo, uintptr_t hi)
 {
-    klo = kbump = kcommit = lo;
+    klo = kbump = kcommit = kbump_max = lo;
     khi = hi;
 }
 
@@ -61,6 +64,10 @@ static uint64_t bump_pages(uint64_t n)
         kcommit += step;
     }
     kbump = lo + len;
+    if (lo < kbump_max) /* kalloc's memory is zeroed: clear what an earlier object left */
+        memset((void *)(uintptr_t)lo, 0, (size_t)((kbump < kbump_max ? kbump : kbump_max) - lo));
+    if (kbump > kbump_max)
+        kbump_max = kbump;
     return lo;
 }
 

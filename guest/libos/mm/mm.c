@@ -19,6 +19,8 @@ static struct ext fr[MAX_EXT]; /* free extents, sorted, disjoint, not adjacent *
 static int nfr;
 static struct ext rw[MAX_EXT]; /* read-write in the host: sorted, disjoint, merged */
 static int nrw;
+static struct ext rx[MAX_EXT]; /* read-execute in the host (code the app mapped) */
+static int nrx;
 static uint64_t mlo, mhi;      /* managed region */
 static uint64_t brk_start, brk_cur;
 uint64_t guest_mem_end;
@@ -33,39 +35,73 @@ void mm_init(uintptr_t lo, uintptr_t hi)
     nrw = 0;
 }
 
-/* Index of the rw extent holding [a, b), or -1. */
-static int rw_find(uint64_t a, uint64_t b)
+/* Index of the extent of v[0..n) holding [a, b), or -1. */
+static int ext_find(const struct ext *v, int n, uint64_t a, uint64_t b)
 {
-    int l = 0, h = nrw;
+    int l = 0, h = n;
     while (l < h) { /* first extent with hi > a */
         int m = (l + h) / 2;
-        if (rw[m].hi <= a)
+        if (v[m].hi <= a)
             l = m + 1;
         else
             h = m;
     }
-    return l < nrw && rw[l].lo <= a && b <= rw[l].hi ? l : -1;
+    return l < n && v[l].lo <= a && b <= v[l].hi ? l : -1;
 }
 
-/* Records [a, b) as read-write, merging neighbours; -1 when the table is full. */
-static int rw_add(uint64_t a, uint64_t b)
+static int rw_find(uint64_t a, uint64_t b) { return ext_find(rw, nrw, a, b); }
+
+/* Records [a, b) in the sorted, merged list v[0..*n), merging neighbours; -1 when full. */
+static int ext_add(struct ext *v, int *n, uint64_t a, uint64_t b)
 {
     int i = 0;
-    while (i < nrw && rw[i].hi < a)
+    while (i < *n && v[i].hi < a)
         i++;
     int j = i; /* extents i..j-1 touch or overlap [a, b) */
-    while (j < nrw && rw[j].lo <= b)
+    while (j < *n && v[j].lo <= b)
         j++;
     if (j > i) {
-        a = rw[i].lo < a ? rw[i].lo : a;
-        b = rw[j - 1].hi > b ? rw[j - 1].hi : b;
-    } else if (nrw == MAX_EXT) {
+        a = v[i].lo < a ? v[i].lo : a;
+        b = v[j - 1].hi > b ? v[j - 1].hi : b;
+    } else if (*n == MAX_EXT) {
         return -1;
     }
-    memmove(&rw[i + 1], &rw[j], (size_t)(nrw - j) * sizeof rw[0]);
-    rw[i].lo = a;
-    rw[i].hi = b;
-    nrw = nrw - (j - i) + 1;
+    memmove(&v[i + 1], &v[j], (size_t)(*n - j) * sizeof v[0]);
+    v[i].lo = a;
+    v[i].hi = b;
+    *n = *n - (j - i) + 1;
+    return 0;
+}
+
+static int rw_add(uint64_t a, uint64_t b) { return ext_add(rw, &nrw, a, b); }
+
+/* Removes [a, b) from the list v[0..*n); -1 (nothing changed) when a split finds it full. */
+static int ext_del(struct ext *v, int *n, uint64_t a, uint64_t b)
+{
+    for (int i = 0; i < *n; i++) {
+        struct ext *e = &v[i];
+        if (e->hi <= a || e->lo >= b)
+            continue;
+        if (e->lo < a && e->hi > b) { /* split */
+            if (*n == MAX_EXT)
+                return -1;
+            memmove(&v[i + 2], &v[i + 1], (size_t)(*n - i - 1) * sizeof v[0]);
+            v[i + 1].lo = b;
+            v[i + 1].hi = e->hi;
+            e->hi = a;
+            (*n)++;
+            return 0;
+        }
+        if (e->lo < a) {
+            e->hi = a;
+        } else if (e->hi > b) {
+            e->lo = b;
+        } else {
+            memmove(&v[i], &v[i + 1], (size_t)(*n - i - 1) * sizeof v[0]);
+            (*n)--;
+            i--;
+        }
+    }
     return 0;
 }
 
@@ -91,7 +127,7 @@ static long make_rw(uint64_t a, uint64_t b)
                     (unsigned long long)(e - a), r);
             return -ENOMEM;
         }
-        if (rw_add(a, e) != 0)
+        if (rw_add(a, e) != 0 || ext_del(rx, &nrx, a, e) != 0)
             return -ENOMEM;
         a = e;
     }
@@ -107,7 +143,25 @@ int user_ok(uint64_t p, uint64_t len)
     uint64_t lo = (uint64_t)(uintptr_t)_stext, hi = (uint64_t)(uintptr_t)_end;
     if (!(end >= p && p >= 0x100000 && end <= mhi && (end <= lo || p >= hi)))
         return 0;
-    /* Inside the managed region only read-write pages: the libOS must not fault on them. */
+    /* Inside the managed region only pages the host lets the libOS read: read-write ones
+     * and code (read-execute), so that the libOS never faults on them. */
+    uint64_t a = (p < mlo ? mlo : p) & ~(PAGE - 1), b = end > mhi ? mhi : end;
+    while (a < b) {
+        int i = ext_find(rw, nrw, a, a + 1);
+        if (i < 0 && (i = ext_find(rx, nrx, a, a + 1)) >= 0)
+            a = rx[i].hi;
+        else if (i >= 0)
+            a = rw[i].hi;
+        else
+            return 0;
+    }
+    return 1;
+}
+
+/* [p, p+len) inside the managed region is read-write in the host (copy_to_user). */
+int user_rw(uint64_t p, uint64_t len)
+{
+    uint64_t end = p + len;
     uint64_t a = p < mlo ? mlo : p, b = end > mhi ? mhi : end;
     return a >= b || rw_find(a & ~(PAGE - 1), b) >= 0;
 }
@@ -121,34 +175,7 @@ static int is_free(uint64_t a, uint64_t b)
 }
 
 /* Removes [a, b) from the free list; 0, or -1 when the list is full. */
-static int take(uint64_t a, uint64_t b)
-{
-    for (int i = 0; i < nfr; i++) {
-        struct ext *e = &fr[i];
-        if (e->hi <= a || e->lo >= b)
-            continue;
-        if (e->lo < a && e->hi > b) { /* split */
-            if (nfr == MAX_EXT)
-                return -1;
-            memmove(&fr[i + 2], &fr[i + 1], (size_t)(nfr - i - 1) * sizeof fr[0]);
-            fr[i + 1].lo = b;
-            fr[i + 1].hi = e->hi;
-            e->hi = a;
-            nfr++;
-            return 0;
-        }
-        if (e->lo < a) {
-            e->hi = a;
-        } else if (e->hi > b) {
-            e->lo = b;
-        } else { /* inside [a, b): drop it */
-            memmove(&fr[i], &fr[i + 1], (size_t)(nfr - i - 1) * sizeof fr[0]);
-            nfr--;
-            i--;
-        }
-    }
-    return 0;
-}
+static int take(uint64_t a, uint64_t b) { return ext_del(fr, &nfr, a, b); }
 
 /* Adds [a, b) (which may overlap free parts) to the free list, merging neighbours. */
 static int give(uint64_t a, uint64_t b)
@@ -205,18 +232,21 @@ static uint64_t find_rw(uint64_t len)
     return 0;
 }
 
-/* Takes [a, a+len) for a mapping with prot: read-write in the host unless PROT_NONE. */
+/* Takes [a, a+len) for a mapping with prot: read-write in the host unless PROT_NONE (a
+ * PROT_EXEC mapping is made read-execute by the caller once its contents are in). */
 static long claim(uint64_t a, uint64_t len, int prot)
 {
     if (prot != PROT_NONE) {
         long r = make_rw(a, a + len);
         if (r != 0)
             return r;
+    } else if (ext_del(rx, &nrx, a, a + len) != 0) {
+        return -ENOMEM;
     }
     return take(a, a + len) == 0 ? (long)a : -ENOMEM;
 }
 
-long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags)
+static long map_at(uint64_t addr, uint64_t len, int prot, int flags)
 {
     if (len == 0 || len > mhi - mlo)
         return len == 0 ? -EINVAL : -ENOMEM;
@@ -254,8 +284,51 @@ long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags)
     return -ENOMEM;
 }
 
+static long make_rx(uint64_t a, uint64_t b);
+
+/* An anonymous mapping; PROT_EXEC ones are read-execute (zeros until the app's mprotect to
+ * write code in, as a JIT does). */
+long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags)
+{
+    if ((prot & PROT_EXEC) && (prot & PROT_WRITE))
+        return -EACCES;
+    long a = map_at(addr, len, prot, flags);
+    if (a >= 0 && (prot & PROT_EXEC)) {
+        uint64_t n = (len + PAGE - 1) & ~(PAGE - 1);
+        long r = make_rx((uint64_t)a, (uint64_t)a + n);
+        if (r != 0) {
+            mm_munmap((uint64_t)a, n);
+            return r;
+        }
+    }
+    return a;
+}
+
+/* Makes [a, b) (page aligned, in the managed region) read-execute in the host: code the app
+ * mapped (ld.so's libraries) or generated (a JIT). It stays outside the libOS text, so its
+ * system calls still trap. Never writable and executable at once (the host's filter
+ * allows PROT_READ|PROT_EXEC only). */
+static long make_rx(uint64_t a, uint64_t b)
+{
+    if (ext_find(rx, nrx, a, b) >= 0)
+        return 0;
+    if (nrw > MAX_EXT - 2 || nrx > MAX_EXT - 2)
+        return -ENOMEM;
+    for (uint64_t p = a; p < b;) {
+        uint64_t e = b - p > HOST_MPROTECT_MAX ? p + HOST_MPROTECT_MAX : b;
+        if (host_mprotect_rx((uintptr_t)p, (size_t)(e - p)) != 0)
+            return -ENOMEM;
+        p = e;
+    }
+    if (ext_del(rw, &nrw, a, b) != 0 || ext_add(rx, &nrx, a, b) != 0)
+        return -ENOMEM;
+    return 0;
+}
+
 /* mprotect: memory made accessible becomes read-write in the host (and counts against
- * --mem); PROT_NONE leaves pages as they are (Linux keeps their contents and their charge). */
+ * --mem), or read-execute for PROT_EXEC; PROT_NONE leaves pages as they are (Linux keeps
+ * their contents and their charge). Writable and executable at once is refused (EACCES, as
+ * Linux under a W^X policy): the host never has such pages. */
 long mm_mprotect(uint64_t addr, uint64_t len, int prot)
 {
     if (addr & (PAGE - 1))
@@ -265,8 +338,18 @@ long mm_mprotect(uint64_t addr, uint64_t len, int prot)
         return -ENOMEM;
     if (prot == PROT_NONE || len == 0)
         return 0;
+    if ((prot & PROT_EXEC) && (prot & PROT_WRITE))
+        return -EACCES;
     uint64_t a = addr < mlo ? mlo : addr, b = end > mhi ? mhi : end;
-    return a < b ? make_rw(a, b) : 0;
+    if (a >= b)
+        return 0;
+    if (prot & PROT_EXEC) {
+        /* Pages never given out cannot become code: the host would execute zeros there. */
+        if (is_free(a, b))
+            return -ENOMEM;
+        return make_rx(a, b);
+    }
+    return make_rw(a, b);
 }
 
 long mm_munmap(uint64_t addr, uint64_t len)
@@ -281,6 +364,10 @@ long mm_munmap(uint64_t addr, uint64_t len)
     if (a >= b)
         return 0;
     zap(a, b);
+    /* Code pages stay read-execute in the host until reused (claim makes them read-write);
+     * the libOS no longer reads them for the app. */
+    if (ext_del(rx, &nrx, a, b) != 0)
+        return -ENOMEM;
     return give(a, b) == 0 ? 0 : -ENOMEM;
 }
 
@@ -328,3 +415,16 @@ void mm_report(void)
             (unsigned long long)(n >> 10), nrw, (unsigned long long)((mhi - mlo - bytes_free()) >> 20),
             (unsigned long long)((mhi - mlo) >> 20));
 }
+
+/* execve: every mapping of the app goes (the pages read as zero again); the pages stay
+ * read-write (or read-execute) in the host, as munmap leaves them. */
+void mm_reset(void)
+{
+    zap(mlo, mhi);
+    fr[0].lo = mlo;
+    fr[0].hi = mhi;
+    nfr = 1;
+    nrx = 0;
+}
+
+uint64_t mm_low(void) { return mlo; }

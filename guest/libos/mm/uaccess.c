@@ -33,7 +33,7 @@ void uaccess_init_app(void)
 
 int user_writable(uint64_t p, uint64_t len)
 {
-    if (!user_ok(p, len))
+    if (!user_ok(p, len) || !user_rw(p, len))
         return 0;
     for (int i = 0; i < nro; i++)
         if (p < ro[i].hi && p + len > ro[i].lo)

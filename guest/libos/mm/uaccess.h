@@ -8,6 +8,7 @@
 /* [p, p+len) is app memory the libOS may read (user_ok) or write (user_writable). */
 int user_ok(uint64_t p, uint64_t len);
 int user_writable(uint64_t p, uint64_t len);
+int user_rw(uint64_t p, uint64_t len); /* mm.c: not code pages (read-execute in the host) */
 /* 0, or -EFAULT (nothing copied). */
 int copy_from_user(void *dst, uint64_t src, size_t n);
 int copy_to_user(uint64_t dst, const void *src, size_t n);

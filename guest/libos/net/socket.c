@@ -1,4 +1,4 @@
-/* socket.c: TCP sockets (AF_INET, SOCK_STREAM) on the shared open file, over lwIP's raw API:
+/* socket.c: TCP sockets (AF_INET and AF_INET6, SOCK_STREAM) on the shared open file, over lwIP's raw API:
  * lwIP's callbacks fill the socket and announce readiness on its pollq; the ops never block. */
 #include "libos.h"
 #include "fd/file.h"
@@ -9,6 +9,13 @@
 #include "lwip/priv/tcp_priv.h"
 
 static const struct file_ops tcp_ops;
+
+/* IPPROTO_IPV6 options (the rest of the levels are in linux/socket.h). */
+#define IPV6_UNICAST_HOPS 16
+#define IPV6_MULTICAST_HOPS 18
+#define IPV6_MULTICAST_LOOP 19
+#define IPV6_RECVTCLASS 66
+#define IPV6_TCLASS 67
 
 static int err_to_errno(err_t e)
 {
@@ -118,10 +125,10 @@ static void remember_names(struct sock *s)
     if (!s->pcb)
         return;
     s->lport = s->pcb->local_port;
-    s->laddr = ip4_addr_get_u32(ip_2_ip4(&s->pcb->local_ip));
+    ip_addr_copy(s->laddr, s->pcb->local_ip);
     if (s->state == SS_CONNECTED || s->state == SS_CONNECTING) {
         s->rport = s->pcb->remote_port;
-        s->raddr = ip4_addr_get_u32(ip_2_ip4(&s->pcb->remote_ip));
+        ip_addr_copy(s->raddr, s->pcb->remote_ip);
     }
 }
 
@@ -142,13 +149,14 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
     return ERR_OK;
 }
 
-static struct sock *sock_alloc(int type, int flags)
+static struct sock *sock_alloc(int family, int type, int flags)
 {
     struct sock *s = kalloc(sizeof *s);
     if (!s)
         return NULL;
     file_init(&s->f, &tcp_ops, O_RDWR | (flags & O_NONBLOCK), &s->pq);
     s->f.ino = file_next_ino();
+    s->family = family;
     s->type = type;
     s->sndbuf = TCP_SND_BUF;
     s->rcvbuf = TCP_WND;
@@ -160,9 +168,10 @@ static err_t on_accept(void *arg, struct tcp_pcb *npcb, err_t err)
     struct sock *ls = arg;
     if (!ls || err != ERR_OK || !npcb)
         return ERR_VAL;
-    struct sock *s = sock_alloc(SOCK_STREAM, 0);
+    struct sock *s = sock_alloc(ls->family, SOCK_STREAM, 0);
     if (!s)
         return ERR_MEM; /* lwIP aborts the connection */
+    s->v6only = ls->v6only;
     s->pcb = npcb;
     s->state = SS_CONNECTED;
     s->opt_nodelay = ls->opt_nodelay;
@@ -455,7 +464,7 @@ int sock_create(int domain, int type, int protocol, struct file **out)
     int kind = type & SOCK_TYPE_MASK;
     if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
         return -EINVAL;
-    if (domain != AF_INET)
+    if (domain != AF_INET && domain != AF_INET6)
         return -EAFNOSUPPORT;
     if (kind != SOCK_STREAM && kind != SOCK_DGRAM)
         return kind == SOCK_RAW ? -EPERM : -ESOCKTNOSUPPORT;
@@ -465,11 +474,12 @@ int sock_create(int domain, int type, int protocol, struct file **out)
     if (r)
         return r;
     if (kind == SOCK_DGRAM)
-        return udp_sock_create(type & SOCK_NONBLOCK ? O_NONBLOCK : 0, out);
-    struct sock *s = sock_alloc(kind, type & SOCK_NONBLOCK ? O_NONBLOCK : 0);
+        return udp_sock_create(domain, type & SOCK_NONBLOCK ? O_NONBLOCK : 0, out);
+    struct sock *s = sock_alloc(domain, kind, type & SOCK_NONBLOCK ? O_NONBLOCK : 0);
     if (!s)
         return -ENOMEM;
-    s->pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+    /* An AF_INET6 pcb takes either version until bind or connect fixes it. */
+    s->pcb = tcp_new_ip_type(domain == AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY);
     if (!s->pcb) {
         kfree(s);
         return -ENOBUFS;
@@ -479,40 +489,20 @@ int sock_create(int domain, int type, int protocol, struct file **out)
     return 0;
 }
 
-/* A struct sockaddr_in from the app: 0 with the address (network order) and port. */
-static int sa_in(const void *sa, uint32_t len, uint32_t *addr, uint16_t *port)
+/* Whether two local addresses cover a common one (the dual-stack any covers both versions). */
+static int addr_overlap(const ip_addr_t *x, const ip_addr_t *y)
 {
-    struct k_sockaddr_in in;
-    if (len < sizeof in - sizeof in.sin_zero)
-        return -EINVAL;
-    memset(&in, 0, sizeof in);
-    memcpy(&in, sa, len < sizeof in ? len : sizeof in);
-    if (in.sin_family != AF_INET)
-        return in.sin_family == AF_UNSPEC ? -EAFNOSUPPORT : -EAFNOSUPPORT;
-    *addr = in.sin_addr;
-    *port = lwip_ntohs(in.sin_port);
-    return 0;
+    if (!IP_IS_ANY_TYPE_VAL(*x) && !IP_IS_ANY_TYPE_VAL(*y) && IP_GET_TYPE(x) != IP_GET_TYPE(y))
+        return 0;
+    return ip_addr_isany(x) || ip_addr_isany(y) || ip_addr_cmp(x, y);
 }
 
-static uint32_t sa_out(void *sa, uint32_t cap, uint32_t addr, uint16_t port)
+/* Linux refuses a port a listener holds, SO_REUSEADDR or not; lwIP lets two SO_REUSEADDR
+ * pcbs share it, and its own check misses a dual-stack any against IPv6's any. */
+static int listener_holds(const ip_addr_t *a, uint16_t port)
 {
-    struct k_sockaddr_in in;
-    memset(&in, 0, sizeof in);
-    in.sin_family = AF_INET;
-    in.sin_port = lwip_htons(port);
-    in.sin_addr = addr;
-    memcpy(sa, &in, cap < sizeof in ? cap : sizeof in);
-    return sizeof in;
-}
-
-/* An address the guest has: any, loopback, or one of its interfaces'. */
-static int local_addr_ok(uint32_t addr)
-{
-    if (addr == 0 || (lwip_ntohl(addr) >> 24) == 127)
-        return 1;
-    struct netif *n;
-    NETIF_FOREACH(n) {
-        if (ip4_addr_get_u32(netif_ip4_addr(n)) == addr)
+    for (struct tcp_pcb_listen *l = tcp_listen_pcbs.listen_pcbs; l && port; l = l->next) {
+        if (l->local_port == port && addr_overlap(&l->local_ip, a))
             return 1;
     }
     return 0;
@@ -521,19 +511,19 @@ static int local_addr_ok(uint32_t addr)
 int sock_bind(struct file *f, const void *sa, uint32_t len)
 {
     struct sock *s = (struct sock *)f;
-    uint32_t addr;
+    ip_addr_t a;
     uint16_t port;
-    int r = sa_in(sa, len, &addr, &port);
+    int r = sa_parse(s, sa, len, &a, &port);
     if (r)
-        return r;
-    if (!local_addr_ok(addr))
+        return r == -ENETUNREACH ? -EINVAL : r;
+    if (!sa_local_ok(&a))
         return -EADDRNOTAVAIL;
     if (udp_is(f))
-        return udp_sock_bind(s, addr, port);
+        return udp_sock_bind(s, &a, port);
     if (s->bound || s->state != SS_NEW || !s->pcb)
         return -EINVAL;
-    ip_addr_t a;
-    ip_addr_set_ip4_u32_val(a, addr);
+    if (listener_holds(&a, port))
+        return -EADDRINUSE;
     if (s->opt_reuseaddr)
         ip_set_option(s->pcb, SOF_REUSEADDR);
     err_t e = tcp_bind(s->pcb, &a, port);
@@ -555,7 +545,7 @@ int sock_listen(struct file *f, int backlog)
     if (s->state != SS_NEW || !s->pcb)
         return -EINVAL;
     if (!s->bound) {
-        err_t e = tcp_bind(s->pcb, IP4_ADDR_ANY, 0);
+        err_t e = tcp_bind(s->pcb, sock_any(s), 0);
         if (e != ERR_OK)
             return err_to_errno(e);
         s->bound = 1;
@@ -596,7 +586,7 @@ int sock_accept(struct file *f, int flags, struct file **out, void *sa, uint32_t
     if (flags & SOCK_NONBLOCK)
         c->f.flags |= O_NONBLOCK;
     if (sa && len)
-        *len = sa_out(sa, *len, c->raddr, c->rport);
+        *len = sa_format(c, sa, *len, &c->raddr, c->rport);
     *out = &c->f;
     return 0;
 }
@@ -609,11 +599,13 @@ int sock_connect(struct file *f, const void *sa, uint32_t len, int restarted)
         if (len >= 2)
             memcpy(&fam, sa, 2);
         if (fam == AF_UNSPEC)
-            return udp_sock_connect(s, 1, 0, 0);
-        uint32_t addr;
+            return udp_sock_connect(s, 1, NULL, 0);
+        ip_addr_t a;
         uint16_t port;
-        int r = sa_in(sa, len, &addr, &port);
-        return r ? r : udp_sock_connect(s, 0, addr, port);
+        int r = sa_parse(s, sa, len, &a, &port);
+        if (r == -ENETUNREACH && fam == AF_INET)
+            r = -EAFNOSUPPORT; /* Linux: AF_INET on an IPV6_V6ONLY datagram socket */
+        return r ? r : udp_sock_connect(s, 0, &a, port);
     }
     switch (s->state) {
     case SS_CONNECTED:
@@ -632,17 +624,14 @@ int sock_connect(struct file *f, const void *sa, uint32_t len, int restarted)
     case SS_NEW:
         break;
     }
-    uint32_t addr;
+    ip_addr_t a;
     uint16_t port;
-    int r = sa_in(sa, len, &addr, &port);
+    int r = sa_parse(s, sa, len, &a, &port);
     if (r)
         return r;
     if (!s->pcb)
         return -EINVAL;
-    if (addr == 0)
-        addr = lwip_htonl(0x7f000001); /* Linux: INADDR_ANY means this host */
-    ip_addr_t a;
-    ip_addr_set_ip4_u32_val(a, addr);
+    sa_any_to_loopback(&a); /* Linux: the any address means this host */
     s->state = SS_CONNECTING;
     err_t e = tcp_connect(s->pcb, &a, port, on_connected);
     if (e != ERR_OK) {
@@ -658,21 +647,21 @@ int sock_name(struct file *f, int peer, void *sa, uint32_t *len)
 {
     struct sock *s = (struct sock *)f;
     if (udp_is(f)) {
-        uint32_t a;
+        ip_addr_t a;
         uint16_t p;
         int r = udp_sock_names(s, peer, &a, &p);
         if (r == 0)
-            *len = sa_out(sa, *len, a, p);
+            *len = sa_format(s, sa, *len, &a, p);
         return r;
     }
     if (peer) {
         if (s->state != SS_CONNECTED && !(s->state == SS_CLOSED && s->rport))
             return -ENOTCONN;
-        *len = sa_out(sa, *len, s->raddr, s->rport);
+        *len = sa_format(s, sa, *len, &s->raddr, s->rport);
         return 0;
     }
     remember_names(s);
-    *len = sa_out(sa, *len, s->laddr, s->lport);
+    *len = sa_format(s, sa, *len, &s->laddr, s->lport);
     return 0;
 }
 
@@ -805,6 +794,22 @@ int sock_setopt(struct file *f, int level, int name, const void *val, uint32_t l
             return 0;
         return -ENOPROTOOPT;
     }
+    if (level == IPPROTO_IPV6 && s->family == AF_INET6) {
+        int r = get_int(val, len, &v);
+        if (r)
+            return r;
+        switch (name) {
+        case IPV6_V6ONLY:
+            if (s->bound || s->state != SS_NEW)
+                return -EINVAL; /* Linux: fixed once the socket has a port */
+            s->v6only = v != 0;
+            return 0;
+        case IPV6_UNICAST_HOPS: case IPV6_MULTICAST_HOPS: case IPV6_MULTICAST_LOOP:
+        case IPV6_TCLASS: case IPV6_RECVTCLASS:
+            return 0; /* accepted */
+        }
+        return -ENOPROTOOPT;
+    }
     return -ENOPROTOOPT;
 }
 
@@ -822,7 +827,7 @@ int sock_getopt(struct file *f, int level, int name, void *val, uint32_t *len)
     if (level == SOL_SOCKET) {
         switch (name) {
         case SO_TYPE: v = s->type; break;
-        case SO_DOMAIN: v = AF_INET; break;
+        case SO_DOMAIN: v = s->family; break;
         case SO_PROTOCOL: v = udp_is(f) ? IPPROTO_UDP : IPPROTO_TCP; break;
         case SO_ERROR: v = -s->err; s->err = 0; break;
         case SO_REUSEADDR: v = s->opt_reuseaddr; break;
@@ -834,6 +839,8 @@ int sock_getopt(struct file *f, int level, int name, void *val, uint32_t *len)
         case SO_REUSEPORT: v = 0; break;
         default: return -ENOPROTOOPT;
         }
+    } else if (level == IPPROTO_IPV6 && s->family == AF_INET6 && name == IPV6_V6ONLY) {
+        v = s->v6only;
     } else if (level == IPPROTO_TCP && !udp_is(f)) {
         switch (name) {
         case TCP_NODELAY: v = s->opt_nodelay; break;
@@ -856,13 +863,13 @@ long sock_send(struct file *f, const void *buf, size_t n, int flags, const void 
 {
     struct sock *s = (struct sock *)f;
     if (udp_is(f)) {
-        uint32_t addr;
+        ip_addr_t a;
         uint16_t port;
         if (sa && salen) {
-            int r = sa_in(sa, salen, &addr, &port);
+            int r = sa_parse(s, sa, salen, &a, &port);
             if (r)
                 return r;
-            return udp_sock_send(s, buf, n, &addr, port);
+            return udp_sock_send(s, buf, n, &a, port);
         }
         return udp_sock_send(s, buf, n, NULL, 0);
     }
@@ -877,11 +884,11 @@ long sock_recv(struct file *f, void *buf, size_t n, int flags, void *sa, uint32_
 {
     struct sock *s = (struct sock *)f;
     if (udp_is(f)) {
-        uint32_t a;
+        ip_addr_t a;
         uint16_t p;
         long r = udp_sock_recv(s, buf, n, flags, &a, &p);
         if (r >= 0 && sa && salen)
-            *salen = sa_out(sa, *salen, a, p);
+            *salen = sa_format(s, sa, *salen, &a, p);
         return r;
     }
     long r = do_recv(s, buf, n, flags);

@@ -1,4 +1,4 @@
-/* udp.c: UDP sockets (AF_INET, SOCK_DGRAM) over lwIP's raw UDP API: each received datagram
+/* udp.c: UDP sockets (AF_INET and AF_INET6, SOCK_DGRAM) over lwIP's raw UDP API: each received datagram
  * is queued with its source; reads take one datagram whole (the rest of it is dropped). */
 #include "libos.h"
 #include "fd/file.h"
@@ -13,7 +13,7 @@
 struct dgram {
     struct dgram *next;
     struct pbuf *p;
-    uint32_t addr;  /* source, network order */
+    ip_addr_t addr; /* source */
     uint16_t port;
 };
 
@@ -34,7 +34,7 @@ static void on_udp_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip
         return;
     }
     d->p = p;
-    d->addr = ip4_addr_get_u32(ip_2_ip4(addr));
+    ip_addr_copy(d->addr, *addr);
     d->port = port;
     if (s->dq_tail)
         s->dq_tail->next = d;
@@ -56,17 +56,18 @@ static void dq_drop_head(struct sock *s)
     kfree(d);
 }
 
-int udp_sock_create(int flags, struct file **out)
+int udp_sock_create(int family, int flags, struct file **out)
 {
     struct sock *s = kalloc(sizeof *s);
     if (!s)
         return -ENOMEM;
     file_init(&s->f, &udp_ops, O_RDWR | (flags & O_NONBLOCK), &s->pq);
     s->f.ino = file_next_ino();
+    s->family = family;
     s->type = SOCK_DGRAM;
     s->sndbuf = UDP_RCVBUF;
     s->rcvbuf = UDP_RCVBUF;
-    s->upcb = udp_new_ip_type(IPADDR_TYPE_V4);
+    s->upcb = udp_new_ip_type(family == AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY);
     if (!s->upcb) {
         kfree(s);
         return -ENOBUFS;
@@ -76,49 +77,53 @@ int udp_sock_create(int flags, struct file **out)
     return 0;
 }
 
-int udp_sock_bind(struct sock *s, uint32_t addr, uint16_t port)
+int udp_sock_bind(struct sock *s, const ip_addr_t *addr, uint16_t port)
 {
     if (s->bound)
         return -EINVAL;
-    ip_addr_t a;
-    ip_addr_set_ip4_u32_val(a, addr);
     if (s->opt_reuseaddr)
         ip_set_option(s->upcb, SOF_REUSEADDR);
-    err_t e = udp_bind(s->upcb, &a, port);
+    err_t e = udp_bind(s->upcb, addr, port);
     if (e != ERR_OK)
         return e == ERR_USE ? -EADDRINUSE : -EINVAL;
     s->bound = 1;
     return 0;
 }
 
-int udp_sock_connect(struct sock *s, int unspec, uint32_t addr, uint16_t port)
+int udp_sock_connect(struct sock *s, int unspec, const ip_addr_t *addr, uint16_t port)
 {
     if (unspec) {
         udp_disconnect(s->upcb);
         s->state = SS_NEW;
         return 0;
     }
-    if (addr == 0)
-        addr = lwip_htonl(0x7f000001);
     ip_addr_t a;
-    ip_addr_set_ip4_u32_val(a, addr);
+    ip_addr_copy(a, *addr);
+    sa_any_to_loopback(&a);
+    /* Linux routes at connect: no route is ENETUNREACH now (resolvers probe families so). */
+    struct netif *n = ip_route(IP_ANY_TYPE, &a);
+    if (!n)
+        return -ENETUNREACH;
     err_t e = udp_connect(s->upcb, &a, port);
     if (e != ERR_OK)
         return e == ERR_USE ? -EADDRINUSE : -EINVAL;
     /* lwIP picks the source address at each send; Linux fixes it at connect, from the
      * route, which getsockname then shows. */
     if (ip_addr_isany(&s->upcb->local_ip)) {
-        struct netif *n = ip4_route(ip_2_ip4(&a));
-        s->laddr = n ? ip4_addr_get_u32(netif_ip4_addr(n)) : 0;
-        if ((lwip_ntohl(addr) >> 24) == 127)
-            s->laddr = addr;
+        const ip_addr_t *l = ip_netif_get_local_ip(n, &a);
+        if (l)
+            ip_addr_copy(s->laddr, *l);
+        else
+            ip_addr_set_zero(&s->laddr);
+        if (IP_IS_V4(&a) && (lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(&a))) >> 24) == 127)
+            ip_addr_copy(s->laddr, a);
     }
     s->bound = 1;
     s->state = SS_CONNECTED;
     return 0;
 }
 
-long udp_sock_send(struct sock *s, const void *buf, size_t n, const uint32_t *addr, uint16_t port)
+long udp_sock_send(struct sock *s, const void *buf, size_t n, const ip_addr_t *addr, uint16_t port)
 {
     if (s->shut_wr) {
         sig_post(cur->tid, 13 /* SIGPIPE */);
@@ -136,7 +141,8 @@ long udp_sock_send(struct sock *s, const void *buf, size_t n, const uint32_t *ad
     err_t e;
     if (addr) {
         ip_addr_t a;
-        ip_addr_set_ip4_u32_val(a, *addr ? *addr : lwip_htonl(0x7f000001));
+        ip_addr_copy(a, *addr);
+        sa_any_to_loopback(&a);
         e = udp_sendto(s->upcb, p, &a, port);
     } else {
         e = udp_send(s->upcb, p);
@@ -152,7 +158,7 @@ long udp_sock_send(struct sock *s, const void *buf, size_t n, const uint32_t *ad
     }
 }
 
-long udp_sock_recv(struct sock *s, void *buf, size_t n, int flags, uint32_t *addr, uint16_t *port)
+long udp_sock_recv(struct sock *s, void *buf, size_t n, int flags, ip_addr_t *addr, uint16_t *port)
 {
     struct dgram *d = s->dq;
     if (!d)
@@ -161,25 +167,25 @@ long udp_sock_recv(struct sock *s, void *buf, size_t n, int flags, uint32_t *add
     size_t k = n < len ? n : len;
     if (k)
         pbuf_copy_partial(d->p, buf, (u16_t)k, 0);
-    *addr = d->addr;
+    ip_addr_copy(*addr, d->addr);
     *port = d->port;
     if (!(flags & MSG_PEEK))
         dq_drop_head(s);
     return (long)(flags & MSG_TRUNC ? len : k);
 }
 
-int udp_sock_names(struct sock *s, int peer, uint32_t *addr, uint16_t *port)
+int udp_sock_names(struct sock *s, int peer, ip_addr_t *addr, uint16_t *port)
 {
     if (peer) {
         if (s->state != SS_CONNECTED)
             return -ENOTCONN;
-        *addr = ip4_addr_get_u32(ip_2_ip4(&s->upcb->remote_ip));
+        ip_addr_copy(*addr, s->upcb->remote_ip);
         *port = s->upcb->remote_port;
         return 0;
     }
-    *addr = ip4_addr_get_u32(ip_2_ip4(&s->upcb->local_ip));
-    if (*addr == 0)
-        *addr = s->laddr;
+    ip_addr_copy(*addr, s->upcb->local_ip);
+    if (ip_addr_isany(addr) && s->state == SS_CONNECTED)
+        ip_addr_copy(*addr, s->laddr);
     *port = s->upcb->local_port;
     return 0;
 }
@@ -210,7 +216,7 @@ void udp_sock_broadcast(struct sock *s, int on)
 static long udp_read_op(struct file *f, void *buf, size_t n, uint64_t *off)
 {
     (void)off;
-    uint32_t a;
+    ip_addr_t a;
     uint16_t p;
     return udp_sock_recv((struct sock *)f, buf, n, 0, &a, &p);
 }

@@ -1,5 +1,6 @@
 /* host_signal.c: signals from the host (the tender forwards `docker stop`'s SIGTERM and
- * kill's INT, HUP, USR1, USR2) posted to the app as a process-directed signal. */
+ * kill's INT, HUP, USR1, USR2; the terminal's SIGWINCH comes from the kernel) posted to
+ * the app as a process-directed signal. */
 #include "libos.h"
 #include "spt.h" /* sys_call6, spt_timerfd: waking an idle solo5_yield */
 
@@ -22,7 +23,7 @@ void sig_host_drain(void)
         int sig = __builtin_ctzll(p) + 1;
         p &= p - 1;
         uint64_t h = sig_action(sig)->handler;
-        if (h == SIG_IGN)
+        if (h == SIG_IGN || (h == SIG_DFL && sig == SIGWINCH)) /* WINCH's default: ignored */
             continue;
         /* Not handled: the app ends as a native one would, by the signal (128 + sig),
          * without a word on its output. */

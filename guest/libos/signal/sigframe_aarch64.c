@@ -39,7 +39,7 @@ int arch_sig_enter(void *uc, struct thread *t, int sig, const struct k_sigaction
         sp = t->altstack[0] + t->altstack[2];
     uint64_t rec = (sp - 16) & ~15ULL;
     uint64_t frame = (rec - FRAME_SIZE) & ~15ULL;
-    if (!user_ok(frame, sp - frame))
+    if (!user_writable(frame, sp - frame))
         return -1;
     uint8_t *f = (uint8_t *)(uintptr_t)frame;
     memcpy(f, info, SI_SIZE);
@@ -92,4 +92,11 @@ long arch_sigreturn(void *uc)
     cur->sigmask = mask;
     keep_frame = 1;
     return 0;
+}
+
+/* AT_MINSIGSTKSZ: the frame built here (siginfo, ucontext with its 4 KiB record area, the
+ * frame record), as the kernel's 4224-byte minimum for a CPU without SVE/SME. */
+uint64_t arch_minsigstksz(void)
+{
+    return ((uint64_t)FRAME_SIZE + 16 + 15) & ~15ULL;
 }

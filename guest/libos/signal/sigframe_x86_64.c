@@ -53,7 +53,7 @@ int arch_sig_enter(void *uc, struct thread *t, int sig, const struct k_sigaction
     uint32_t fpn = hostfp ? fp_ext_size(hostfp) : 0;
     uint64_t fp = (sp - fpn) & ~63ULL;
     uint64_t frame = ((fp - FRAME_SIZE) & ~15ULL) - 8;
-    if (!user_ok(frame, sp - frame))
+    if (!user_writable(frame, sp - frame))
         return -1;
     uint8_t *f = (uint8_t *)(uintptr_t)frame;
     uint64_t ret = (act->flags & SA_RESTORER) ? act->restorer : (uint64_t)(uintptr_t)sigtramp;
@@ -109,4 +109,21 @@ long arch_sigreturn(void *uc)
     cur->sigmask = mask;
     keep_frame = 1;
     return 0;
+}
+
+/* AT_MINSIGSTKSZ: the largest frame built here (the xsave image of the features this CPU's
+ * XCR0 enables, CPUID 0xD.0 EBX, plus the magic word, alignment and the frame itself). */
+uint64_t arch_minsigstksz(void)
+{
+    uint32_t a, b, c, d;
+    __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+    uint32_t xs = 512;
+    if (a >= 0xd) {
+        __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+        if (c & (1u << 27)) { /* OSXSAVE */
+            __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0xd), "c"(0));
+            xs = b + 4;
+        }
+    }
+    return ((uint64_t)xs + 64 + FRAME_SIZE + 16 + 15) & ~15ULL;
 }

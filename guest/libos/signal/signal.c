@@ -9,6 +9,21 @@ struct k_sigaction *sig_action(int sig)
     return &actions[sig];
 }
 
+/* execve: handled signals go back to their default action; ignored ones stay ignored;
+ * the alternate stack is gone (it was in the old program's memory). */
+void sig_exec_reset(void)
+{
+    for (int i = 1; i <= NSIG; i++) {
+        if (actions[i].handler != 1 /* SIG_IGN */)
+            actions[i].handler = 0;
+        actions[i].flags = 0;
+        actions[i].restorer = 0;
+        actions[i].mask = 0;
+    }
+    if (cur)
+        memset(cur->altstack, 0, sizeof cur->altstack);
+}
+
 static int default_ignored(int sig)
 {
     return sig == 17 || sig == 18 || sig == 23 || sig == 28; /* CHLD CONT URG WINCH */

@@ -334,6 +334,36 @@ static long sys_access(struct sc *c) { return do_access(AT_FDCWD, c->a[0], (int)
 static long sys_faccessat(struct sc *c) { return do_access((int)c->a[0], c->a[1], (int)c->a[2], 0); }
 static long sys_faccessat2(struct sc *c) { return do_access((int)c->a[0], c->a[1], (int)c->a[2], (int)c->a[3]); }
 
+/* ---- extended attributes: none are stored. Reading one gives ENODATA (as a file
+ * system with xattrs but none set: coreutils then sees no ACL), the list is empty,
+ * setting one is EOPNOTSUPP (as a file system without them). The path must exist. ---- */
+
+static long xattr_path(uint64_t upath, int follow)
+{
+    struct walk w;
+    struct file *f;
+    int rc = lookup_at(AT_FDCWD, upath, follow ? 0 : AT_SYMLINK_NOFOLLOW, 1, &w, &f);
+    if (rc == 0 && f)
+        file_put(f);
+    return rc;
+}
+
+static long xattr_fd(int fd)
+{
+    struct file *f = fd_get(fd);
+    return f ? 0 : -EBADF;
+}
+
+static long sys_getxattr(struct sc *c) { long r = xattr_path(c->a[0], 1); return r ? r : -ENODATA; }
+static long sys_lgetxattr(struct sc *c) { long r = xattr_path(c->a[0], 0); return r ? r : -ENODATA; }
+static long sys_fgetxattr(struct sc *c) { long r = xattr_fd((int)c->a[0]); return r ? r : -ENODATA; }
+static long sys_listxattr(struct sc *c) { return xattr_path(c->a[0], 1); }
+static long sys_llistxattr(struct sc *c) { return xattr_path(c->a[0], 0); }
+static long sys_flistxattr(struct sc *c) { return xattr_fd((int)c->a[0]); }
+static long sys_setxattr(struct sc *c) { long r = xattr_path(c->a[0], 1); return r ? r : -EOPNOTSUPP; }
+static long sys_lsetxattr(struct sc *c) { long r = xattr_path(c->a[0], 0); return r ? r : -EOPNOTSUPP; }
+static long sys_fsetxattr(struct sc *c) { long r = xattr_fd((int)c->a[0]); return r ? r : -EOPNOTSUPP; }
+
 /* ---- links ---- */
 
 static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, int64_t size)
@@ -941,6 +971,15 @@ const struct syscall sys_fs_calls[] = {
     { NR_access, "access", sys_access, 0, "" },
     { NR_faccessat, "faccessat", sys_faccessat, 0, "" },
     { NR_faccessat2, "faccessat2", sys_faccessat2, 0, "AT_EACCESS is the same (one identity)" },
+    { NR_getxattr, "getxattr", sys_getxattr, SYSF_PARTIAL, "no attributes are stored: ENODATA" },
+    { NR_lgetxattr, "lgetxattr", sys_lgetxattr, SYSF_PARTIAL, "no attributes are stored: ENODATA" },
+    { NR_fgetxattr, "fgetxattr", sys_fgetxattr, SYSF_PARTIAL, "no attributes are stored: ENODATA" },
+    { NR_listxattr, "listxattr", sys_listxattr, SYSF_PARTIAL, "an empty list" },
+    { NR_llistxattr, "llistxattr", sys_llistxattr, SYSF_PARTIAL, "an empty list" },
+    { NR_flistxattr, "flistxattr", sys_flistxattr, SYSF_PARTIAL, "an empty list" },
+    { NR_setxattr, "setxattr", sys_setxattr, SYSF_PARTIAL, "EOPNOTSUPP" },
+    { NR_lsetxattr, "lsetxattr", sys_lsetxattr, SYSF_PARTIAL, "EOPNOTSUPP" },
+    { NR_fsetxattr, "fsetxattr", sys_fsetxattr, SYSF_PARTIAL, "EOPNOTSUPP" },
     { NR_readlink, "readlink", sys_readlink, 0, "" },
     { NR_readlinkat, "readlinkat", sys_readlinkat, 0, "" },
     { NR_mkdir, "mkdir", sys_mkdir, 0, "" },

@@ -2,6 +2,7 @@
  * mprotect, madvise, brk. */
 #include "libos.h"
 #include "fd/file.h"
+#include "mm/uaccess.h"
 #include "sys/table.h"
 
 /* Writable shared mappings of files: guest memory cannot alias a file's pages, so the
@@ -72,6 +73,19 @@ static void shmap_unmap(uint64_t addr, uint64_t len)
     }
 }
 
+/* execve: shared mappings are written back and end. */
+void shmap_reset(void)
+{
+    if (shmaps)
+        shmap_flush();
+    while (shmaps) {
+        struct shmap *m = shmaps;
+        shmaps = m->next;
+        file_put(m->f);
+        kfree(m);
+    }
+}
+
 static long sys_mmap(struct sc *c)
 {
     uint64_t addr = c->a[0], len = c->a[1], off = c->a[5];
@@ -97,6 +111,8 @@ static long sys_mmap(struct sc *c)
         return -EACCES;
     if (len == 0)
         return -EINVAL;
+    if ((prot & PROT_EXEC) && (prot & PROT_WRITE))
+        return -EACCES; /* the host never has writable code (W^X) */
     long a = mm_mmap(addr, len, PROT_READ | PROT_WRITE, (flags & ~MAP_TYPE) | MAP_PRIVATE | MAP_ANONYMOUS);
     if (a < 0)
         return a;
@@ -117,6 +133,42 @@ static long sys_mmap(struct sc *c)
         *m = (struct shmap){ (uint64_t)a, (len + 4095) & ~4095ULL, off, file_get(f), shmaps };
         shmaps = m;
     }
+    if (prot & PROT_EXEC) { /* code (ld.so's text segments): read-execute once filled */
+        long x = mm_mprotect((uint64_t)a, len, prot);
+        if (x != 0) {
+            mm_munmap((uint64_t)a, len);
+            return x;
+        }
+    }
+    return a;
+}
+
+/* mremap of private memory: shrinking drops the tail; growing moves the contents to a new
+ * mapping (MREMAP_MAYMOVE; glibc's realloc of large blocks), else ENOMEM as Linux when the
+ * pages after are taken. Shared file mappings and MREMAP_FIXED/DONTUNMAP: EINVAL. */
+static long sys_mremap(struct sc *c)
+{
+    uint64_t old = c->a[0], olen = (c->a[1] + 4095) & ~4095ULL, nlen = (c->a[2] + 4095) & ~4095ULL;
+    unsigned flags = (unsigned)c->a[3];
+    if ((old & 4095) || nlen == 0 || olen == 0 || (flags & ~1u /* MREMAP_MAYMOVE */))
+        return -EINVAL;
+    for (struct shmap *m = shmaps; m; m = m->next)
+        if (m->addr < old + olen && old < m->addr + m->len)
+            return -EINVAL;
+    if (nlen <= olen) {
+        if (nlen < olen)
+            mm_munmap(old + nlen, olen - nlen);
+        return (long)old;
+    }
+    if (!(flags & 1))
+        return -ENOMEM;
+    if (!user_writable(old, olen))
+        return -EFAULT;
+    long a = mm_mmap(0, nlen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+    if (a < 0)
+        return a;
+    memcpy((void *)(uintptr_t)a, (const void *)(uintptr_t)old, (size_t)olen);
+    mm_munmap(old, olen);
     return a;
 }
 
@@ -138,10 +190,11 @@ static long sys_madvise(struct sc *c) { return mm_madvise(c->a[0], c->a[1], (int
 static long sys_brk(struct sc *c) { return mm_brk(c->a[0]); }
 
 const struct syscall sys_mm_calls[] = {
-    { NR_mmap, "mmap", sys_mmap, SYSF_PARTIAL, "anonymous; files copied in (a writable MAP_SHARED mapping is kept coherent with its file at every call)" },
+    { NR_mmap, "mmap", sys_mmap, SYSF_PARTIAL, "anonymous; files copied in at any page offset, MAP_FIXED over reservations, PROT_EXEC read-execute (W+X is EACCES); a writable MAP_SHARED mapping is kept coherent with its file at every call" },
     { NR_munmap, "munmap", sys_munmap, 0, "" },
+    { NR_mremap, "mremap", sys_mremap, SYSF_PARTIAL, "private memory: shrinks in place, grows by moving (MREMAP_MAYMOVE); shared mappings and MREMAP_FIXED: EINVAL" },
     { NR_msync, "msync", sys_msync, 0, "shared mappings are written back at every call" },
-    { NR_mprotect, "mprotect", sys_mprotect, SYSF_PARTIAL, "memory stays read-write in the host" },
+    { NR_mprotect, "mprotect", sys_mprotect, SYSF_PARTIAL, "PROT_EXEC makes code (read-execute in the host; W+X is EACCES); other pages stay read-write in the host" },
     { NR_madvise, "madvise", sys_madvise, SYSF_PARTIAL, "DONTNEED and FREE drop pages (zero after); others accepted" },
     { NR_brk, "brk", sys_brk, 0, "" },
     { -1, NULL, NULL, 0, NULL },

@@ -3,11 +3,16 @@
 #include "fd/file.h"
 #include "mm/uaccess.h"
 #include "net/net.h"
+#include "net/unix.h"
 #include "sys/table.h"
+#include "sys/unixmsg.h"
 
 #define SA_MAX 128   /* sockaddr_storage */
 #define IOV_MAX 1024
 #define IO_MAX 0x7ffff000ULL
+
+/* AF_UNIX sockets (net/unix*.c) answer the same calls as the lwIP ones (net/socket.c). */
+#define SOCK(fn, f, ...) (unix_of(f) ? unix_##fn(f, __VA_ARGS__) : sock_##fn(f, __VA_ARGS__))
 
 /* The socket at fd: 0 with *f, -EBADF or -ENOTSOCK. */
 static int sock_fd(int fd, struct file **f)
@@ -15,7 +20,7 @@ static int sock_fd(int fd, struct file **f)
     struct file *x = fd_get(fd);
     if (!x)
         return -EBADF;
-    if (!sock_of(x))
+    if (!sock_of(x) && !unix_of(x))
         return -ENOTSOCK;
     *f = x;
     return 0;
@@ -62,7 +67,8 @@ static long sys_socket(struct sc *c)
 {
     struct file *f;
     int type = (int)c->a[1];
-    int r = sock_create((int)c->a[0], type, (int)c->a[2], &f);
+    int r = (int)c->a[0] == AF_UNIX ? unix_create(type, (int)c->a[2], &f)
+                                    : sock_create((int)c->a[0], type, (int)c->a[2], &f);
     if (r)
         return r;
     return fd_install(f, 0, type & SOCK_CLOEXEC ? 1 : 0);
@@ -70,8 +76,27 @@ static long sys_socket(struct sc *c)
 
 static long sys_socketpair(struct sc *c)
 {
-    int domain = (int)c->a[0];
-    return domain == AF_UNIX ? -EOPNOTSUPP : -EAFNOSUPPORT;
+    struct file *a, *b;
+    int type = (int)c->a[1], cloexec = type & SOCK_CLOEXEC ? 1 : 0;
+    if ((int)c->a[0] != AF_UNIX)
+        return (int)c->a[0] == AF_INET ? -EOPNOTSUPP : -EAFNOSUPPORT;
+    if (!user_writable(c->a[3], 8))
+        return -EFAULT;
+    int r = unix_pair(type, (int)c->a[2], &a, &b);
+    if (r)
+        return r;
+    int fa = fd_install(a, 0, cloexec);
+    if (fa < 0) {
+        file_put(b);
+        return fa;
+    }
+    int fb = fd_install(b, 0, cloexec);
+    if (fb < 0) {
+        fd_close(fa);
+        return fb;
+    }
+    int32_t out[2] = { fa, fb };
+    return copy_to_user(c->a[3], out, sizeof out);
 }
 
 static long sys_bind(struct sc *c)
@@ -81,14 +106,14 @@ static long sys_bind(struct sc *c)
     int r = sock_fd((int)c->a[0], &f);
     if (r || (r = addr_in(c->a[1], c->a[2], sa)))
         return r;
-    return sock_bind(f, sa, (uint32_t)c->a[2]);
+    return SOCK(bind, f, sa, (uint32_t)c->a[2]);
 }
 
 static long sys_listen(struct sc *c)
 {
     struct file *f;
     int r = sock_fd((int)c->a[0], &f);
-    return r ? r : sock_listen(f, (int)c->a[1]);
+    return r ? r : SOCK(listen, f, (int)c->a[1]);
 }
 
 static long do_accept(struct sc *c, int flags)
@@ -108,7 +133,7 @@ static long do_accept(struct sc *c, int flags)
         if (cap < 0)
             return -EINVAL;
     }
-    r = sock_accept(f, flags, &nf, sa, &len);
+    r = SOCK(accept, f, flags, &nf, sa, &len);
     if (r)
         return would_block(f, r, 0);
     int fd = fd_install(nf, 0, flags & SOCK_CLOEXEC ? 1 : 0);
@@ -132,12 +157,12 @@ static long sys_connect(struct sc *c)
     int r = sock_fd((int)c->a[0], &f);
     if (r || (r = addr_in(c->a[1], c->a[2], sa)))
         return r;
-    r = sock_connect(f, sa, (uint32_t)c->a[2], c->restarted);
+    r = SOCK(connect, f, sa, (uint32_t)c->a[2], c->restarted);
     if ((r == -EINPROGRESS || r == -EAGAIN) && !(f->flags & O_NONBLOCK)) {
         pollq_block(f->pq, NO_DEADLINE, 0);
         return 0;
     }
-    return r == -EAGAIN ? -EALREADY : r;
+    return r == -EAGAIN && !unix_of(f) ? -EALREADY : r; /* AF_UNIX: a full backlog */
 }
 
 static long names(struct sc *c, int peer)
@@ -146,7 +171,7 @@ static long names(struct sc *c, int peer)
     char sa[SA_MAX];
     uint32_t len = SA_MAX;
     int r = sock_fd((int)c->a[0], &f);
-    if (r || (r = sock_name(f, peer, sa, &len)))
+    if (r || (r = SOCK(name, f, peer, sa, &len)))
         return r;
     if (!c->a[1] || !c->a[2])
         return -EFAULT;
@@ -170,7 +195,7 @@ static long sys_setsockopt(struct sc *c)
         len = sizeof val;
     if (len && copy_from_user(val, c->a[3], (size_t)len))
         return -EFAULT;
-    return sock_setopt(f, (int)c->a[1], (int)c->a[2], val, (uint32_t)len);
+    return SOCK(setopt, f, (int)c->a[1], (int)c->a[2], val, (uint32_t)len);
 }
 
 static long sys_getsockopt(struct sc *c)
@@ -186,7 +211,7 @@ static long sys_getsockopt(struct sc *c)
     if (ulen < 0)
         return -EINVAL;
     uint32_t len = (uint32_t)ulen < sizeof val ? (uint32_t)ulen : sizeof val;
-    r = sock_getopt(f, (int)c->a[1], (int)c->a[2], val, &len);
+    r = SOCK(getopt, f, (int)c->a[1], (int)c->a[2], val, &len);
     if (r)
         return r;
     if (len && copy_to_user(c->a[3], val, len))
@@ -199,7 +224,7 @@ static long sys_shutdown(struct sc *c)
 {
     struct file *f;
     int r = sock_fd((int)c->a[0], &f);
-    return r ? r : sock_shutdown(f, (int)c->a[1]);
+    return r ? r : SOCK(shutdown, f, (int)c->a[1]);
 }
 
 static long sys_sendto(struct sc *c)
@@ -217,8 +242,8 @@ static long sys_sendto(struct sc *c)
         n = IO_MAX;
     if (n && !user_ok(buf, n))
         return -EFAULT;
-    long w = sock_send(f, (const void *)(uintptr_t)buf, (size_t)n, flags,
-                       c->a[4] ? sa : NULL, c->a[4] ? (uint32_t)c->a[5] : 0);
+    long w = SOCK(send, f, (const void *)(uintptr_t)buf, (size_t)n, flags,
+                  c->a[4] ? sa : NULL, c->a[4] ? (uint32_t)c->a[5] : 0);
     return would_block(f, w, flags & MSG_DONTWAIT);
 }
 
@@ -236,7 +261,7 @@ static long sys_recvfrom(struct sc *c)
         n = IO_MAX;
     if (n && !user_writable(buf, n))
         return -EFAULT;
-    long got = sock_recv(f, (void *)(uintptr_t)buf, (size_t)n, flags, sa, &salen);
+    long got = SOCK(recv, f, (void *)(uintptr_t)buf, (size_t)n, flags, sa, &salen);
     if (got < 0)
         return would_block(f, got, flags & MSG_DONTWAIT);
     if (c->a[4] && salen && (r = addr_out(c->a[4], c->a[5], sa, salen)))
@@ -295,6 +320,8 @@ static long msg_one(struct file *f, uint64_t mh, int flags, int wr)
     static struct k_iovec iov[IOV_MAX]; /* one trap at a time */
     char sa[SA_MAX];
     uint32_t salen = SA_MAX;
+    if (unix_of(f))
+        return unix_msg_one(f, mh, flags, wr);
     if (copy_from_user(&m, mh, sizeof m))
         return -EFAULT;
     if (m.msg_iovlen > IOV_MAX)
@@ -400,8 +427,8 @@ static long sys_sendmsg(struct sc *c) { return msg_io(c, 1); }
 static long sys_recvmsg(struct sc *c) { return msg_io(c, 0); }
 
 const struct syscall sys_net_calls[] = {
-    { NR_socket, "socket", sys_socket, SYSF_PARTIAL, "AF_INET SOCK_STREAM (TCP) and SOCK_DGRAM (UDP) over lwIP; SOCK_NONBLOCK, SOCK_CLOEXEC" },
-    { NR_socketpair, "socketpair", sys_socketpair, SYSF_PARTIAL, "not yet: EOPNOTSUPP (AF_UNIX)" },
+    { NR_socket, "socket", sys_socket, SYSF_PARTIAL, "AF_INET SOCK_STREAM (TCP) and SOCK_DGRAM (UDP) over lwIP; AF_UNIX STREAM, DGRAM, SEQPACKET in memory; SOCK_NONBLOCK, SOCK_CLOEXEC" },
+    { NR_socketpair, "socketpair", sys_socketpair, 0, "AF_UNIX" },
     { NR_bind, "bind", sys_bind, 0, "port 0 picks a port; EADDRNOTAVAIL for an address the guest lacks" },
     { NR_listen, "listen", sys_listen, 0, "backlog up to 255" },
     { NR_accept, "accept", sys_accept, 0, "" },
@@ -414,8 +441,8 @@ const struct syscall sys_net_calls[] = {
     { NR_shutdown, "shutdown", sys_shutdown, 0, "SHUT_RD, SHUT_WR (FIN), SHUT_RDWR" },
     { NR_sendto, "sendto", sys_sendto, SYSF_PARTIAL, "MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE" },
     { NR_recvfrom, "recvfrom", sys_recvfrom, SYSF_PARTIAL, "MSG_DONTWAIT, MSG_PEEK" },
-    { NR_sendmsg, "sendmsg", sys_sendmsg, SYSF_PARTIAL, "no control messages" },
-    { NR_recvmsg, "recvmsg", sys_recvmsg, SYSF_PARTIAL, "no control messages" },
+    { NR_sendmsg, "sendmsg", sys_sendmsg, SYSF_PARTIAL, "control messages: AF_UNIX SCM_RIGHTS only" },
+    { NR_recvmsg, "recvmsg", sys_recvmsg, SYSF_PARTIAL, "control messages: AF_UNIX SCM_RIGHTS only" },
     { NR_sendmmsg, "sendmmsg", sys_sendmmsg, SYSF_PARTIAL, "as sendmsg, per message" },
     { NR_recvmmsg, "recvmmsg", sys_recvmmsg, SYSF_PARTIAL, "as recvmsg, per message; MSG_WAITFORONE; the timeout is not applied" },
     { -1, NULL, NULL, 0, NULL },

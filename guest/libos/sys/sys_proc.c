@@ -7,7 +7,6 @@
 
 #define RLIMIT_STACK 3
 #define RLIMIT_NOFILE 7
-#define RLIM_NLIMITS 16
 
 static long sys_uname(struct sc *c)
 {
@@ -26,22 +25,34 @@ static long sys_uname(struct sc *c)
 
 static struct k_rlimit lim[RLIM_NLIMITS];
 
-static void rlimits_init(void)
+/* The limits at boot: unlimited, except RLIMIT_NOFILE 1024/MAX_FDS and an 8 MiB stack,
+ * then those of the configuration ("rlimits", process.rlimits) as given. MAX_FDS is the
+ * libOS's nr_open: RLIMIT_NOFILE is cut to it (Linux refuses more than fs.nr_open). Only
+ * RLIMIT_NOFILE is enforced (the fd table); the others are reported (README "Limits"). */
+void rlimits_boot(void)
 {
-    static int done;
-    if (done)
-        return;
-    for (int i = 0; i < RLIM_NLIMITS; i++)
+    for (int i = 0; i < RLIM_NLIMITS; i++) {
         lim[i].cur = lim[i].max = UINT64_MAX;
-    lim[RLIMIT_NOFILE].cur = (uint64_t)fd_limit();
-    lim[RLIMIT_NOFILE].max = MAX_FDS;
-    lim[RLIMIT_STACK].cur = 8 << 20;
-    done = 1;
+        if (libos_cfg.rlimits[i].set) {
+            lim[i].cur = libos_cfg.rlimits[i].cur;
+            lim[i].max = libos_cfg.rlimits[i].max;
+        }
+    }
+    if (!libos_cfg.rlimits[RLIMIT_NOFILE].set) {
+        lim[RLIMIT_NOFILE].cur = 1024;
+        lim[RLIMIT_NOFILE].max = MAX_FDS;
+    }
+    if (!libos_cfg.rlimits[RLIMIT_STACK].set)
+        lim[RLIMIT_STACK].cur = 8 << 20;
+    if (lim[RLIMIT_NOFILE].max > MAX_FDS)
+        lim[RLIMIT_NOFILE].max = MAX_FDS;
+    if (lim[RLIMIT_NOFILE].cur > MAX_FDS)
+        lim[RLIMIT_NOFILE].cur = MAX_FDS;
+    fd_set_limit((int)lim[RLIMIT_NOFILE].cur);
 }
 
 static long prlimit(int res, uint64_t newp, uint64_t oldp)
 {
-    rlimits_init();
     if (res < 0 || res >= RLIM_NLIMITS)
         return -EINVAL;
     struct k_rlimit old = lim[res], n;
@@ -51,7 +62,7 @@ static long prlimit(int res, uint64_t newp, uint64_t oldp)
         if (n.cur > n.max)
             return -EINVAL;
         if (n.max > lim[res].max)
-            return -EPERM;
+            return -EPERM; /* raising a hard limit needs CAP_SYS_RESOURCE, as Docker withholds */
     }
     if (oldp && copy_to_user(oldp, &old, sizeof old))
         return -EFAULT;
@@ -179,16 +190,34 @@ static long sys_arch_prctl(struct sc *c)
 static long sys_arch_prctl(struct sc *c) { (void)c; return -ENOSYS; }
 #endif
 
+/* The one process is pid 1 and leads its session and process group, as a runc container's
+ * init does (runc starts it with setsid): pgid and sid are 1, setsid and setpgid (a
+ * session leader's) fail with EPERM. Another pid is ESRCH: there is no other process. */
+static long sys_getpgid(struct sc *c) { return c->a[0] == 0 || c->a[0] == 1 ? 1 : -ESRCH; }
+static long sys_getpgrp(struct sc *c) { (void)c; return 1; }
+static long sys_setsid(struct sc *c) { (void)c; return -EPERM; }
+static long sys_setpgid(struct sc *c)
+{
+    if (c->a[0] != 0 && c->a[0] != 1)
+        return -ESRCH;
+    return (int64_t)c->a[1] < 0 ? -EINVAL : -EPERM;
+}
+
 const struct syscall sys_proc_calls[] = {
     { NR_getpid, "getpid", sys_getpid, 0, "1" },
     { NR_getppid, "getppid", sys_getppid, 0, "0" },
+    { NR_getpgid, "getpgid", sys_getpgid, 0, "1: the session and group leader" },
+    { NR_getsid, "getsid", sys_getpgid, 0, "1" },
+    { NR_getpgrp, "getpgrp", sys_getpgrp, 0, "x86_64: 1" },
+    { NR_setsid, "setsid", sys_setsid, 0, "EPERM: a session leader already" },
+    { NR_setpgid, "setpgid", sys_setpgid, 0, "EPERM (a session leader's)" },
     { NR_getuid, "getuid", sys_getuid, 0, "" },
     { NR_geteuid, "geteuid", sys_getuid, 0, "" },
     { NR_getgid, "getgid", sys_getgid, 0, "" },
     { NR_getegid, "getegid", sys_getgid, 0, "" },
     { NR_getgroups, "getgroups", sys_getgroups, 0, "the spec's additional gids" },
     { NR_uname, "uname", sys_uname, 0, "Linux 6.1.0-nabla; nodename from the configuration" },
-    { NR_prlimit64, "prlimit64", sys_prlimit64, 0, "this process only; RLIMIT_NOFILE bounds the fd table" },
+    { NR_prlimit64, "prlimit64", sys_prlimit64, 0, "this process only; RLIMIT_NOFILE bounds the fd table (at most 4096), the others are reported only" },
     { NR_getrlimit, "getrlimit", sys_getrlimit, 0, "" },
     { NR_setrlimit, "setrlimit", sys_setrlimit, 0, "" },
     { NR_getrandom, "getrandom", sys_getrandom, 0, "ChaCha20 keyed from the host seed the tender writes (and RDRAND where present)" },

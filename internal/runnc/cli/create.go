@@ -203,6 +203,13 @@ func (cr *created) build(c *cli.Context, rootDir string, p *plan, terminal bool,
 			return err
 		}
 		cr.pty = pty
+		if cs := p.bundle.Spec.Process.ConsoleSize; cs != nil {
+			// process.consoleSize, as runc sizes the pty before the process starts.
+			if err := pty.Resize(cs.Height, cs.Width); err != nil {
+				child.Close()
+				return err
+			}
+		}
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = pty.Slave, pty.Slave, pty.Slave
 		cmd.SysProcAttr.Setctty = true
 		cmd.SysProcAttr.Ctty = 0

@@ -57,6 +57,17 @@ func (p *plan) planApp() error {
 	if err := bake.Check(app, hostArch()); err != nil {
 		return bad(err)
 	}
+	// A dynamically linked program runs on its own ld.so, which the libOS loads from the
+	// rootfs at start (then ld.so loads the libraries): the loader must be there.
+	interp, err := bake.Interpreter(app)
+	if err != nil {
+		return bad(err)
+	}
+	if interp != "" {
+		if err := p.bundle.RootFile(interp); err != nil {
+			return bad(fmt.Errorf("is dynamically linked and its interpreter %s: %v", interp, err))
+		}
+	}
 	lp, err := bake.LibOSFile("", hostArch())
 	if err != nil {
 		return fmt.Errorf("process.args[0] %q is a Linux program, which runs on the libOS: %v", name, err)
@@ -104,6 +115,9 @@ func (p *plan) bakeApp(cacheDir string) (string, error) {
 	im, err := elf.Parse(bytes.NewReader(out), int64(len(out)))
 	if err != nil {
 		return "", fmt.Errorf("baked image %s: %v", dst, err)
+	}
+	if err := p.checkLibOSMem(im, p.image.Guest); err != nil {
+		return "", err
 	}
 	if err := im.CheckMemory(p.memMB << 20); err != nil {
 		return "", fmt.Errorf("process.args[0] %q: %v", name, err)

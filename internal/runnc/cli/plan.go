@@ -4,6 +4,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +16,8 @@ import (
 	"github.com/nabla-containers/nabla/internal/runnc/initproc"
 	"github.com/nabla-containers/nabla/internal/runnc/rootfs"
 	"github.com/nabla-containers/nabla/internal/runnc/specconv"
+	"github.com/nabla-containers/nabla/internal/spt"
+	"github.com/nabla-containers/nabla/internal/tender"
 )
 
 // plan is everything create decided before starting processes.
@@ -32,6 +35,7 @@ type plan struct {
 	volumes   []initproc.Volume
 	imagePath string
 	app       *appPlan // the entrypoint is a Linux program, baked with the libOS
+	rlimits   []specconv.Rlimit
 }
 
 // makePlan loads and checks the bundle; it creates nothing.
@@ -56,6 +60,8 @@ func makePlan(bundleDir string) (*plan, error) {
 	}
 	if img.App {
 		img.Target = "spt"
+	} else if _, err := tender.MemBytes(mem, max(img.Elf.MemEnd, img.Elf.KernelEnd), math.MaxUint64); err != nil {
+		return nil, fmt.Errorf("linux.resources.memory.limit: %v", err)
 	} else if err := img.Elf.CheckMemory(mem << 20); err != nil {
 		return nil, err
 	}
@@ -66,7 +72,15 @@ func makePlan(bundleDir string) (*plan, error) {
 	p := &plan{bundle: b, image: img, tender: t, memMB: mem}
 	if img.App || isLibOS(img.Elf) {
 		p.libos = true
+		if !img.App {
+			if err := p.checkLibOSMem(img.Elf, img.Guest); err != nil {
+				return nil, err
+			}
+		}
 		if p.mounts, err = specconv.GuestMounts(b.Spec.Mounts); err != nil {
+			return nil, err
+		}
+		if p.rlimits, err = b.Rlimits(); err != nil {
 			return nil, err
 		}
 	}
@@ -83,6 +97,19 @@ func makePlan(bundleDir string) (*plan, error) {
 func isLibOS(im *elf.Image) bool {
 	_, ok := im.Notes[elf.NoteKey{Name: bake.NoteName, Type: bake.NoteTypeLOS1}]
 	return ok
+}
+
+// checkLibOSMem refuses a memory limit the libOS image cannot boot in (what the tender
+// would refuse at start), in one line at create.
+func (p *plan) checkLibOSMem(im *elf.Image, what string) error {
+	need, err := spt.LibOSMinMemMiB(im)
+	if err != nil {
+		return fmt.Errorf("%s: %v", what, err)
+	}
+	if p.memMB < need {
+		return fmt.Errorf("linux.resources.memory.limit: %d MiB is less than the %d MiB the libOS needs to run %s", p.memMB, need, what)
+	}
+	return nil
 }
 
 func (p *plan) checkNetNS() error {
@@ -176,6 +203,7 @@ func (p *plan) launch(disk string) (*initproc.Launch, error) {
 		l.Guest.LibOS = true
 		l.Guest.Env = p.bundle.WithHome(l.Guest.Env, l.Guest.UID)
 		l.Guest.ReadOnly = p.bundle.Spec.Root.Readonly
+		l.Guest.Rlimits = p.rlimits
 		l.Guest.Mounts = []specconv.Mount{{Dev: "rootfs", Path: "/"}}
 		for _, m := range p.mounts {
 			l.Guest.Mounts = append(l.Guest.Mounts, m.Mount)

@@ -41,6 +41,15 @@ func Open() (*Pty, error) {
 	return &Pty{Master: m, Slave: s}, nil
 }
 
+// Resize sets the terminal's size (rows x cols), as process.consoleSize asks.
+func (p *Pty) Resize(rows, cols uint) error {
+	ws := &unix.Winsize{Row: uint16(min(rows, 0xffff)), Col: uint16(min(cols, 0xffff))}
+	if err := unix.IoctlSetWinsize(int(p.Master.Fd()), unix.TIOCSWINSZ, ws); err != nil {
+		return fmt.Errorf("process.consoleSize: %v", err)
+	}
+	return nil
+}
+
 // Close closes both ends that are still open here.
 func (p *Pty) Close() {
 	if p.Master != nil {

@@ -47,13 +47,26 @@ type Config struct {
 	Blk      *Block
 	Cwd      string
 	// LibOS selects the libOS's keys: exact "argv" (instead of rumprun's "cmdline"),
-	// "uid", "gid", "groups", "mounts", "readonly". rumprun refuses keys it does not know,
-	// so other unikernels get only rumprun's.
+	// "uid", "gid", "groups", "mounts", "readonly", "rlimits", "terminal". rumprun refuses
+	// keys it does not know, so other unikernels get only rumprun's.
 	LibOS    bool
 	UID, GID uint32
 	Groups   []uint32
 	Mounts   []Mount
 	ReadOnly bool
+	Rlimits  []Rlimit
+	Terminal *Terminal
+}
+
+// Rlimit is one entry of "rlimits": process.rlimits as OCI writes it.
+type Rlimit struct {
+	Type       string
+	Soft, Hard uint64
+}
+
+// Terminal is the "terminal" key: descriptors 0-2 are a tty of this size.
+type Terminal struct {
+	Rows, Cols uint16
 }
 
 // Cmdline encodes c in rumprun's key order: one "env" key per variable (duplicate keys,
@@ -128,6 +141,19 @@ func (c *Config) Cmdline() (string, error) {
 	if c.LibOS && c.ReadOnly {
 		w.Bool("readonly", true)
 	}
+	if c.LibOS && len(c.Rlimits) > 0 {
+		w.Objects("rlimits", len(c.Rlimits), func(i int, o *jsonWriter) {
+			o.String("type", c.Rlimits[i].Type)
+			o.Uint("soft", c.Rlimits[i].Soft)
+			o.Uint("hard", c.Rlimits[i].Hard)
+		})
+	}
+	if t := c.Terminal; c.LibOS && t != nil {
+		w.Object("terminal", func(o *jsonWriter) {
+			o.Uint("rows", uint64(t.Rows))
+			o.Uint("cols", uint64(t.Cols))
+		})
+	}
 	w.b = append(w.b, '}')
 	if w.err != nil {
 		return "", fmt.Errorf("guest configuration: %v (in args, env, cwd or hostname)", w.err)
@@ -156,6 +182,13 @@ func JoinArgs(args []string) string {
 // GuestConfig builds the guest configuration from the spec.
 func (b *Bundle) GuestConfig() *Config {
 	p := b.Spec.Process
-	return &Config{Env: p.Env, Hostname: b.Spec.Hostname, Args: p.Args, Cwd: p.Cwd,
+	c := &Config{Env: p.Env, Hostname: b.Spec.Hostname, Args: p.Args, Cwd: p.Cwd,
 		UID: p.User.UID, GID: p.User.GID, Groups: p.User.AdditionalGids}
+	if p.Terminal {
+		c.Terminal = &Terminal{}
+		if cs := p.ConsoleSize; cs != nil {
+			c.Terminal.Rows, c.Terminal.Cols = uint16(min(cs.Height, 0xffff)), uint16(min(cs.Width, 0xffff))
+		}
+	}
+	return c
 }

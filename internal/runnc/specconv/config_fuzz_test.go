@@ -22,6 +22,8 @@ func FuzzConfig(f *testing.F) {
 		`{"root":{"path":"/"},"process":{"args":[""]}}`,
 		`{"root":{"path":"rootfs"},"process":{"args":["a.nabla"]},"linux":{"resources":{"memory":{"limit":-1}},"namespaces":[{"type":"network","path":"/proc/1/ns/net"}]}}`,
 		`{"root":{"path":"rootfs"},"process":{"args":["a.spt"]},"linux":{"resources":{"memory":{"limit":9223372036854775807}}}}`,
+		`{"root":{"path":"rootfs"},"process":{"args":["a"],"terminal":true,"consoleSize":{"height":70000,"width":80},"rlimits":[{"type":"RLIMIT_NOFILE","soft":64,"hard":200},{"type":"RLIMIT_CPU","soft":9,"hard":1}]}}`,
+		`{"root":{"path":"rootfs"},"process":{"args":["a"],"rlimits":[{"type":"RLIMIT_NOFILE","soft":18446744073709551615,"hard":18446744073709551615}]}}`,
 		`{"root":null}`,
 		`[]`,
 		`{`,
@@ -49,9 +51,13 @@ func FuzzConfig(f *testing.F) {
 		if _, err := b.FindImage(); err == nil {
 			t.Fatalf("an image was found in an empty rootfs for args[0]=%q", b.Spec.Process.Args[0])
 		}
+		rl, rlErr := b.Rlimits()
 		for _, libos := range []bool{false, true} {
 			c := b.GuestConfig()
 			c.LibOS = libos
+			if rlErr == nil {
+				c.Rlimits = rl
+			}
 			line, err := c.Cmdline()
 			if err != nil {
 				continue
@@ -65,6 +71,10 @@ func FuzzConfig(f *testing.F) {
 			}
 			if !slices.Equal(back.Args, c.Args) || !slices.Equal(back.Env, c.Env) {
 				t.Fatalf("libOS=%v: args/env %q %q came back as %q %q", libos, c.Args, c.Env, back.Args, back.Env)
+			}
+			if libos && (!slices.Equal(back.Rlimits, c.Rlimits) || (back.Terminal == nil) != (c.Terminal == nil) ||
+				c.Terminal != nil && *back.Terminal != *c.Terminal) {
+				t.Fatalf("rlimits %+v, terminal %+v came back as %+v, %+v", c.Rlimits, c.Terminal, back.Rlimits, back.Terminal)
 			}
 			if libos && (back.UID != c.UID || back.GID != c.GID || !slices.Equal(back.Groups, c.Groups)) {
 				t.Fatalf("user %d:%d %v came back as %d:%d %v", c.UID, c.GID, c.Groups, back.UID, back.GID, back.Groups)

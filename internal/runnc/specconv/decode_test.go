@@ -282,6 +282,54 @@ func decodeGuest(s string) (*Config, error) {
 			})
 		case "readonly":
 			c.ReadOnly, err = r.boolean()
+		case "rlimits":
+			seen := map[string]bool{}
+			err = r.list(func() error {
+				var l Rlimit
+				keys := 0
+				err := r.members(func(k string) error {
+					var err error
+					keys++
+					switch k {
+					case "type":
+						l.Type, err = r.str()
+					case "soft":
+						l.Soft, err = r.uint()
+					case "hard":
+						l.Hard, err = r.uint()
+					default:
+						err = r.errorf("unknown rlimit key %q", k)
+					}
+					return err
+				})
+				switch {
+				case err != nil:
+				case keys != 3 || !rlimitNames[l.Type]:
+					err = r.errorf("bad rlimit %+v", l)
+				case seen[l.Type] || l.Soft > l.Hard:
+					err = r.errorf("rlimit %s twice or soft above hard", l.Type)
+				}
+				seen[l.Type] = true
+				c.Rlimits = append(c.Rlimits, l)
+				return err
+			})
+		case "terminal":
+			c.Terminal = &Terminal{}
+			err = r.members(func(k string) error {
+				v, err := r.uint()
+				if err == nil && v > 0xffff {
+					err = r.errorf("%s out of range", k)
+				}
+				switch k {
+				case "rows":
+					c.Terminal.Rows = uint16(v)
+				case "cols":
+					c.Terminal.Cols = uint16(v)
+				default:
+					err = r.errorf("unknown terminal key %q", k)
+				}
+				return err
+			})
 		case "mounts":
 			err = r.list(func() error {
 				var m Mount

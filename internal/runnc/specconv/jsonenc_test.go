@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 // tricky are the strings the issue names: spaces, quotes, empty, '=' and newlines,
@@ -51,6 +53,66 @@ func TestEncodeMounts(t *testing.T) {
 	}
 	if !slices.Equal(back.Mounts, c.Mounts) || !back.ReadOnly {
 		t.Errorf("mounts came back as %+v", back.Mounts)
+	}
+}
+
+func TestEncodeRlimitsTerminal(t *testing.T) {
+	c := &Config{Args: []string{"/x"}, LibOS: true, Terminal: &Terminal{Rows: 30, Cols: 100},
+		Rlimits: []Rlimit{{"RLIMIT_NOFILE", 64, 200}, {"RLIMIT_STACK", 8 << 20, 1<<64 - 1}}}
+	got, err := c.Cmdline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"argv":["/x"],"uid":0,"gid":0,"cwd":"/","rlimits":[{"type":"RLIMIT_NOFILE","soft":64,"hard":200},{"type":"RLIMIT_STACK","soft":8388608,"hard":18446744073709551615}],"terminal":{"rows":30,"cols":100}}`
+	if got != want {
+		t.Errorf("Cmdline =\n%s, want\n%s", got, want)
+	}
+	back, err := decodeGuest(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(back.Rlimits, c.Rlimits) || back.Terminal == nil || *back.Terminal != *c.Terminal {
+		t.Errorf("came back as %+v %+v", back.Rlimits, back.Terminal)
+	}
+	// rumprun knows neither key.
+	c.LibOS = false
+	if got, _ := c.Cmdline(); strings.Contains(got, "rlimits") || strings.Contains(got, "terminal") {
+		t.Errorf("rumprun form %q", got)
+	}
+	// The reader refuses what config.c refuses.
+	for _, bad := range []string{
+		`{"rlimits":[{"type":"RLIMIT_NOFILE","soft":2,"hard":1}]}`,
+		`{"rlimits":[{"type":"RLIMIT_NOFILE","soft":1}]}`,
+		`{"rlimits":[{"type":"RLIMIT_FOO","soft":1,"hard":1}]}`,
+		`{"rlimits":[{"type":"RLIMIT_NOFILE","soft":1,"hard":1,"x":1}]}`,
+		`{"rlimits":[{"type":"RLIMIT_CPU","soft":1,"hard":1},{"type":"RLIMIT_CPU","soft":1,"hard":1}]}`,
+		`{"terminal":{"rows":65536}}`,
+		`{"terminal":{"lines":3}}`,
+	} {
+		if _, err := decodeGuest(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+func TestSpecRlimits(t *testing.T) {
+	b := &Bundle{Spec: &specs.Spec{Process: &specs.Process{Rlimits: []specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Soft: 10, Hard: 20}}}}}
+	got, err := b.Rlimits()
+	if err != nil || len(got) != 3 || got[0] != (Rlimit{"RLIMIT_NOFILE", 10, 20}) || got[1].Type != "RLIMIT_STACK" || got[2].Type != "RLIMIT_NPROC" {
+		t.Errorf("Rlimits = %+v, %v", got, err)
+	}
+	for _, c := range []struct {
+		l    []specs.POSIXRlimit
+		want string
+	}{
+		{[]specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Soft: 21, Hard: 20}}, "process.rlimits: RLIMIT_NOFILE soft limit 21 is above its hard limit 20"},
+		{[]specs.POSIXRlimit{{Type: "RLIMIT_FOO"}}, `process.rlimits: unknown type "RLIMIT_FOO"`},
+		{[]specs.POSIXRlimit{{Type: "RLIMIT_CPU"}, {Type: "RLIMIT_CPU"}}, "process.rlimits: RLIMIT_CPU given twice"},
+	} {
+		b.Spec.Process.Rlimits = c.l
+		if _, err := b.Rlimits(); err == nil || err.Error() != c.want {
+			t.Errorf("%+v: %v, want %q", c.l, err, c.want)
+		}
 	}
 }
 
@@ -115,7 +177,8 @@ func FuzzGuestRoundTrip(f *testing.F) {
 	f.Add([]byte(strings.Join(tricky, "\x00")), []byte("A=1\x00B=x\ny\x00=\x00\xc3"))
 	f.Add([]byte("/bin/sh\x00-c\x00echo \"$HOME\"\\n"), []byte(""))
 	f.Fuzz(func(t *testing.T, args, env []byte) {
-		c := &Config{Args: fields(args), Env: fields(env), Cwd: "/w d", Hostname: "h\xff", LibOS: true, UID: 7, Groups: []uint32{1, 2}}
+		c := &Config{Args: fields(args), Env: fields(env), Cwd: "/w d", Hostname: "h\xff", LibOS: true, UID: 7, Groups: []uint32{1, 2},
+			Rlimits: []Rlimit{{"RLIMIT_NOFILE", uint64(len(args)), uint64(len(args)) << 20}}, Terminal: &Terminal{Rows: uint16(len(env)), Cols: 80}}
 		line, err := c.Cmdline()
 		if err != nil {
 			if !strings.Contains(err.Error(), "limit") {
@@ -132,7 +195,8 @@ func FuzzGuestRoundTrip(f *testing.F) {
 		if err != nil {
 			t.Fatalf("%q: %v", line, err)
 		}
-		if !slices.Equal(back.Args, c.Args) || !slices.Equal(back.Env, c.Env) || back.Cwd != c.Cwd || back.Hostname != c.Hostname {
+		if !slices.Equal(back.Args, c.Args) || !slices.Equal(back.Env, c.Env) || back.Cwd != c.Cwd || back.Hostname != c.Hostname ||
+			!slices.Equal(back.Rlimits, c.Rlimits) || back.Terminal == nil || *back.Terminal != *c.Terminal {
 			t.Fatalf("%q came back as %+v", line, back)
 		}
 		words, err := splitArgs(JoinArgs(c.Args))

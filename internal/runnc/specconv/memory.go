@@ -9,21 +9,22 @@ import (
 	"strings"
 )
 
-// Memory sizes in MiB. The default matches the tender's; the floor keeps a tiny cgroup
-// limit (Docker users write -m 4m) from producing a guest that cannot boot.
-const (
-	DefaultMemMB = 512
-	MinMemMB     = 32
-)
+// DefaultMemMB is the guest memory without a limit (the tender's default).
+const DefaultMemMB = 512
 
-// MemoryMB is the guest memory for the spec: the limit rounded down to MiB, at least
-// MinMemMB, refused when larger than the host's memory.
+// MemoryMB is the guest memory for the spec (--mem): the limit rounded down to MiB (the
+// guest can never use more than the cgroup would allow), refused when below 1 MiB or
+// larger than the host's memory. Whether the image boots in it is create's check (the
+// libOS's least memory depends on the baked image).
 func (b *Bundle) MemoryMB() (uint64, error) {
 	l := b.Spec.Linux
 	if l == nil || l.Resources == nil || l.Resources.Memory == nil || l.Resources.Memory.Limit == nil || *l.Resources.Memory.Limit <= 0 {
 		return DefaultMemMB, nil
 	}
 	mb := uint64(*l.Resources.Memory.Limit) >> 20
+	if mb == 0 {
+		return 0, fmt.Errorf("linux.resources.memory.limit is %d bytes, less than 1 MiB", *l.Resources.Memory.Limit)
+	}
 	host, err := hostMemMB()
 	if err != nil {
 		return 0, err
@@ -31,7 +32,7 @@ func (b *Bundle) MemoryMB() (uint64, error) {
 	if mb > host {
 		return 0, fmt.Errorf("linux.resources.memory.limit is %d MiB, more than the host's %d MiB", mb, host)
 	}
-	return max(mb, MinMemMB), nil
+	return mb, nil
 }
 
 func hostMemMB() (uint64, error) {

@@ -175,3 +175,14 @@ func entryAt(realRoot, cwd, name string, exec bool) (*Entry, error) {
 	}
 	return &Entry{Host: host, Guest: guest, Mode: st.Mode(), Size: st.Size()}, nil
 }
+
+// RootFile checks that the absolute guest path name (a dynamically linked program's
+// interpreter) is a regular file of the rootfs, following symbolic links inside it.
+func (b *Bundle) RootFile(name string) error {
+	realRoot, err := evalRoot(b.Rootfs)
+	if err != nil {
+		return err
+	}
+	_, err = entryAt(realRoot, "/", name, false)
+	return err
+}

@@ -131,8 +131,12 @@ func TestMemory(t *testing.T) {
 		b.Spec.Linux = &specs.Linux{Resources: &specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: &v}}}
 	}
 	set(4 << 20)
-	if m, _ := b.MemoryMB(); m != MinMemMB {
-		t.Errorf("floor: %d", m)
+	if m, _ := b.MemoryMB(); m != 4 {
+		t.Errorf("4 MiB: %d (the libOS's floor is create's check)", m)
+	}
+	set(1<<20 - 1)
+	if _, err := b.MemoryMB(); err == nil || err.Error() != "linux.resources.memory.limit is 1048575 bytes, less than 1 MiB" {
+		t.Errorf("below 1 MiB: %v", err)
 	}
 	set(100<<20 + 5)
 	if m, _ := b.MemoryMB(); m != 100 {

@@ -33,6 +33,7 @@ struct arch_ctx {
 #define HOST_setitimer 103
 #define HOST_mprotect 226
 #define HOST_madvise 233
+#define HOST_ioctl 29
 
 /* open flags that differ between x86_64 and aarch64 (arch/arm64/include/uapi/asm/fcntl.h) */
 #define O_DIRECTORY 040000

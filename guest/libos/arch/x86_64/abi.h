@@ -28,6 +28,7 @@ enum { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, 
 #define HOST_setitimer 38
 #define HOST_mprotect 10
 #define HOST_madvise 28
+#define HOST_ioctl 16
 
 /* open flags that differ between x86_64 and aarch64 */
 #define O_DIRECT 040000

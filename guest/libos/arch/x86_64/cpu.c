@@ -41,6 +41,18 @@ void uc_set_ret(void *uc, long v)
     gregs(uc)[RAX] = (uint64_t)v;
 }
 
+/* execve: the frame returns to the new program's entry with the ELF start state (rsp at
+ * argc, rdx 0, the other registers zero). */
+void uc_exec(void *uc, uint64_t entry, uint64_t sp)
+{
+    uint64_t *g = gregs(uc);
+    for (int i = R8; i <= RCX; i++)
+        g[i] = 0;
+    g[RSP] = sp;
+    g[RIP] = entry;
+    g[EFLAGS] = 0x202;
+}
+
 uint64_t clone_tls_arg(void *uc)
 {
     return uc_arg(uc, 4);
