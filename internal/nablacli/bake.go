@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nabla-containers/nabla/internal/bake"
+	"github.com/nabla-containers/nabla/internal/publish"
 	"github.com/nabla-containers/nabla/internal/runnc/rootfs"
 )
 
@@ -85,7 +86,7 @@ func readInputs(appPath, arch, libosPath string) (libos, app []byte, o bake.Opti
 // runImage is the baked image of `nabla run APP`: found by the stat stamp of the app and
 // the libOS when they have not changed since the last run (no file read whole), else by
 // their content (a bake on a miss), and the stamp then made to point at it.
-func runImage(appPath, libosFlag string, disks []string) (string, error) {
+func runImage(appPath, libosFlag string, disks, nets []string) (string, error) {
 	var head [20]byte
 	f, err := os.Open(appPath)
 	if err != nil {
@@ -101,7 +102,7 @@ func runImage(appPath, libosFlag string, disks []string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	stamp, err := bake.StampPath(appPath, lp, bake.Options{Arch: arch, Name: filepath.Base(appPath), Disks: disks})
+	stamp, err := bake.StampPath(appPath, lp, bake.Options{Arch: arch, Name: filepath.Base(appPath), Disks: disks, Nets: nets})
 	if err != nil {
 		return "", err
 	}
@@ -114,7 +115,7 @@ func runImage(appPath, libosFlag string, disks []string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	o.Disks = disks
+	o.Disks, o.Nets = disks, nets
 	path, err := bake.CachePath(libos, app, o)
 	if err != nil {
 		return "", err
@@ -214,6 +215,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "rootfs", Usage: "directory that is the guest's / (a read-only disk; writes stay in guest memory)"},
 			&cli.GenericFlag{Name: "volume", Value: &listFlag{}, Usage: "HOSTPATH:GUESTPATH[:ro] (repeatable): a directory or file as a disk at GUESTPATH; without :ro writable in guest memory only, never on the host"},
 			&cli.StringFlag{Name: "workdir", Usage: "the app's working directory (absolute guest path; default /)"},
+			&cli.GenericFlag{Name: "publish", Value: &listFlag{}, Usage: "[HOSTIP:]HOSTPORT:GUESTPORT (repeatable, root): the guest gets a private network and its TCP port GUESTPORT is reachable at HOSTPORT on the host, as with docker run -p"},
 			&cli.BoolFlag{Name: "debug", Usage: "libOS debug output (unsupported system call counts at exit)"},
 			&cli.StringFlag{Name: "libos", Usage: "libOS image (default: found next to nabla)"},
 			&cli.StringFlag{Name: "tender", Usage: "nabla-spt to run (default: next to nabla)"},
@@ -221,6 +223,13 @@ func runCommand() *cli.Command {
 		Action: func(c *cli.Context) error {
 			if c.NArg() < 1 {
 				return fmt.Errorf("run: want APP [ARGS...]")
+			}
+			ports, err := publish.ParseAll(*c.Generic("publish").(*listFlag))
+			if err == nil && len(ports) > 0 {
+				err = publish.CheckRoot()
+			}
+			if err != nil {
+				return fmt.Errorf("run: %v", err)
 			}
 			// This process only reads files and execs the tender: no GC needed.
 			debug.SetGCPercent(-1)
@@ -231,7 +240,10 @@ func runCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("run: %v", err)
 			}
-			argv, err := libRunArgv(lp, c.String("libos"), c.String("tender"), c.Uint64("mem"), c.Bool("debug"))
+			if len(ports) > 0 {
+				return runPublished(lp, ports, c)
+			}
+			argv, err := libRunArgv(lp, c.String("libos"), c.String("tender"), c.Uint64("mem"), c.Bool("debug"), nil)
 			if err != nil {
 				return fmt.Errorf("run: %v", err)
 			}
@@ -251,12 +263,18 @@ func (l *listFlag) String() string     { return strings.Join(*l, " ") }
 // libRunArgv bakes (or finds in the cache) the image with the plan's disks, builds (or
 // finds) the disks, opens each read-only for the tender to inherit (--block:NAME=@FD:
 // the cached disk is shared, and guest writes to it fail), and returns the tender's argv.
-func libRunArgv(lp *libRunPlan, libosPath, tenderPath string, mem uint64, dbg bool) ([]string, error) {
-	var disks []string
+//
+// netArgs, when given, are the tender options of the NIC (publish.go): the image is then
+// baked with one, named publish.NetDevice.
+func libRunArgv(lp *libRunPlan, libosPath, tenderPath string, mem uint64, dbg bool, netArgs []string) ([]string, error) {
+	var disks, nets []string
 	for _, d := range lp.Disks {
 		disks = append(disks, d.Name)
 	}
-	path, err := runImage(lp.AppHost, libosPath, disks)
+	if netArgs != nil {
+		nets = []string{publish.NetDevice}
+	}
+	path, err := runImage(lp.AppHost, libosPath, disks, nets)
 	if err != nil {
 		return nil, err
 	}
@@ -289,6 +307,7 @@ func libRunArgv(lp *libRunPlan, libosPath, tenderPath string, mem uint64, dbg bo
 				"--block-sector-size:"+d.Name+"="+strconv.Itoa(rootfs.DiskBlock))
 		}
 	}
+	argv = append(argv, netArgs...)
 	argv = append(argv, path, "--solo5:quiet")
 	if dbg {
 		argv = append(argv, "--libos:debug")

@@ -59,14 +59,14 @@ func stampedApp(t *testing.T) string {
 
 func TestRunImageStamp(t *testing.T) {
 	app := stampedApp(t)
-	first, err := runImage(app, "", nil)
+	first, err := runImage(app, "", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if filepath.Base(filepath.Dir(first)) == "stamp" {
 		t.Fatalf("first run %s: want the content-keyed image, the stamp cannot exist yet", first)
 	}
-	again, err := runImage(app, "", nil)
+	again, err := runImage(app, "", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestRunImageStamp(t *testing.T) {
 	if err := os.Chtimes(app, time.Now(), st.ModTime()); err != nil {
 		t.Fatal(err)
 	}
-	changed, err := runImage(app, "", nil)
+	changed, err := runImage(app, "", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

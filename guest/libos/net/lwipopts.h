@@ -31,6 +31,11 @@ void net_lwip_free(void *p);
 #define LWIP_IPV4 1
 #define LWIP_IPV6 1
 #define LWIP_ARP 1
+/* Packets sent before the peer's MAC is known wait for the ARP reply (lwIP's default
+ * keeps only the last one: a resolver's parallel A and AAAA queries lost one and waited
+ * out a 5 s timeout). Linux queues up to 101; 16 per address covers a burst. */
+#define ARP_QUEUEING 1
+#define ARP_QUEUE_LEN 16
 #define LWIP_ETHERNET 1
 #define LWIP_ICMP 1
 #define LWIP_RAW 0
