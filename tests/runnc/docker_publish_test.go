@@ -47,14 +47,6 @@ func fileServerTar(t *testing.T) ([]byte, string) {
 func TestDockerPublish(t *testing.T) {
 	hostOnly(t, "Docker")
 	requireRoot(t)
-	// Gate, until branch wt2-cri is merged: runnc baked a Linux program without a NIC
-	// (internal/runnc/cli/libos_app.go), so nothing reached the guest behind Docker's
-	// bridge (curl: connection refused, from the container namespace's own stack). That
-	// branch's appNets (commits ca979e8, bf48be7) gives it one; this test passes with it.
-	// Once merged, the gate is inert and a missing NIC fails the test.
-	if src, err := os.ReadFile(filepath.Join(repo, "internal", "runnc", "cli", "libos_app.go")); err == nil && !strings.Contains(string(src), "appNets") {
-		t.Skip("GATED: runnc does not yet give a baked program a NIC (the fix is on branch wt2-cri: appNets); docker -p cannot reach it")
-	}
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Fatal("curl not found (apt-get install curl)")
 	}
