@@ -35,7 +35,7 @@ env NABLA_VM_CPU=cortex-a53 tests/vm/run.sh >"$vmlog" 2>&1 &
 vmpid=$!
 
 echo "== host unit tests"
-go test -count=1 $(go list ./... | grep -v '/tests/e2e$') 2>&1 | tee "$out"
+go test -count=1 -timeout 40m $(go list ./... | grep -v '/tests/e2e$') 2>&1 | tee "$out"
 count unit "${PIPESTATUS[0]}"
 
 echo "== host e2e ($(go env GOARCH))"
@@ -43,7 +43,7 @@ if [[ $(id -u) -ne 0 ]]; then
     echo "run-all: e2e needs root" | tee "$out"
     count e2e 1
 else
-    go test -count=1 -v ./tests/e2e 2>&1 | tee "$out"
+    go test -count=1 -timeout 20m -v ./tests/e2e 2>&1 | tee "$out"
     count e2e "${PIPESTATUS[0]}"
 fi
 
