@@ -10,6 +10,9 @@
 #define FRAME_MAX 9018  /* the largest MTU Solo5 reports plus the Ethernet header */
 #define READ_BUDGET 256 /* frames per poll: the rest on the next (other work runs between) */
 
+/* timewait.c: a SYN that reopens a connection held in TIME_WAIT frees it first. */
+void tcp_timewait_syn(const uint8_t *frame, size_t len);
+
 static struct netif nic;
 static solo5_handle_t nic_h;
 static struct solo5_net_info nic_info;
@@ -115,6 +118,7 @@ int nic_poll(void)
             return 0;
         if (len == 0 || len > sizeof rxbuf)
             continue;
+        tcp_timewait_syn(rxbuf, len);
         struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
         if (!p)
             return 1; /* out of memory: the frame is dropped, as a NIC would */
