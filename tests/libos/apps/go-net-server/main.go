@@ -115,7 +115,10 @@ func main() {
 		fmt.Fprintf(w, "fds %d memfree %s", len(fds), memFree())
 	})
 	mux.HandleFunc("/quit", func(w http.ResponseWriter, r *http.Request) {
+		// The whole answer goes out before main may exit (the guest's end then vanishes).
+		w.Header().Set("Content-Length", "3")
 		fmt.Fprint(w, "bye")
+		w.(http.Flusher).Flush()
 		close(quit)
 	})
 	go http.Serve(ln, mux)
