@@ -118,7 +118,12 @@ func bench(c config, progress *os.File) (rep *report, err error) {
 	step("density", func() []*Result {
 		return e.density(b, float64(c.densityBudgetMB)*1024, c.densityMax, c.settle/3)
 	})
-	step("network", func() []*Result { return e.network(min(c.n, 3), 10) })
+	step("network", func() []*Result {
+		if c.smoke {
+			return e.network(1, 1, 64, time.Second)
+		}
+		return e.network(min(c.n, 3), 10, 1024, 10*time.Second)
+	})
 	step("density (baked Go)", func() []*Result { return e.bakedDensity(c.bakedN, c.settle) })
 	if c.vm {
 		step("aarch64 VM (bench/hvt-startup.sh)", func() []*Result { return e.vmRuns(c.vmArgs) })

@@ -196,16 +196,17 @@ func (e *env) buildHTTPGo() (native, baked string, err error) {
 	return native, baked, nil
 }
 
-// network measures both servers: requests per second and latency (wrk, 64 connections,
-// keep-alive, a 6-byte body), a 1 GiB stream, idle CPU over 10 s and idle memory.
-func (e *env) network(n int, secs int) []*Result {
+// network measures both servers: requests per second and latency (wrk for secs seconds, 64
+// connections, keep-alive, a 6-byte body), a stream of streamMiB, CPU over idle (the goal:
+// none) and idle memory.
+func (e *env) network(n, secs, streamMiB int, idle time.Duration) []*Result {
 	const section = "network"
 	measures := []struct{ measure, unit, note string }{
 		{"HTTP requests per second (wrk -t2 -c64, keep-alive, 6-byte body)", "req/s", ""},
 		{"HTTP latency p50 (same runs)", "ms", ""},
 		{"HTTP latency p99 (same runs)", "ms", ""},
-		{"one 1 GiB HTTP stream to curl", "MB/s", ""},
-		{"CPU time of the idle listening server over 10 s", "ms", "user+system of the process tree"},
+		{fmt.Sprintf("one %d MiB HTTP stream to curl", streamMiB), "MB/s", ""},
+		{fmt.Sprintf("CPU time of the idle listening server over %v", idle), "ms", "user+system of the process tree"},
 		{"memory of the idle listening server (PSS of its process tree)", "KiB", "after the load above"},
 	}
 	names := []string{"native static Go server (kernel TCP/IP)", "nabla-spt on the baked server (libOS + lwIP, tap)"}
@@ -282,7 +283,7 @@ func (e *env) network(n int, secs int) []*Result {
 			rs[i][0].Samples = append(rs[i][0].Samples, rps)
 			rs[i][1].Samples = append(rs[i][1].Samples, p50)
 			rs[i][2].Samples = append(rs[i][2].Samples, p99)
-			mbs, err := streamRun("http://"+s.addr+":8080/stream", 1024)
+			mbs, err := streamRun("http://"+s.addr+":8080/stream", streamMiB)
 			if err != nil {
 				rs[i][3].Error = err.Error()
 				continue
@@ -290,7 +291,7 @@ func (e *env) network(n int, secs int) []*Result {
 			rs[i][3].Samples = append(rs[i][3].Samples, mbs)
 		}
 	}
-	// Idle: both at once, over the same 10 s.
+	// Idle: both at once, over the same span.
 	hz := 100.0
 	before := make([]float64, len(names))
 	for i, s := range sides {
@@ -298,7 +299,7 @@ func (e *env) network(n int, secs int) []*Result {
 			before[i], _ = cpuTicks(s.cmd.Process.Pid)
 		}
 	}
-	time.Sleep(10 * time.Second)
+	time.Sleep(idle)
 	for i, s := range sides {
 		if s == nil {
 			continue
