@@ -28,6 +28,9 @@ func TestGoNetIPv6(t *testing.T) { same(t, runCase{app: "go-net-ipv6"}) }
 // select, MSG_PEEK, FIONREAD, half-close, a refused connect, UDP, errors.
 func TestMuslNet(t *testing.T) { same(t, runCase{app: "musl-net"}) }
 
+// SO_RCVTIMEO/SO_SNDTIMEO end blocking socket calls with EAGAIN, as natively.
+func TestMuslSocketTimeouts(t *testing.T) { same(t, runCase{app: "musl-sotimeo"}) }
+
 // Without a NIC (only the unikernel: the host has routes): ENETUNREACH, EADDRNOTAVAIL.
 func TestGoNetNoNIC(t *testing.T) {
 	u := runCase{app: "go-net-nonic"}.unikernel(t)

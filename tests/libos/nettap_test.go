@@ -112,6 +112,9 @@ func setTap(name string, addr net.IP, persist bool) error {
 	return unix.IoctlIfreq(s, unix.SIOCSIFFLAGS, ifr)
 }
 
+// getDeadline bounds each get (the loss test, whose transfers crawl, raises it).
+var getDeadline = 90 * time.Second
+
 // get makes one HTTP/1.0 request on a connection dialled from the calling thread (so in
 // its namespace): the status and body.
 func get(addr, method, path string, body []byte) (int, []byte, error) {
@@ -120,7 +123,7 @@ func get(addr, method, path string, body []byte) (int, []byte, error) {
 		return 0, nil, err
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(90 * time.Second)) // ARMv8.0 emulation moves 1 MiB slowly
+	c.SetDeadline(time.Now().Add(getDeadline)) // ARMv8.0 emulation moves 1 MiB slowly
 	req, _ := http.NewRequest(method, "http://"+addr+path, bytes.NewReader(body))
 	if err := req.Write(c); err != nil {
 		return 0, nil, err

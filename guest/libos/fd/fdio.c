@@ -19,10 +19,10 @@ static int writable(const struct file *f) { return (f->flags & O_ACCMODE) != O_R
 
 /* -EAGAIN from an op on a blocking file parks the thread until the file changes; the call
  * is then re-run from the start (nothing was transferred). */
-static long would_block(struct file *f, long r)
+static long would_block(struct file *f, long r, int dir, int restarted)
 {
     if (r == -EAGAIN && !(f->flags & O_NONBLOCK) && f->pq) {
-        pollq_block(f->pq, NO_DEADLINE, 0);
+        file_block(f, dir, restarted);
         return 0;
     }
     return r;
@@ -69,24 +69,24 @@ static long do_write(struct file *f, uint64_t buf, uint64_t n, uint64_t *off)
     return f->ops->write(f, (const void *)(uintptr_t)buf, (size_t)n, off ? off : &f->pos);
 }
 
-long fd_read(int fd, uint64_t buf, uint64_t n)
+static long fd_read(int fd, uint64_t buf, uint64_t n, int restarted)
 {
     struct file *f = fd_get(fd);
     if (!f)
         return -EBADF;
-    return would_block(f, do_read(f, buf, n, NULL));
+    return would_block(f, do_read(f, buf, n, NULL), 0, restarted);
 }
 
-long fd_write(int fd, uint64_t buf, uint64_t n)
+static long fd_write(int fd, uint64_t buf, uint64_t n, int restarted)
 {
     struct file *f = fd_get(fd);
     if (!f)
         return -EBADF;
-    return would_block(f, do_write(f, buf, n, NULL));
+    return would_block(f, do_write(f, buf, n, NULL), 1, restarted);
 }
 
-static long sys_read(struct sc *c) { return fd_read((int)c->a[0], c->a[1], c->a[2]); }
-static long sys_write(struct sc *c) { return fd_write((int)c->a[0], c->a[1], c->a[2]); }
+static long sys_read(struct sc *c) { return fd_read((int)c->a[0], c->a[1], c->a[2], c->restarted); }
+static long sys_write(struct sc *c) { return fd_write((int)c->a[0], c->a[1], c->a[2], c->restarted); }
 
 /* pread/pwrite: the file must be seekable; the position is not used nor moved. */
 static long positioned(struct sc *c, int wr)
@@ -101,7 +101,7 @@ static long positioned(struct sc *c, int wr)
         return -EINVAL;
     uint64_t pos = (uint64_t)off;
     long r = wr ? do_write(f, c->a[1], c->a[2], &pos) : do_read(f, c->a[1], c->a[2], &pos);
-    return would_block(f, r);
+    return would_block(f, r, wr, c->restarted);
 }
 
 static long sys_pread64(struct sc *c) { return positioned(c, 0); }
@@ -109,7 +109,7 @@ static long sys_pwrite64(struct sc *c) { return positioned(c, 1); }
 
 /* Vectored I/O: segment by segment, stopping at a short transfer; blocking only when
  * nothing has been transferred (then the whole call is re-run). */
-static long vectored(int fd, uint64_t uiov, long cnt, int64_t off, int wr)
+static long vectored(int fd, uint64_t uiov, long cnt, int64_t off, int wr, int restarted)
 {
     static struct k_iovec iov[IOV_MAX]; /* one trap at a time: no reentry */
     struct file *f = fd_get(fd);
@@ -137,7 +137,7 @@ static long vectored(int fd, uint64_t uiov, long cnt, int64_t off, int wr)
         long r = wr ? do_write(f, iov[i].base, iov[i].len, offp)
                     : do_read(f, iov[i].base, iov[i].len, offp);
         if (r < 0)
-            return total ? (long)total : would_block(f, r);
+            return total ? (long)total : would_block(f, r, wr, restarted);
         total += (uint64_t)r;
         if ((uint64_t)r < iov[i].len)
             break;
@@ -145,13 +145,13 @@ static long vectored(int fd, uint64_t uiov, long cnt, int64_t off, int wr)
     return (long)total;
 }
 
-static long sys_readv(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], -1, 0); }
-static long sys_writev(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], -1, 1); }
-static long sys_preadv(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 0); }
-static long sys_pwritev(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 1); }
+static long sys_readv(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], -1, 0, c->restarted); }
+static long sys_writev(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], -1, 1, c->restarted); }
+static long sys_preadv(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 0, c->restarted); }
+static long sys_pwritev(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 1, c->restarted); }
 /* preadv2/pwritev2: offset -1 means the file position; RWF_* flags are hints here. */
-static long sys_preadv2(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 0); }
-static long sys_pwritev2(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 1); }
+static long sys_preadv2(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 0, c->restarted); }
+static long sys_pwritev2(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 1, c->restarted); }
 
 static long sys_lseek(struct sc *c)
 {

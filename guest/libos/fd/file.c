@@ -16,6 +16,7 @@ void file_init(struct file *f, const struct file_ops *ops, int flags, struct pol
     f->flags = flags;
     f->pos = 0;
     f->pq = pq;
+    f->timeo_ns[0] = f->timeo_ns[1] = 0;
     if (!f->ino)
         f->ino = file_next_ino();
 }
@@ -87,4 +88,10 @@ void pollq_notify(struct pollq *pq, uint32_t events)
 void pollq_block(struct pollq *pq, uint64_t deadline, long timeout_ret)
 {
     sched_block((uintptr_t)pq, deadline, cur->nr, WAIT_RESTART, timeout_ret);
+}
+
+void file_block(struct file *f, int dir, int restarted)
+{
+    uint64_t t = f->timeo_ns[dir];
+    pollq_block(f->pq, t ? wait_deadline(restarted, t) : NO_DEADLINE, -EAGAIN);
 }

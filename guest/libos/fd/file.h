@@ -32,6 +32,9 @@ void pollq_unwatch(struct pollwatch *w);
 /* Parks cur on pq until notified (the call is re-run then: block-and-restart), or until
  * the deadline (then the call returns timeout_ret). */
 void pollq_block(struct pollq *pq, uint64_t deadline, long timeout_ret);
+/* A blocking call on f would block: parks cur on f->pq, up to the file's timeout for that
+ * direction (0 read, 1 write) counted from the call's first run, then -EAGAIN as Linux. */
+void file_block(struct file *f, int dir, int restarted);
 
 /* Operations of one kind of file. All are non-blocking: a call that would block returns
  * -EAGAIN and the fd layer parks the thread on f->pq (unless O_NONBLOCK). Any op may be
@@ -72,6 +75,9 @@ struct file {
     uint64_t pos;
     uint64_t ino;       /* a number for fstat and /proc/self/fd of anonymous files */
     struct pollq *pq;   /* where readiness changes are announced; NULL: never blocks */
+    /* A socket's SO_RCVTIMEO ([0]: reads, accept) and SO_SNDTIMEO ([1]: writes), in ns;
+     * 0: a blocking call waits as long as it takes. */
+    uint64_t timeo_ns[2];
 };
 
 void file_init(struct file *f, const struct file_ops *ops, int flags, struct pollq *pq);
@@ -105,8 +111,6 @@ void poll_release(struct thread *t);
 uint64_t wait_deadline(int restarted, uint64_t rel_ns);
 
 /* ---- generic fd calls (fdio.c), used by the syscall table and other layers ---- */
-long fd_read(int fd, uint64_t buf, uint64_t n);
-long fd_write(int fd, uint64_t buf, uint64_t n);
 /* Kernel-buffer I/O on a file (sendfile, copy_file_range, mmap fill): no blocking. */
 long file_kread(struct file *f, void *buf, size_t n, uint64_t *off);
 long file_kwrite(struct file *f, const void *buf, size_t n, uint64_t *off);

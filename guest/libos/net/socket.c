@@ -708,8 +708,6 @@ int sock_setopt(struct file *f, int level, int name, const void *val, uint32_t l
                 return -EINVAL;
             memcpy(&s->linger, val, 8);
             return 0;
-        case SO_RCVTIMEO_OLD: case SO_SNDTIMEO_OLD:
-            return len < 16 ? -EINVAL : 0; /* accepted; blocking calls do not time out */
         }
         int r = get_int(val, len, &v);
         if (r)

@@ -380,8 +380,6 @@ int unix_setopt(struct file *f, int level, int name, const void *val, uint32_t l
         memcpy(s->linger, val, 8);
         return 0;
     }
-    if (name == SO_RCVTIMEO_OLD || name == SO_SNDTIMEO_OLD)
-        return len < 16 ? -EINVAL : 0; /* accepted; blocking calls do not time out */
     if (len < sizeof v)
         return -EINVAL;
     memcpy(&v, val, sizeof v);

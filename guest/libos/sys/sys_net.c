@@ -28,10 +28,10 @@ static int sock_fd(int fd, struct file **f)
 
 /* -EAGAIN on a blocking socket (and without MSG_DONTWAIT) parks the thread on the socket;
  * the call is re-run when it changes (nothing was transferred). */
-static long would_block(struct file *f, long r, int dontwait)
+static long would_block(struct sc *c, struct file *f, long r, int dontwait, int dir)
 {
     if (r == -EAGAIN && !dontwait && !(f->flags & O_NONBLOCK)) {
-        pollq_block(f->pq, NO_DEADLINE, 0);
+        file_block(f, dir, c->restarted); /* SO_RCVTIMEO/SO_SNDTIMEO bound the wait */
         return 0;
     }
     return r;
@@ -135,7 +135,7 @@ static long do_accept(struct sc *c, int flags)
     }
     r = SOCK(accept, f, flags, &nf, sa, &len);
     if (r)
-        return would_block(f, r, 0);
+        return would_block(c, f, r, 0, 0);
     int fd = fd_install(nf, 0, flags & SOCK_CLOEXEC ? 1 : 0);
     if (fd < 0)
         return fd;
@@ -181,6 +181,51 @@ static long names(struct sc *c, int peer)
 static long sys_getsockname(struct sc *c) { return names(c, 0); }
 static long sys_getpeername(struct sc *c) { return names(c, 1); }
 
+/* SO_RCVTIMEO and SO_SNDTIMEO, of every socket kind, are the file's (fd/file.h): 0 for
+ * receive, 1 for send, -1 for another option. The _NEW numbers take the same 64-bit
+ * struct timeval here (x86_64 and aarch64 have no 32-bit time_t). */
+#define SO_RCVTIMEO_NEW 66
+#define SO_SNDTIMEO_NEW 67
+static int timeo_dir(int level, int name)
+{
+    if (level != SOL_SOCKET)
+        return -1;
+    if (name == SO_RCVTIMEO_OLD || name == SO_RCVTIMEO_NEW)
+        return 0;
+    if (name == SO_SNDTIMEO_OLD || name == SO_SNDTIMEO_NEW)
+        return 1;
+    return -1;
+}
+
+/* As Linux's sock_set_timeout: a short value is EINVAL, microseconds outside [0, 1e6)
+ * EDOM, 0 waits forever, a negative time never waits. */
+static int set_timeo(struct file *f, int dir, const char *val, uint32_t len)
+{
+    int64_t tv[2];
+    if (len < sizeof tv)
+        return -EINVAL;
+    memcpy(tv, val, sizeof tv);
+    if (tv[1] < 0 || tv[1] >= 1000000)
+        return -EDOM;
+    if (tv[0] < 0)
+        f->timeo_ns[dir] = 1; /* already over: EAGAIN at once, as Linux's 0 jiffies */
+    else if ((uint64_t)tv[0] > (NO_DEADLINE - 999999999ULL) / 1000000000ULL)
+        f->timeo_ns[dir] = 0; /* beyond any deadline: forever */
+    else
+        f->timeo_ns[dir] = (uint64_t)tv[0] * 1000000000ULL + (uint64_t)tv[1] * 1000ULL;
+    return 0;
+}
+
+static int get_timeo(struct file *f, int dir, char *val, uint32_t *len)
+{
+    uint64_t ns = f->timeo_ns[dir] == 1 ? 0 : f->timeo_ns[dir];
+    int64_t tv[2] = { (int64_t)(ns / 1000000000ULL), (int64_t)(ns % 1000000000ULL / 1000ULL) };
+    if (*len > sizeof tv)
+        *len = sizeof tv;
+    memcpy(val, tv, *len);
+    return 0;
+}
+
 static long sys_setsockopt(struct sc *c)
 {
     struct file *f;
@@ -195,6 +240,9 @@ static long sys_setsockopt(struct sc *c)
         len = sizeof val;
     if (len && copy_from_user(val, c->a[3], (size_t)len))
         return -EFAULT;
+    int dir = timeo_dir((int)c->a[1], (int)c->a[2]);
+    if (dir >= 0)
+        return set_timeo(f, dir, val, (uint32_t)len);
     return SOCK(setopt, f, (int)c->a[1], (int)c->a[2], val, (uint32_t)len);
 }
 
@@ -211,7 +259,8 @@ static long sys_getsockopt(struct sc *c)
     if (ulen < 0)
         return -EINVAL;
     uint32_t len = (uint32_t)ulen < sizeof val ? (uint32_t)ulen : sizeof val;
-    r = SOCK(getopt, f, (int)c->a[1], (int)c->a[2], val, &len);
+    int dir = timeo_dir((int)c->a[1], (int)c->a[2]);
+    r = dir >= 0 ? get_timeo(f, dir, val, &len) : SOCK(getopt, f, (int)c->a[1], (int)c->a[2], val, &len);
     if (r)
         return r;
     if (len && copy_to_user(c->a[3], val, len))
@@ -244,7 +293,7 @@ static long sys_sendto(struct sc *c)
         return -EFAULT;
     long w = SOCK(send, f, (const void *)(uintptr_t)buf, (size_t)n, flags,
                   c->a[4] ? sa : NULL, c->a[4] ? (uint32_t)c->a[5] : 0);
-    return would_block(f, w, flags & MSG_DONTWAIT);
+    return would_block(c, f, w, flags & MSG_DONTWAIT, 1);
 }
 
 static long sys_recvfrom(struct sc *c)
@@ -263,7 +312,7 @@ static long sys_recvfrom(struct sc *c)
         return -EFAULT;
     long got = SOCK(recv, f, (void *)(uintptr_t)buf, (size_t)n, flags, sa, &salen);
     if (got < 0)
-        return would_block(f, got, flags & MSG_DONTWAIT);
+        return would_block(c, f, got, flags & MSG_DONTWAIT, 0);
     if (c->a[4] && salen && (r = addr_out(c->a[4], c->a[5], sa, salen)))
         return r;
     if (c->a[4] && c->a[5] && !salen) {
@@ -385,7 +434,7 @@ static long msg_io(struct sc *c, int wr)
     int r = sock_fd((int)c->a[0], &f);
     if (r)
         return r;
-    return would_block(f, msg_one(f, c->a[1], flags, wr), flags & MSG_DONTWAIT);
+    return would_block(c, f, msg_one(f, c->a[1], flags, wr), flags & MSG_DONTWAIT, wr);
 }
 
 /* sendmmsg/recvmmsg: struct mmsghdr is a msghdr and the u32 byte count (64 bytes). The
@@ -409,7 +458,7 @@ static long mmsg_io(struct sc *c, int wr)
         if (k < 0) {
             if (done)
                 break;
-            return would_block(f, k, flags & MSG_DONTWAIT);
+            return would_block(c, f, k, flags & MSG_DONTWAIT, wr);
         }
         uint32_t len = (uint32_t)k;
         if (copy_to_user(vec + (uint64_t)done * MMSG_SIZE + sizeof(struct k_msghdr), &len, sizeof len))
