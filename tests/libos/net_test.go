@@ -28,6 +28,9 @@ func TestGoNetIPv6(t *testing.T) { same(t, runCase{app: "go-net-ipv6"}) }
 // select, MSG_PEEK, FIONREAD, half-close, a refused connect, UDP, errors.
 func TestMuslNet(t *testing.T) { same(t, runCase{app: "musl-net"}) }
 
+// sendfile from a file to TCP and AF_UNIX sockets, every byte checked by a reader thread.
+func TestMuslSendfileSocket(t *testing.T) { same(t, runCase{app: "musl-sendfile"}) }
+
 // SO_RCVTIMEO/SO_SNDTIMEO end blocking socket calls with EAGAIN, as natively.
 func TestMuslSocketTimeouts(t *testing.T) { same(t, runCase{app: "musl-sotimeo"}) }
 

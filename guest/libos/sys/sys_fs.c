@@ -894,6 +894,17 @@ static long copy_range(struct file *in, uint64_t *ioff, struct file *out, uint64
     return (long)done;
 }
 
+/* A blocking destination that is full (a socket, a pipe): nothing was copied, so the call
+ * waits for room and is re-run, as the fd layer does for write. */
+static long sendfile_wait(struct sc *c, struct file *out, long r)
+{
+    if (r == -EAGAIN && !(out->flags & O_NONBLOCK) && out->pq) {
+        file_block(out, 1, c->restarted);
+        return 0;
+    }
+    return r;
+}
+
 static long sys_sendfile(struct sc *c)
 {
     struct file *out = fd_get((int)c->a[0]), *in = fd_get((int)c->a[1]);
@@ -912,9 +923,9 @@ static long sys_sendfile(struct sc *c)
         off = (int64_t)o;
         if (r >= 0 && copy_to_user(c->a[2], &off, sizeof off))
             return -EFAULT;
-        return r;
+        return sendfile_wait(c, out, r);
     }
-    return copy_range(in, NULL, out, NULL, c->a[3]);
+    return sendfile_wait(c, out, copy_range(in, NULL, out, NULL, c->a[3]));
 }
 
 static long sys_copy_file_range(struct sc *c)
