@@ -811,10 +811,64 @@ int sock_setopt(struct file *f, int level, int name, const void *val, uint32_t l
     return -ENOPROTOOPT;
 }
 
+/* TCP_INFO: Linux's struct tcp_info up to tcpi_total_retrans (104 bytes; the length says
+ * where it ends), from lwIP's pcb: state, retransmissions, window scales, RTO, MSS,
+ * segments unacknowledged, RTT and its variance, congestion window and threshold. */
+#define TCP_INFO_LEN 104
+static void put32(uint8_t *b, int off, uint64_t v)
+{
+    uint32_t x = v > 0xffffffffu ? 0xffffffffu : (uint32_t)v;
+    memcpy(b + off, &x, 4);
+}
+
+static int tcp_info(struct sock *s, void *val, uint32_t *len)
+{
+    /* lwIP's enum tcp_state (CLOSED .. TIME_WAIT) in Linux's numbers */
+    static const uint8_t linux_state[] = { 7, 10, 2, 3, 1, 4, 5, 8, 11, 9, 6 };
+    uint8_t b[TCP_INFO_LEN] = { 0 };
+    struct tcp_pcb *p = s->pcb;
+    if (s->state == SS_LISTEN) {
+        b[0] = 10;
+    } else if (!p) {
+        b[0] = 7;
+    } else {
+        uint32_t mss = tcp_mss(p) ? tcp_mss(p) : TCP_MSS, unacked = 0;
+        for (struct tcp_seg *g = p->unacked; g; g = g->next)
+            unacked++;
+        uint64_t tick_us = TCP_SLOW_INTERVAL * 1000ULL;
+        b[0] = p->state < sizeof linux_state ? linux_state[p->state] : 7;
+        b[2] = p->nrtx;
+#if LWIP_WND_SCALE
+        if (p->flags & TF_WND_SCALE) {
+            b[5] |= 4; /* TCPI_OPT_WSCALE */
+            b[6] = (uint8_t)((p->snd_scale & 15) | (p->rcv_scale & 15) << 4);
+        }
+#endif
+        put32(b, 8, (uint64_t)(p->rto > 0 ? p->rto : 0) * tick_us); /* tcpi_rto, us */
+        put32(b, 16, mss);                                            /* tcpi_snd_mss */
+        put32(b, 20, p->mss);                                         /* tcpi_rcv_mss */
+        put32(b, 24, unacked);                                        /* tcpi_unacked */
+        put32(b, 60, mss + 40);                                       /* tcpi_pmtu */
+        put32(b, 68, (uint64_t)(p->sa > 0 ? p->sa >> 3 : 0) * tick_us); /* tcpi_rtt */
+        put32(b, 72, (uint64_t)(p->sv > 0 ? p->sv >> 2 : 0) * tick_us); /* tcpi_rttvar */
+        put32(b, 76, p->ssthresh / mss);                              /* tcpi_snd_ssthresh */
+        put32(b, 80, p->cwnd / mss);                                  /* tcpi_snd_cwnd */
+        put32(b, 84, p->mss);                                         /* tcpi_advmss */
+        put32(b, 88, 3);                                              /* tcpi_reordering */
+        put32(b, 96, p->rcv_wnd);                                     /* tcpi_rcv_space */
+    }
+    uint32_t n = *len < sizeof b ? *len : (uint32_t)sizeof b;
+    memcpy(val, b, n);
+    *len = n;
+    return 0;
+}
+
 int sock_getopt(struct file *f, int level, int name, void *val, uint32_t *len)
 {
     struct sock *s = (struct sock *)f;
     int v;
+    if (level == IPPROTO_TCP && name == TCP_INFO && !udp_is(f))
+        return tcp_info(s, val, len);
     if (level == SOL_SOCKET && name == SO_LINGER) {
         uint32_t n = *len < 8 ? *len : 8;
         memcpy(val, &s->linger, n);

@@ -249,7 +249,7 @@ static long sys_setsockopt(struct sc *c)
 static long sys_getsockopt(struct sc *c)
 {
     struct file *f;
-    char val[64];
+    char val[128]; /* TCP_INFO's 104 bytes are the longest answer */
     int32_t ulen;
     int r = sock_fd((int)c->a[0], &f);
     if (r)

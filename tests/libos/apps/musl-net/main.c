@@ -1,6 +1,7 @@
 /* musl-net: BSD sockets from C in one thread: non-blocking connect with poll and SO_ERROR,
  * accept, blocking send/recv, select, MSG_PEEK, FIONREAD, half-close, refused connects,
  * UDP sendto/recvfrom, socket options; prints what is the same natively and in the guest. */
+#define _GNU_SOURCE /* struct tcp_info */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -145,6 +146,39 @@ int main(void)
     printf("udp listen: %d %s\n", r, strerror(errno));
     close(u1);
     close(u2);
+
+    /* TCP_INFO on a listener, a connected pair and an unconnected socket. */
+    {
+        int tl = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in ta = loop(0);
+        bind(tl, (struct sockaddr *)&ta, sizeof ta);
+        listen(tl, 1);
+        socklen_t tlen = sizeof ta;
+        getsockname(tl, (struct sockaddr *)&ta, &tlen);
+        int tc = socket(AF_INET, SOCK_STREAM, 0);
+        connect(tc, (struct sockaddr *)&ta, sizeof ta);
+        int ts = accept(tl, NULL, NULL);
+        send(tc, "info", 4, 0);
+        recv(ts, buf, sizeof buf, 0);
+        struct tcp_info ti;
+        socklen_t il = sizeof ti;
+        memset(&ti, 0, sizeof ti);
+        r = getsockopt(tl, IPPROTO_TCP, TCP_INFO, &ti, &il);
+        printf("tcp_info listener: %d state %d (LISTEN is %d)\n", r, ti.tcpi_state, TCP_LISTEN);
+        il = sizeof ti;
+        memset(&ti, 0, sizeof ti);
+        r = getsockopt(tc, IPPROTO_TCP, TCP_INFO, &ti, &il);
+        printf("tcp_info connected: %d state %d (ESTABLISHED is %d), length at least 104: %d, snd_mss > 0: %d, rto > 0: %d, cwnd > 0: %d\n",
+               r, ti.tcpi_state, TCP_ESTABLISHED, il >= 104, ti.tcpi_snd_mss > 0, ti.tcpi_rto > 0, ti.tcpi_snd_cwnd > 0);
+        int tu = socket(AF_INET, SOCK_STREAM, 0);
+        il = sizeof ti;
+        r = getsockopt(tu, IPPROTO_TCP, TCP_INFO, &ti, &il);
+        printf("tcp_info unconnected: %d state %d (CLOSE is %d)\n", r, ti.tcpi_state, TCP_CLOSE);
+        close(tu);
+        close(ts);
+        close(tc);
+        close(tl);
+    }
 
     r = socket(12345, SOCK_STREAM, 0);
     printf("bad family: %d %s\n", r, strerror(errno));
