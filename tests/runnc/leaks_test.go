@@ -140,6 +140,12 @@ func (w *leakWatch) netnsHolders() map[string]string {
 				continue
 			}
 			base := "/proc/" + p.Name()
+			// Only this test's processes (their argv names its directory): a namespace's
+			// inode number is reused once it is freed, and other test packages running
+			// beside this one make namespaces of their own.
+			if cmdline, err := os.ReadFile(base + "/cmdline"); err != nil || !bytes.Contains(cmdline, []byte(w.e.tmp)) {
+				continue
+			}
 			if l, err := os.Readlink(base + "/ns/net"); err == nil && w.netns[l] {
 				out[l] = base + "/ns/net"
 			}
