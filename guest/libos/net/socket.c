@@ -14,6 +14,7 @@ static const struct file_ops tcp_ops;
 #define IPV6_UNICAST_HOPS 16
 #define IPV6_MULTICAST_HOPS 18
 #define IPV6_MULTICAST_LOOP 19
+#define IPV6_RECVERR 25
 #define IPV6_RECVTCLASS 66
 #define IPV6_TCLASS 67
 
@@ -788,7 +789,9 @@ int sock_setopt(struct file *f, int level, int name, const void *val, uint32_t l
         return -ENOPROTOOPT;
     }
     if (level == IPPROTO_IP) {
-        if (name == IP_TOS || name == IP_TTL)
+        /* IP_RECVERR: accepted (glibc's resolver sets it and gives up if it fails); no
+         * error queue is kept, so an ICMP error shows as a lost answer (its timeout). */
+        if (name == IP_TOS || name == IP_TTL || name == IP_RECVERR)
             return 0;
         return -ENOPROTOOPT;
     }
@@ -803,8 +806,8 @@ int sock_setopt(struct file *f, int level, int name, const void *val, uint32_t l
             s->v6only = v != 0;
             return 0;
         case IPV6_UNICAST_HOPS: case IPV6_MULTICAST_HOPS: case IPV6_MULTICAST_LOOP:
-        case IPV6_TCLASS: case IPV6_RECVTCLASS:
-            return 0; /* accepted */
+        case IPV6_TCLASS: case IPV6_RECVTCLASS: case IPV6_RECVERR:
+            return 0; /* accepted (IPV6_RECVERR: no error queue, as IP_RECVERR) */
         }
         return -ENOPROTOOPT;
     }

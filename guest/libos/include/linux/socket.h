@@ -49,6 +49,7 @@
 #define TCP_FASTOPEN_CONNECT 30
 #define IP_TOS 1
 #define IP_TTL 2
+#define IP_RECVERR 11
 #define IPV6_V6ONLY 26
 #define SHUT_RD 0
 #define SHUT_WR 1
