@@ -24,6 +24,9 @@ func main() {
 	mux.Handle("/", http.FileServer(http.Dir(os.Args[2])))
 	for _, p := range []string{"quit", "crash"} {
 		mux.HandleFunc("/"+p, func(w http.ResponseWriter, r *http.Request) {
+			// A length, so the flush sends the whole answer (chunked, the last chunk
+			// would wait for the handler's end, which the exit may not let come).
+			w.Header().Set("Content-Length", "3")
 			fmt.Fprint(w, "bye")
 			w.(http.Flusher).Flush()
 			end <- p
