@@ -63,25 +63,7 @@ func exitCode(err error) int {
 func TestDockerPrograms(t *testing.T) {
 	hostOnly(t, "Docker")
 	requireRoot(t)
-	dir, err := os.MkdirTemp("", "runnc-dockerprog-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if m, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(m), dir) {
-			t.Errorf("mounts left under %s", dir)
-		}
-		os.RemoveAll(dir)
-	})
-	removeIfNew(t, "/run/containerd", "/run/containerd/s", "/run/containerd/fifo", "/run/docker", "/run/docker/plugins", "/run/mount", "/etc/docker")
-	t.Cleanup(func() {
-		if p := ourProcesses(dir); len(p) > 0 {
-			t.Errorf("processes left behind: %v", p)
-		}
-	})
-	c := startContainerd(t, dir)
-	peer := newPeerNS(t, dir)
-	d := startDockerd(t, dir, c, peer)
+	dir, _, d := dockerWorld(t, "runnc-dockerprog-")
 
 	tarPath := filepath.Join(dir, "rootfs.tar")
 	if err := os.WriteFile(tarPath, programsTar(t), 0o644); err != nil {

@@ -50,25 +50,7 @@ func TestDockerPublish(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Fatal("curl not found (apt-get install curl)")
 	}
-	dir, err := os.MkdirTemp("", "runnc-dockerpub-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if m, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(m), dir) {
-			t.Errorf("mounts left under %s", dir)
-		}
-		os.RemoveAll(dir)
-	})
-	removeIfNew(t, "/run/containerd", "/run/containerd/s", "/run/containerd/fifo", "/run/docker", "/run/docker/plugins", "/run/mount", "/etc/docker")
-	t.Cleanup(func() {
-		if p := ourProcesses(dir); len(p) > 0 {
-			t.Errorf("processes left behind: %v", p)
-		}
-	})
-	c := startContainerd(t, dir)
-	peer := newPeerNS(t, dir)
-	d := startDockerd(t, dir, c, peer)
+	dir, peer, d := dockerWorld(t, "runnc-dockerpub-")
 	if out, err := peer.in("ip", "link", "set", "lo", "up"); err != nil {
 		t.Fatalf("lo up in the dockerd namespace: %v\n%s", err, out)
 	}

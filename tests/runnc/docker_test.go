@@ -19,6 +19,31 @@ type dockerd struct {
 
 // startDockerd runs dockerd inside peer's network namespace (docker0 and its
 // iptables rules stay there), with every state directory under dir.
+// dockerWorld makes a scratch directory (removed at the end, with a check that nothing is
+// still mounted or running under it) and starts a containerd and a dockerd of its own,
+// whose bridge is in a peer namespace: what the Docker tests share.
+func dockerWorld(t *testing.T, prefix string) (string, *peerNS, *dockerd) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if m, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(m), dir) {
+			t.Errorf("mounts left under %s", dir)
+		}
+		os.RemoveAll(dir)
+	})
+	removeIfNew(t, "/run/containerd", "/run/containerd/s", "/run/containerd/fifo", "/run/docker", "/run/docker/plugins", "/run/mount", "/etc/docker")
+	t.Cleanup(func() {
+		if p := ourProcesses(dir); len(p) > 0 {
+			t.Errorf("processes left behind: %v", p)
+		}
+	})
+	c := startContainerd(t, dir)
+	peer := newPeerNS(t, dir)
+	return dir, peer, startDockerd(t, dir, c, peer)
+}
+
 func startDockerd(t *testing.T, dir string, c *containerd, peer *peerNS) *dockerd {
 	if _, err := exec.LookPath("dockerd"); err != nil {
 		t.Fatalf("docker tests need dockerd (apt-get install docker.io): %v", err)

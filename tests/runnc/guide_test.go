@@ -28,25 +28,7 @@ func guideBlock(t *testing.T, name, lang string) string {
 func TestGuideDocker(t *testing.T) {
 	hostOnly(t, "Docker")
 	requireRoot(t)
-	dir, err := os.MkdirTemp("", "runnc-guide-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if m, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(m), dir) {
-			t.Errorf("mounts left under %s", dir)
-		}
-		os.RemoveAll(dir)
-	})
-	removeIfNew(t, "/run/containerd", "/run/containerd/s", "/run/containerd/fifo", "/run/docker", "/run/docker/plugins", "/run/mount", "/etc/docker")
-	t.Cleanup(func() {
-		if p := ourProcesses(dir); len(p) > 0 {
-			t.Errorf("processes left behind: %v", p)
-		}
-	})
-	c := startContainerd(t, dir)
-	peer := newPeerNS(t, dir)
-	d := startDockerd(t, dir, c, peer)
+	dir, peer, d := dockerWorld(t, "runnc-guide-")
 
 	// Steps 1 and 2: the static Go service and the guide's Dockerfile.
 	ctx := filepath.Join(dir, "ctx")
