@@ -1,5 +1,6 @@
 #!/bin/bash
-# Fetches Debian packages of dynamically linked programs (glibc, musl, coreutils, python3.11)
+# Fetches Debian packages of dynamically linked programs (glibc, musl, coreutils, python3.11,
+# redis-server and redis-tools, nginx)
 # for one architecture (by name, from the configured mirror) into a cache and prints the path
 # of the root file system tree made from them; reused when already there.
 # Usage: fetch-dynroot.sh ARCH [CACHE]   ARCH: amd64 or arm64 (Debian names);
@@ -11,10 +12,13 @@ arch=${1:?usage: fetch-dynroot.sh amd64|arm64 [CACHE]}
 case $arch in amd64|arm64) ;; *) echo "fetch-dynroot.sh: ARCH must be amd64 or arm64, not $arch" >&2; exit 2 ;; esac
 cache=${2:-/var/cache/nabla/dynroot-$arch}
 # The packages, with what their programs load (DT_NEEDED of coreutils, python3.11 and the
-# extension modules the tests import); not the whole Depends closure (perl, dpkg, ...).
+# extension modules the tests import, redis-server, redis-cli, redis-benchmark and nginx);
+# not the whole Depends closure (perl, dpkg, ...).
 pkgs="libc6 libgcc-s1 musl coreutils libacl1 libattr1 libgmp10 libpcre2-8-0 libselinux1 libssl3
       python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libexpat1 zlib1g libffi8
-      libsqlite3-0 libbz2-1.0 liblzma5 libuuid1 libcrypt1 media-types"
+      libsqlite3-0 libbz2-1.0 liblzma5 libuuid1 libcrypt1 media-types
+      redis-server redis-tools libatomic1 libjemalloc2 liblzf1 libsystemd0 libcap2 libgcrypt20
+      libgpg-error0 liblz4-1 libzstd1 libstdc++6 nginx nginx-common"
 want=$(echo $pkgs)
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
