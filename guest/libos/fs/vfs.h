@@ -101,6 +101,7 @@ struct node {
     uint8_t populated;         /* the lower entries have been made (or there are none) */
     /* files */
     uint8_t lower_data;        /* the data is still the lower disk's */
+    uint8_t linkable;          /* O_TMPFILE without O_EXCL: linkat may name it (once) */
     uint8_t **pages;           /* pages[i] is 4 KiB or NULL (a hole) */
     uint64_t npages;           /* slots in pages[] */
     /* symlinks */
@@ -186,8 +187,9 @@ int vfs_mkdir(struct node *start, const char *path, uint32_t mode);
 int vfs_rmdir(struct node *start, const char *path);
 int vfs_unlink(struct node *start, const char *path);
 int vfs_symlink(const char *target, struct node *start, const char *path);
-int vfs_link(struct node *ostart, const char *opath, struct node *nstart, const char *npath,
-        int follow);
+/* Gives the file n (found by the caller: a path, an fd, /proc/self/fd/N) the new name
+ * npath: a directory is EPERM, a removed file ENOENT unless it is linkable. */
+int vfs_link_node(struct node *n, struct node *nstart, const char *npath);
 #define VFS_RENAME_NOREPLACE 1
 #define VFS_RENAME_EXCHANGE 2
 int vfs_rename(struct node *ostart, const char *opath, struct node *nstart, const char *npath,
