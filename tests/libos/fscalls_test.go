@@ -21,7 +21,7 @@ var fscallsWant = []string{
 	`memfd mmap shared, store, pread +"through the map" head "memfd data" +ok`,
 	`flock LOCK_EX\|LOCK_NB, other open +EWOULDBLOCK`, `close releases: LOCK_EX first open +ok`,
 	`blocking flock in a thread +returned after the unlock +ok`,
-	`fallocate mode 0 +size 20000 +ok`, `lchown a symlink +link 5000:5000 target 4000:3000 +ok`,
+	`fallocate mode 0 +size 20000 +ok`, `fallocate PUNCH_HOLE +zeros 8242 first x at-100 0 after x size 20000 ok`, `lchown a symlink +link 5000:5000 target 4000:3000 +ok`,
 	`utimensat both +a 1000000000.000000111 m 1500000000.000222000 ok`,
 	`pwrite on O_APPEND +size 23 +ok`, `FIONREAD on a file at 5 +18 +ok`, `TCGETS on a file +ENOTTY`,
 	`statx AT_EMPTY_PATH +same as fstat 1 +ok`, `done`,

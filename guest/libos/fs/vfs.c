@@ -646,6 +646,20 @@ int vfs_truncate(struct node *n, uint64_t size)
     return rc;
 }
 
+int vfs_zero_range(struct node *n, uint64_t off, uint64_t len, int keep_size)
+{
+    if (!FS_ISREG(n->mode) || n->ops)
+        return -FS_EINVAL;
+    int rc = vfs_writable(n);
+    if (rc || (rc = ovl_copy_up(n)))
+        return rc;
+    mem_zero(n, off, off + len);
+    if (!keep_size && off + len > n->size && (rc = mem_truncate(n, off + len)))
+        return rc;
+    node_touch(n, VFS_T_M | VFS_T_C);
+    return 0;
+}
+
 int vfs_setattr(struct node *n, const struct vfs_attr *a)
 {
     int rc = vfs_writable(n);

@@ -134,6 +134,8 @@ int dir_move(struct dent *od, struct node *ndir, const char *name, size_t len,
 long mem_read(struct node *n, uint64_t pos, void *buf, size_t len);
 long mem_write(struct node *n, uint64_t pos, const void *buf, size_t len);
 int mem_truncate(struct node *n, uint64_t size);
+/* Zeroes [pos, end) below the size: whole pages become holes (memory given back). */
+void mem_zero(struct node *n, uint64_t pos, uint64_t end);
 /* The page holding pos, allocated when missing (mmap fill, writes); NULL when full. */
 uint8_t *mem_page(struct node *n, uint64_t pos, int create);
 struct fsys *fs_new(const char *type, const char *source, uint32_t flags);
@@ -198,6 +200,9 @@ long vfs_readlink(struct node *n, char *buf, size_t len);
 long vfs_read(struct node *n, uint64_t pos, void *buf, size_t len);
 long vfs_write(struct node *n, uint64_t pos, const void *buf, size_t len);
 int vfs_truncate(struct node *n, uint64_t size);
+/* fallocate's PUNCH_HOLE and ZERO_RANGE: [off, off+len) reads as zeros; without keep_size
+ * the file grows to off+len. */
+int vfs_zero_range(struct node *n, uint64_t off, uint64_t len, int keep_size);
 
 #define ATTR_MODE 1
 #define ATTR_UID 2

@@ -694,9 +694,13 @@ static long sys_fallocate(struct sc *c)
         return S_ISDIR(n->mode) ? -EISDIR : -ENODEV;
     if ((f->flags & O_ACCMODE) == O_RDONLY)
         return -EBADF;
-    if (mode & ~1)
-        return -EOPNOTSUPP; /* punching and zeroing ranges are not served */
-    if ((mode & 1) || (uint64_t)(off + len) <= n->size)
+    enum { KEEP_SIZE = 1, PUNCH_HOLE = 2, ZERO_RANGE = 0x10 };
+    if ((mode & ~(KEEP_SIZE | PUNCH_HOLE | ZERO_RANGE)) || ((mode & PUNCH_HOLE) && (mode & ZERO_RANGE)) ||
+            ((mode & PUNCH_HOLE) && !(mode & KEEP_SIZE)))
+        return -EOPNOTSUPP; /* collapse and insert ranges are not served (nor by tmpfs) */
+    if (mode & (PUNCH_HOLE | ZERO_RANGE))
+        return vfs_zero_range(n, (uint64_t)off, (uint64_t)len, mode & KEEP_SIZE);
+    if ((mode & KEEP_SIZE) || (uint64_t)(off + len) <= n->size)
         return 0; /* memory files need no reservation */
     return vfs_truncate(n, (uint64_t)(off + len));
 }
@@ -1016,7 +1020,7 @@ const struct syscall sys_fs_calls[] = {
     { NR_utimes, "utimes", sys_utimes, 0, "" },
     { NR_futimesat, "futimesat", sys_futimesat, 0, "" },
     { NR_truncate, "truncate", sys_truncate, 0, "" },
-    { NR_fallocate, "fallocate", sys_fallocate, SYSF_PARTIAL, "mode 0 and KEEP_SIZE" },
+    { NR_fallocate, "fallocate", sys_fallocate, SYSF_PARTIAL, "mode 0, KEEP_SIZE, PUNCH_HOLE, ZERO_RANGE; no COLLAPSE/INSERT_RANGE" },
     { NR_sync, "sync", sys_sync, 0, "nothing to write back" },
     { NR_syncfs, "syncfs", sys_syncfs, 0, "nothing to write back" },
     { NR_getcwd, "getcwd", sys_getcwd, 0, "" },

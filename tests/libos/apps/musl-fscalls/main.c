@@ -32,6 +32,9 @@
 #ifndef AT_EACCESS
 #define AT_EACCESS 0x200
 #endif
+#ifndef FALLOC_FL_ZERO_RANGE
+#define FALLOC_FL_ZERO_RANGE 0x10
+#endif
 #ifndef MFD_CLOEXEC
 #define MFD_CLOEXEC 1
 #endif
@@ -447,6 +450,23 @@ static void alloc_part(void)
 	char b[16] = "";
 	pread(fd, b, 10, 0);
 	row("fallocate keeps the data", 0, "%s", b);
+	/* A hole punched across pages, and a zeroed range past the end (it grows the file). */
+	char big[3 * 4096 + 100];
+	memset(big, 'x', sizeof big);
+	pwrite(fd, big, sizeof big, 0);
+	r = fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 100, 2 * 4096 + 50);
+	memset(big, 1, sizeof big);
+	pread(fd, big, sizeof big, 0);
+	int zeros = 0;
+	for (size_t i = 0; i < sizeof big; i++)
+		zeros += big[i] == 0;
+	row("fallocate PUNCH_HOLE", r, "zeros %d first %c at-100 %d after %c size %lld", zeros, big[0], big[100],
+	    big[100 + 2 * 4096 + 50], fsize(p("falloc")));
+	row("PUNCH_HOLE without KEEP_SIZE", fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, 10), NULL);
+	row("PUNCH_HOLE|ZERO_RANGE", fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, 0, 10), NULL);
+	r = fallocate(fd, FALLOC_FL_ZERO_RANGE, 19990, 20);
+	pread(fd, big, 30, 19980);
+	row("fallocate ZERO_RANGE past EOF", r, "size %lld zero %d", fsize(p("falloc")), big[10] == 0 && big[29] == 0);
 	row("fallocate len 0", fallocate(fd, 0, 0, 0), NULL);
 	row("fallocate negative offset", fallocate(fd, 0, -1, 10), NULL);
 	int ro = open(p("falloc"), O_RDONLY);
