@@ -34,7 +34,7 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 
-/* ---- common: printf.c (integer-only formatter: %c %s %d %i %u %x %X %p, l/ll/z) ---- */
+/* ---- common: printf.c (integer-only formatter: %c %s %.Ns %d %i %u %o %x %X %p, l/ll/z) ---- */
 int lib_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int lib_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

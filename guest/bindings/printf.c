@@ -74,6 +74,12 @@ int lib_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         }
         while (*fmt >= '0' && *fmt <= '9')
             width = width * 10 + (*fmt++ - '0');
+        int prec = -1; /* %.Ns: at most N bytes of the string */
+        if (*fmt == '.') {
+            prec = 0;
+            for (fmt++; *fmt >= '0' && *fmt <= '9'; fmt++)
+                prec = prec * 10 + (*fmt - '0');
+        }
         for (;; fmt++) {
             if (*fmt == 'l')
                 lng++;
@@ -92,7 +98,10 @@ int lib_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             const char *s = va_arg(ap, const char *);
             if (s == NULL)
                 s = "(null)";
-            put_padded(&o, s, strlen(s), width, left, ' ');
+            size_t n = strlen(s);
+            if (prec >= 0 && (size_t)prec < n)
+                n = (size_t)prec;
+            put_padded(&o, s, n, width, left, ' ');
             break;
         }
         case 'd':
@@ -104,11 +113,12 @@ int lib_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             break;
         }
         case 'u':
+        case 'o':
         case 'x':
         case 'X': {
             unsigned long long v = lng ? va_arg(ap, unsigned long long)
                                        : va_arg(ap, unsigned int);
-            put_number(&o, v, *fmt == 'u' ? 10 : 16, *fmt == 'X', 0, width,
+            put_number(&o, v, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16, *fmt == 'X', 0, width,
                     left, pad);
             break;
         }

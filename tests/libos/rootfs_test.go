@@ -28,7 +28,7 @@ import (
 const treeFiles = 3000
 
 // fsApps are the apps the rootfs carries in /bin (the file tests run them).
-var fsApps = []string{"fs-tree", "fs-table", "musl-files", "fs-fill", "fs-vol", "fs-bigread", "go-hello"}
+var fsApps = []string{"fs-tree", "fs-table", "musl-files", "musl-fscalls", "fs-fill", "fs-vol", "fs-bigread", "go-hello"}
 
 // appEnv is the environment of every run, native and unikernel: the same both ways.
 var appEnv = []string{"PATH=/bin:/usr/bin", "HOME=/root", "LC_ALL=C"}

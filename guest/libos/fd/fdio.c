@@ -147,8 +147,9 @@ static long vectored(int fd, uint64_t uiov, long cnt, int64_t off, int wr, int r
 
 static long sys_readv(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], -1, 0, c->restarted); }
 static long sys_writev(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], -1, 1, c->restarted); }
-static long sys_preadv(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 0, c->restarted); }
-static long sys_pwritev(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 1, c->restarted); }
+/* preadv/pwritev: a negative offset is EINVAL (-1 means the file position only for the *2 calls). */
+static long sys_preadv(struct sc *c) { return (int64_t)c->a[3] < 0 ? -EINVAL : vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 0, c->restarted); }
+static long sys_pwritev(struct sc *c) { return (int64_t)c->a[3] < 0 ? -EINVAL : vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 1, c->restarted); }
 /* preadv2/pwritev2: offset -1 means the file position; RWF_* flags are hints here. */
 static long sys_preadv2(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 0, c->restarted); }
 static long sys_pwritev2(struct sc *c) { return vectored((int)c->a[0], c->a[1], (long)c->a[2], (int64_t)c->a[3], 1, c->restarted); }
@@ -238,16 +239,28 @@ static long sys_fcntl(struct sc *c)
         return 0;
     }
     case F_GETLK:
-    case F_OFD_GETLK: {
-        /* Record locks are accepted and never conflict (one process): report "unlocked". */
-        int16_t type = F_UNLCK;
-        return copy_to_user(arg, &type, sizeof type);
-    }
+    case F_OFD_GETLK:
     case F_SETLK:
     case F_SETLKW:
     case F_OFD_SETLK:
-    case F_OFD_SETLKW:
-        return user_ok(arg, 32) ? 0 : -EFAULT;
+    case F_OFD_SETLKW: {
+        /* Record locks are accepted and never conflict (one process), after Linux's checks
+         * of the request: GETLK reports "unlocked". */
+        struct { int16_t type, whence; } l;
+        if (copy_from_user(&l, arg, sizeof l) || !user_ok(arg, 32))
+            return -EFAULT;
+        int get = cmd == F_GETLK || cmd == F_OFD_GETLK;
+        if (l.whence < 0 || l.whence > 2 || l.type < F_RDLCK || l.type > F_UNLCK || (get && l.type == F_UNLCK))
+            return -EINVAL;
+        if (get) {
+            int16_t type = F_UNLCK;
+            return copy_to_user(arg, &type, sizeof type);
+        }
+        int acc = f->flags & O_ACCMODE;
+        if ((l.type == F_RDLCK && acc == O_WRONLY) || (l.type == F_WRLCK && acc == O_RDONLY))
+            return -EBADF;
+        return 0;
+    }
     case F_GETOWN:
     case F_SETOWN:
     case F_GETSIG:

@@ -34,12 +34,19 @@ static struct file *tty_magic(struct node *n)
     (void)n;
     return console_file();
 }
+/* /dev/tty is the controlling terminal: without one (no --terminal, as docker run without
+ * -t) opening it is ENXIO, as on Linux; /dev/console is always the console. */
+static struct file *ctty_magic(struct node *n)
+{
+    return libos_cfg.terminal ? tty_magic(n) : NULL;
+}
 
 static const struct node_ops null_ops = { .read = null_read, .write = sink_write };
 static const struct node_ops zero_ops = { .read = zero_read, .write = sink_write };
 static const struct node_ops full_ops = { .read = zero_read, .write = full_write };
 static const struct node_ops random_ops = { .read = random_read, .write = sink_write };
 static const struct node_ops tty_ops = { .magic = tty_magic };
+static const struct node_ops ctty_ops = { .magic = ctty_magic };
 
 static int add_dev(struct fsys *fs, const char *name, const struct node_ops *ops,
         uint32_t major, uint32_t minor, uint32_t perm)
@@ -70,7 +77,7 @@ struct fsys *devfs_new(void)
         return NULL;
     int rc = add_dev(fs, "null", &null_ops, 1, 3, 0666) | add_dev(fs, "zero", &zero_ops, 1, 5, 0666) |
             add_dev(fs, "full", &full_ops, 1, 7, 0666) | add_dev(fs, "random", &random_ops, 1, 8, 0666) |
-            add_dev(fs, "urandom", &random_ops, 1, 9, 0666) | add_dev(fs, "tty", &tty_ops, 5, 0, 0666) |
+            add_dev(fs, "urandom", &random_ops, 1, 9, 0666) | add_dev(fs, "tty", &ctty_ops, 5, 0, 0666) |
             add_dev(fs, "console", &tty_ops, 5, 1, 0620) |
             add_link(fs, "stdin", "/proc/self/fd/0") | add_link(fs, "stdout", "/proc/self/fd/1") |
             add_link(fs, "stderr", "/proc/self/fd/2") | add_link(fs, "fd", "/proc/self/fd");

@@ -380,3 +380,23 @@ int mem_truncate(struct node *n, uint64_t size)
     n->size = size;
     return 0;
 }
+
+void mem_zero(struct node *n, uint64_t pos, uint64_t end)
+{
+    if (end > n->size)
+        end = n->size;
+    for (uint64_t at = pos; at < end;) {
+        uint64_t idx = at / VFS_PAGE, in = at % VFS_PAGE;
+        uint64_t take = VFS_PAGE - in < end - at ? VFS_PAGE - in : end - at;
+        if (idx < n->npages && n->pages[idx]) {
+            if (take == VFS_PAGE) { /* a whole page: a hole again, its memory given back */
+                fs_free(n->pages[idx], VFS_PAGE);
+                n->fs->bytes_used -= VFS_PAGE;
+                n->pages[idx] = NULL;
+            } else {
+                memset(n->pages[idx] + in, 0, take);
+            }
+        }
+        at += take;
+    }
+}

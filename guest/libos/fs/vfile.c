@@ -199,6 +199,7 @@ static long vf_path(struct file *f, char *buf, size_t n)
 static void vf_release(struct file *f)
 {
     struct vfile *v = V(f);
+    flock_release(f);
     node_put(v->node);
     if (v->path)
         kfree(v->path);
@@ -240,6 +241,8 @@ struct file *vfile_open(struct node *n, int flags, const char *path)
     }
     return &v->f;
 }
+
+int vfile_is_opath(struct file *f) { return f && f->ops == &vpath_ops; }
 
 struct node *vfile_node(struct file *f)
 {

@@ -14,7 +14,12 @@ struct vfile {
 struct file *vfile_open(struct node *n, int flags, const char *path);
 /* The node of a VFS file, or NULL for other kinds of files. */
 struct node *vfile_node(struct file *f);
+int vfile_is_opath(struct file *f); /* opened with O_PATH */
 void vfs_kstat(struct node *n, struct kstat *st);
+/* flock.c: flock(2) on f's node n (op LOCK_SH/EX/UN; nb: LOCK_NB): 0, -EAGAIN, -ENOLCK,
+ * or it blocks (re-run when the lock is let go). flock_release: f is closed for good. */
+long flock_set(struct file *f, struct node *n, int op, int nb);
+void flock_release(struct file *f);
 
 /* boot.c: the mounts: the root (the rootfs disk or memory), /dev, /proc, /sys, /tmp,
  * /dev/shm. mem is --mem (meminfo). Returns 0, or -1 after printing why (a bad disk). */

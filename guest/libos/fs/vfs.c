@@ -454,29 +454,24 @@ int vfs_symlink(const char *target, struct node *start, const char *path)
     return 0;
 }
 
-int vfs_link(struct node *ostart, const char *opath, struct node *nstart, const char *npath,
-        int follow)
+int vfs_link_node(struct node *n, struct node *nstart, const char *npath)
 {
-    struct walk ow;
-    int rc = vfs_walk(ostart, opath, follow ? WALK_FOLLOW : 0, &ow);
-    if (rc)
-        return rc;
-    struct node *n = ow.node;
     if (FS_ISDIR(n->mode))
         return -FS_EPERM;
     struct walk w;
-    rc = walk_create(nstart, npath, &w, 0);
+    int rc = walk_create(nstart, npath, &w, 0);
     if (rc)
         return rc;
     if (n->fs != w.parent->fs || n->ops)
         return -FS_EXDEV;
-    if (n->nlink == 0)
+    if (n->nlink == 0 && !n->linkable)
         return -FS_ENOENT;
     if (n->nlink >= 65000)
         return -FS_EMLINK;
     rc = dir_add(w.parent, w.last, w.last_len, n);
     if (rc)
         return rc;
+    n->linkable = 0;
     node_touch(n, VFS_T_C);
     node_touch(w.parent, VFS_T_M | VFS_T_C);
     return 0;
@@ -649,6 +644,20 @@ int vfs_truncate(struct node *n, uint64_t size)
     if (rc == 0)
         node_touch(n, VFS_T_M | VFS_T_C);
     return rc;
+}
+
+int vfs_zero_range(struct node *n, uint64_t off, uint64_t len, int keep_size)
+{
+    if (!FS_ISREG(n->mode) || n->ops)
+        return -FS_EINVAL;
+    int rc = vfs_writable(n);
+    if (rc || (rc = ovl_copy_up(n)))
+        return rc;
+    mem_zero(n, off, off + len);
+    if (!keep_size && off + len > n->size && (rc = mem_truncate(n, off + len)))
+        return rc;
+    node_touch(n, VFS_T_M | VFS_T_C);
+    return 0;
 }
 
 int vfs_setattr(struct node *n, const struct vfs_attr *a)

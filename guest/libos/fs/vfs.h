@@ -101,6 +101,7 @@ struct node {
     uint8_t populated;         /* the lower entries have been made (or there are none) */
     /* files */
     uint8_t lower_data;        /* the data is still the lower disk's */
+    uint8_t linkable;          /* O_TMPFILE without O_EXCL: linkat may name it (once) */
     uint8_t **pages;           /* pages[i] is 4 KiB or NULL (a hole) */
     uint64_t npages;           /* slots in pages[] */
     /* symlinks */
@@ -133,6 +134,8 @@ int dir_move(struct dent *od, struct node *ndir, const char *name, size_t len,
 long mem_read(struct node *n, uint64_t pos, void *buf, size_t len);
 long mem_write(struct node *n, uint64_t pos, const void *buf, size_t len);
 int mem_truncate(struct node *n, uint64_t size);
+/* Zeroes [pos, end) below the size: whole pages become holes (memory given back). */
+void mem_zero(struct node *n, uint64_t pos, uint64_t end);
 /* The page holding pos, allocated when missing (mmap fill, writes); NULL when full. */
 uint8_t *mem_page(struct node *n, uint64_t pos, int create);
 struct fsys *fs_new(const char *type, const char *source, uint32_t flags);
@@ -186,8 +189,9 @@ int vfs_mkdir(struct node *start, const char *path, uint32_t mode);
 int vfs_rmdir(struct node *start, const char *path);
 int vfs_unlink(struct node *start, const char *path);
 int vfs_symlink(const char *target, struct node *start, const char *path);
-int vfs_link(struct node *ostart, const char *opath, struct node *nstart, const char *npath,
-        int follow);
+/* Gives the file n (found by the caller: a path, an fd, /proc/self/fd/N) the new name
+ * npath: a directory is EPERM, a removed file ENOENT unless it is linkable. */
+int vfs_link_node(struct node *n, struct node *nstart, const char *npath);
 #define VFS_RENAME_NOREPLACE 1
 #define VFS_RENAME_EXCHANGE 2
 int vfs_rename(struct node *ostart, const char *opath, struct node *nstart, const char *npath,
@@ -196,6 +200,9 @@ long vfs_readlink(struct node *n, char *buf, size_t len);
 long vfs_read(struct node *n, uint64_t pos, void *buf, size_t len);
 long vfs_write(struct node *n, uint64_t pos, const void *buf, size_t len);
 int vfs_truncate(struct node *n, uint64_t size);
+/* fallocate's PUNCH_HOLE and ZERO_RANGE: [off, off+len) reads as zeros; without keep_size
+ * the file grows to off+len. */
+int vfs_zero_range(struct node *n, uint64_t off, uint64_t len, int keep_size);
 
 #define ATTR_MODE 1
 #define ATTR_UID 2

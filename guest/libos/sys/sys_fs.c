@@ -112,8 +112,10 @@ static long do_open(int dirfd, uint64_t upath, int flags, uint32_t mode)
         if (!(flags & O_DIRECTORY) || acc == O_RDONLY)
             return -EINVAL;
         struct walk w;
-        if ((rc = vfs_walk(start, pbuf, WALK_FOLLOW | WALK_DIR, &w)))
+        if ((rc = vfs_walk(start, pbuf, WALK_FOLLOW, &w)))
             return rc;
+        if (!FS_ISDIR(w.node->mode))
+            return -ENOTDIR;
         if (w.node->ops)
             return -EOPNOTSUPP;
         if ((rc = vfs_writable(w.node)) || (rc = vfs_permission(w.node, 3)))
@@ -121,6 +123,7 @@ static long do_open(int dirfd, uint64_t upath, int flags, uint32_t mode)
         struct node *n = node_new(w.node->fs, S_IFREG | (mode & 07777 & ~fs_umask()));
         if (!n)
             return -ENOSPC;
+        n->linkable = !(flags & O_EXCL);
         struct file *f = vfile_open(n, (flags & ~(O_TMPFILE_BASE | O_DIRECTORY)) | O_LARGEFILE,
                 make_abs(start, pbuf));
         if (!f) {
@@ -332,7 +335,13 @@ static long do_access(int dirfd, uint64_t upath, int mode, int flags)
 
 static long sys_access(struct sc *c) { return do_access(AT_FDCWD, c->a[0], (int)c->a[1], 0); }
 static long sys_faccessat(struct sc *c) { return do_access((int)c->a[0], c->a[1], (int)c->a[2], 0); }
-static long sys_faccessat2(struct sc *c) { return do_access((int)c->a[0], c->a[1], (int)c->a[2], (int)c->a[3]); }
+static long sys_faccessat2(struct sc *c)
+{
+    int flags = (int)c->a[3];
+    if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    return do_access((int)c->a[0], c->a[1], (int)c->a[2], flags);
+}
 
 /* ---- extended attributes: none are stored. Reading one gives ENODATA (as a file
  * system with xattrs but none set: coreutils then sees no ACL), the list is empty,
@@ -482,43 +491,25 @@ static long sys_rename(struct sc *c) { return do_rename(AT_FDCWD, c->a[0], AT_FD
 static long sys_renameat(struct sc *c) { return do_rename((int)c->a[0], c->a[1], (int)c->a[2], c->a[3], 0); }
 static long sys_renameat2(struct sc *c) { return do_rename((int)c->a[0], c->a[1], (int)c->a[2], c->a[3], (unsigned)c->a[4]); }
 
+/* The old name is a path, the open file itself (AT_EMPTY_PATH), or /proc/self/fd/N followed
+ * (AT_SYMLINK_FOLLOW): the last two are how an O_TMPFILE file gets its name. */
 static long do_link(int ofd, uint64_t op, int nfd, uint64_t np, int flags)
 {
     if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
-    long pl = get_path(op, pbuf);
-    if (pl < 0)
-        return pl;
-    struct node *os = NULL, *ns = NULL;
-    int rc;
-    if (pl == 0) {
-        if (!(flags & AT_EMPTY_PATH))
-            return -ENOENT;
-        /* linkat(fd, "", ...): the open file itself (O_TMPFILE made visible) */
-        struct node *n = vfile_node(fd_get(ofd));
-        if (!n)
-            return -EBADF;
-        if (n->nlink == 0 && !(fd_get(ofd)->flags & O_EXCL)) {
-            if ((rc = path_at(nfd, np, pbuf2, &ns)))
-                return rc;
-            struct walk w;
-            if ((rc = vfs_walk(ns, pbuf2, WALK_PARENT, &w)))
-                return rc;
-            if (!w.parent || w.last_len == 0 || w.node)
-                return w.node ? -EEXIST : -ENOENT;
-            if (w.parent->fs != n->fs)
-                return -EXDEV;
-            if ((rc = vfs_writable(w.parent)))
-                return rc;
-            return dir_add(w.parent, w.last, w.last_len, n);
-        }
-        return -ENOENT;
-    }
-    if ((rc = start_of(ofd, pbuf, 0, &os)))
+    struct walk ow;
+    struct file *f;
+    int rc = lookup_at(ofd, op, flags, 0, &ow, &f);
+    if (rc)
         return rc;
+    if (f) { /* a pipe, socket or device file: on no file system of ours */
+        file_put(f);
+        return -EXDEV;
+    }
+    struct node *ns = NULL;
     if ((rc = path_at(nfd, np, pbuf2, &ns)))
         return rc;
-    return vfs_link(os, pbuf, ns, pbuf2, flags & AT_SYMLINK_FOLLOW);
+    return vfs_link_node(ow.node, ns, pbuf2);
 }
 static long sys_link(struct sc *c) { return do_link(AT_FDCWD, c->a[0], AT_FDCWD, c->a[1], 0); }
 static long sys_linkat(struct sc *c) { return do_link((int)c->a[0], c->a[1], (int)c->a[2], c->a[3], (int)c->a[4]); }
@@ -703,9 +694,13 @@ static long sys_fallocate(struct sc *c)
         return S_ISDIR(n->mode) ? -EISDIR : -ENODEV;
     if ((f->flags & O_ACCMODE) == O_RDONLY)
         return -EBADF;
-    if (mode & ~1)
-        return -EOPNOTSUPP; /* punching and zeroing ranges are not served */
-    if ((mode & 1) || (uint64_t)(off + len) <= n->size)
+    enum { KEEP_SIZE = 1, PUNCH_HOLE = 2, ZERO_RANGE = 0x10 };
+    if ((mode & ~(KEEP_SIZE | PUNCH_HOLE | ZERO_RANGE)) || ((mode & PUNCH_HOLE) && (mode & ZERO_RANGE)) ||
+            ((mode & PUNCH_HOLE) && !(mode & KEEP_SIZE)))
+        return -EOPNOTSUPP; /* collapse and insert ranges are not served (nor by tmpfs) */
+    if (mode & (PUNCH_HOLE | ZERO_RANGE))
+        return vfs_zero_range(n, (uint64_t)off, (uint64_t)len, mode & KEEP_SIZE);
+    if ((mode & KEEP_SIZE) || (uint64_t)(off + len) <= n->size)
         return 0; /* memory files need no reservation */
     return vfs_truncate(n, (uint64_t)(off + len));
 }
@@ -817,13 +812,20 @@ static long sys_fstatfs(struct sc *c)
     return statfs_of(n ? n : vfs_root, c->a[1]);
 }
 
-/* One process: a lock never conflicts. */
+/* Locks of files and directories are held by the open file (fs/flock.c); other kinds of
+ * files (pipes, sockets) cannot be opened twice, so theirs never conflict. */
 static long sys_flock(struct sc *c)
 {
     int op = (int)c->a[1] & ~4 /* LOCK_NB */;
+    struct file *f = fd_get((int)c->a[0]);
+    if (!f)
+        return -EBADF;
     if (op != 1 && op != 2 && op != 8)
         return -EINVAL;
-    return fd_get((int)c->a[0]) ? 0 : -EBADF;
+    struct node *n = vfile_node(f);
+    if (vfile_is_opath(f))
+        return -EBADF;
+    return n ? flock_set(f, n, op, (int)c->a[1] & 4) : 0;
 }
 
 static long sys_memfd_create(struct sc *c)
@@ -1018,7 +1020,7 @@ const struct syscall sys_fs_calls[] = {
     { NR_utimes, "utimes", sys_utimes, 0, "" },
     { NR_futimesat, "futimesat", sys_futimesat, 0, "" },
     { NR_truncate, "truncate", sys_truncate, 0, "" },
-    { NR_fallocate, "fallocate", sys_fallocate, SYSF_PARTIAL, "mode 0 and KEEP_SIZE" },
+    { NR_fallocate, "fallocate", sys_fallocate, SYSF_PARTIAL, "mode 0, KEEP_SIZE, PUNCH_HOLE, ZERO_RANGE; no COLLAPSE/INSERT_RANGE" },
     { NR_sync, "sync", sys_sync, 0, "nothing to write back" },
     { NR_syncfs, "syncfs", sys_syncfs, 0, "nothing to write back" },
     { NR_getcwd, "getcwd", sys_getcwd, 0, "" },
@@ -1028,7 +1030,7 @@ const struct syscall sys_fs_calls[] = {
     { NR_umask, "umask", sys_umask, 0, "" },
     { NR_statfs, "statfs", sys_statfs, 0, "" },
     { NR_fstatfs, "fstatfs", sys_fstatfs, 0, "" },
-    { NR_flock, "flock", sys_flock, 0, "one process: never conflicts" },
+    { NR_flock, "flock", sys_flock, 0, "held by the open file: two opens conflict, dups share" },
     { NR_memfd_create, "memfd_create", sys_memfd_create, SYSF_PARTIAL, "seals not enforced" },
     { NR_sendfile, "sendfile", sys_sendfile, 0, "any readable seekable file to any file" },
     { NR_copy_file_range, "copy_file_range", sys_copy_file_range, 0, "" },
