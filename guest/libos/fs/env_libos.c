@@ -52,3 +52,5 @@ uint32_t fs_set_umask(uint32_t m)
     cur_umask = m & 0777;
     return old;
 }
+
+struct node **fs_cwd_slot(void) { return &curproc->cwd; }

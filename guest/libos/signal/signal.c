@@ -2,23 +2,28 @@
 #include "libos.h"
 
 int keep_frame;
-static struct k_sigaction actions[NSIG + 1];
+/* Dispositions are the process's (curproc->actions). */
+#define ACTIONS (curproc->actions)
 
 struct k_sigaction *sig_action(int sig)
 {
-    return &actions[sig];
+    return &ACTIONS[sig];
 }
+
+/* A process's fatal default action: pid 1's ends the unikernel; a child's ends the child
+ * (the sys layer registers how: its threads, fds and memory go, the parent is told). */
+void (*sig_proc_kill)(struct proc *p, int sig);
 
 /* execve: handled signals go back to their default action; ignored ones stay ignored;
  * the alternate stack is gone (it was in the old program's memory). */
 void sig_exec_reset(void)
 {
     for (int i = 1; i <= NSIG; i++) {
-        if (actions[i].handler != 1 /* SIG_IGN */)
-            actions[i].handler = 0;
-        actions[i].flags = 0;
-        actions[i].restorer = 0;
-        actions[i].mask = 0;
+        if (ACTIONS[i].handler != 1 /* SIG_IGN */)
+            ACTIONS[i].handler = 0;
+        ACTIONS[i].flags = 0;
+        ACTIONS[i].restorer = 0;
+        ACTIONS[i].mask = 0;
     }
     if (cur)
         memset(cur->altstack, 0, sizeof cur->altstack);
@@ -36,10 +41,23 @@ long sig_post(int tid, int sig)
         return -ESRCH;
     if (sig == 0)
         return 0;
-    uint64_t h = sig_action(sig)->handler;
+    return sig_post_thread(t, sig);
+}
+
+long sig_post_thread(struct thread *t, int sig)
+{
+    struct k_sigaction *act = &t->proc->actions[sig];
+    uint64_t h = act->handler;
+    if (sig == SIGKILL)
+        h = SIG_DFL;
     if (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig)))
         return 0;
     if (h == SIG_DFL) {
+        if (t->proc->pid != 1 && sig_proc_kill) {
+            DBG("libos: process %d killed by signal %d\n", t->proc->pid, sig);
+            sig_proc_kill(t->proc, sig);
+            return 0;
+        }
         /* Silent, as natively (Go's runtime re-raises an unhandled SIGTERM this way):
          * the status, 128 + sig, says it. */
         DBG("libos: app killed by signal %d\n", sig);
@@ -51,7 +69,7 @@ long sig_post(int tid, int sig)
      * that block with a restart (pipe and eventfd reads and writes) under SA_RESTART, is
      * re-run after the handler. Futex waits, sleeps and epoll waits always see EINTR. */
     if (t->state == T_BLOCKED && !(t->sigmask & bit))
-        sched_interrupt(t, t->restart == WAIT_RESTART && (sig_action(sig)->flags & SA_RESTART));
+        sched_interrupt(t, t->restart == WAIT_RESTART && (act->flags & SA_RESTART));
     return 0;
 }
 
