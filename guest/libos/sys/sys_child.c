@@ -34,7 +34,7 @@ void proc_exit(struct proc *p, int wstatus)
         libos_exit((wstatus & 0x7f) ? 128 + (wstatus & 0x7f) : (wstatus >> 8) & 0xff);
     if (p->state != P_LIVE)
         return;
-    DBG("libos: process %d ends: wait status %#x\n", p->pid, wstatus);
+    DBG("libos: process %d ends: wait status 0x%x\n", p->pid, wstatus);
     sched_kill_threads(p, NULL, drop_thread);
     fd_table_release(p->fdt);
     p->fdt = NULL;
@@ -83,13 +83,13 @@ long proc_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid, uint64_
     const uint64_t known = CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |
         CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | 0xff;
     if (!(flags & CLONE_VM)) {
-        DBG("libos: fork (clone flags %#llx, no CLONE_VM): ENOSYS: a process beside this one "
+        DBG("libos: fork (clone flags 0x%llx, no CLONE_VM): ENOSYS: a process beside this one "
                 "shares its memory, so only vfork/posix_spawn followed by execve can run\n",
                 (unsigned long long)flags);
         return -ENOSYS;
     }
     if (flags & ~known) {
-        DBG("libos: clone of a process with flags %#llx: only CLONE_VM, CLONE_VFORK, the tid "
+        DBG("libos: clone of a process with flags 0x%llx: only CLONE_VM, CLONE_VFORK, the tid "
                 "and TLS flags are served\n", (unsigned long long)flags);
         return -EINVAL;
     }
@@ -138,7 +138,7 @@ long proc_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid, uint64_
     if (flags & CLONE_CHILD_CLEARTID)
         t->clear_tid = ctid;
     t->state = T_RUN;
-    DBG("libos: process %d started by %d (clone flags %#llx)\n", p->pid, p->ppid,
+    DBG("libos: process %d started by %d (clone flags 0x%llx)\n", p->pid, p->ppid,
             (unsigned long long)flags);
     if (flags & CLONE_VFORK) {
         /* The parent sleeps until the child execs or exits (it may be running on the
