@@ -215,11 +215,13 @@ static long do_execve(struct sc *c, int dirfd, uint64_t upath, uint64_t uargv, u
     }
     if (child && prog.type == 2 /* ET_EXEC */ && !mm_range_free(prog.base, prog.end)) {
         /* A spawned child shares the one address space: a program linked at fixed
-         * addresses can only go where nothing is. */
+         * addresses can only go where nothing is. ENOMEM, as for pid 1's ET_EXEC over the
+         * first image (and as Linux when a program cannot be mapped): ENOEXEC would make
+         * shells and execvp run the ELF file as a shell script. */
         DBG("libos: execve %s in process %d: linked at fixed addresses [%p, %p) that this "
-                "address space already uses (a child needs a PIE or a free range): ENOEXEC\n",
+                "address space already uses (a child needs a PIE, or a free range): ENOMEM\n",
                 x->path, curproc->pid, (void *)(uintptr_t)prog.base, (void *)(uintptr_t)prog.end);
-        return -ENOEXEC;
+        return -ENOMEM;
     }
     if (prog.type == 2 /* ET_EXEC */ && prog.base < mm_low()) {
         DBG("libos: execve %s: linked at %p, inside the first program's image\n", x->path,
@@ -293,7 +295,7 @@ static long sys_execveat(struct sc *c)
 }
 
 const struct syscall sys_exec_calls[] = {
-    { NR_execve, "execve", sys_execve, SYSF_PARTIAL, "in place: ELF (static, PIE, dynamic with its loader) and #! scripts; cloexec fds closed, handlers reset, other threads end; an ET_EXEC must not overlap the first program; in a spawned child a PIE goes beside the parent, an ET_EXEC only where its addresses are free (else ENOEXEC)" },
+    { NR_execve, "execve", sys_execve, SYSF_PARTIAL, "in place: ELF (static, PIE, dynamic with its loader) and #! scripts; cloexec fds closed, handlers reset, other threads end; an ET_EXEC must not overlap the first program; in a spawned child a PIE goes beside the parent, an ET_EXEC only where its addresses are free (else ENOMEM)" },
     { NR_execveat, "execveat", sys_execveat, SYSF_PARTIAL, "as execve; AT_EMPTY_PATH (fexecve) by the descriptor's path" },
     { -1, NULL, NULL, 0, NULL },
 };
