@@ -1,0 +1,89 @@
+// Child processes beside the first program in the one address space: posix_spawn and vfork
+// of glibc and musl (dyn/spawn.c), Python's subprocess, dash's simple commands, each run
+// natively in a chroot of the Debian tree and as a unikernel, outputs compared; and fork,
+// which stays ENOSYS with a line under --libos:debug.
+package libos
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// dyn/spawn.c: posix_spawn of /usr/bin/true, /usr/bin/false, of itself printing argv/env
+// and exiting 7 (stdout to a pipe by dup2/close file actions, a cloexec fd closed, a
+// handler reset, getppid), a sleeper killed by kill(2), one killed by its own signal, a
+// missing program, vfork+_exit and vfork+execve; statuses by waitpid, waitid and wait4;
+// SIGCHLD counted.
+func TestSpawnC(t *testing.T) {
+	tree := dynTree(t)
+	for _, libc := range []string{"glibc", "musl"} {
+		t.Run(libc, func(t *testing.T) {
+			sameFSCheck(t, fsCase{tree: tree, inPlace: true, argv: []string{"/usr/bin/dyn-spawn-" + libc}}, nil,
+				func(r fsResult) {
+					for _, want := range []string{"true: exited 0\n", "false: exited 1\n",
+						"child argc 8: [a b] [] [z]\n", "child env SPAWN_X=forty two HOME=/spawned\n",
+						"child ppid is the parent: yes, pid differs: yes\n",
+						"fd 4 (cloexec) closed: yes", "waitid: signo 17 code CLD_EXITED status 7 pid matches yes\n",
+						"sleeper: killed by signal 15\n", "suicide: killed by signal 11\n",
+						"vfork _exit: exited 3\n", "vfork execve: exited 1\n", "SIGCHLD seen 8 times\n"} {
+						if !strings.Contains(r.stdout, want) || r.status != 0 {
+							t.Fatalf("native run lacks %q: %+v", want, r)
+						}
+					}
+				})
+		})
+	}
+}
+
+// Python's subprocess (_posixsubprocess: vfork, then execve in the child; a fork would
+// be ENOSYS here and fail the run): run with captured output, check_output, a failing
+// command's status, and a child killed by a signal.
+func TestSpawnPython(t *testing.T) {
+	tree := dynTree(t)
+	script := `import subprocess, signal
+r = subprocess.run(["/bin/echo", "hi"], capture_output=True)
+print(r.returncode, r.stdout, r.stderr)
+print(subprocess.check_output(["/usr/bin/ls", "/usr/lib/python3.11/json"]).decode().split())
+print(subprocess.run(["/usr/bin/false"]).returncode)
+p = subprocess.Popen(["/usr/bin/sleep", "60"])
+p.send_signal(signal.SIGTERM)
+print(p.wait())
+print(subprocess.run(["/usr/bin/env"], env={"A": "b"}, capture_output=True, text=True).stdout, end="")
+`
+	sameFSCheck(t, fsCase{tree: tree, inPlace: true, argv: []string{"/usr/bin/python3", "-B", "-c", script}}, nil,
+		func(r fsResult) {
+			if r.status != 0 || !strings.Contains(r.stdout, "0 b'hi\\n' b''\n") || !strings.Contains(r.stdout, "\n-15\nA=b\n") {
+				t.Fatalf("native python3: %+v", r)
+			}
+		})
+}
+
+// dash runs a simple command through vfork and execve (pipelines and $(...) need fork).
+func TestSpawnDash(t *testing.T) {
+	tree := dynTree(t)
+	sameFSCheck(t, fsCase{tree: tree, inPlace: true, argv: []string{"/usr/bin/dash", "-c",
+		`true; echo $?; /usr/bin/false; echo $?; /usr/bin/echo from echo; /usr/bin/dyn-hello-musl x y >/dev/null; echo $?; /nonexistent; echo $?`}}, nil,
+		func(r fsResult) {
+			if !strings.HasPrefix(r.stdout, "0\n1\nfrom echo\n") {
+				t.Fatalf("native dash: %+v", r)
+			}
+		})
+}
+
+// fork (clone without CLONE_VM) is ENOSYS, named under --libos:debug: busybox sh forks
+// for an external command and reports it.
+func TestSpawnForkENOSYS(t *testing.T) {
+	tree := dynTree(t)
+	c := fsCase{tree: tree, argv: []string{"/usr/bin/busybox", "sh", "-c", "/usr/bin/true; echo $?"}}
+	argv := c.uniArgv(t)
+	argv = append([]string{argv[0], argv[1], "--debug"}, argv[2:]...)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = []string{"NABLA_CACHE_DIR=" + nablaCacheDir(t), "HOME=" + work(t), "PATH=/usr/bin:/bin"}
+	r := runCmd(t, cmd, fsTimeout())
+	out := r.stdout + r.stderr
+	if !strings.Contains(out, "libos: fork (clone flags") || !strings.Contains(out, "ENOSYS") ||
+		!strings.Contains(out, "can't fork") {
+		t.Fatalf("busybox sh's fork: want ENOSYS with a debug line, got status %d:\n%s", r.status, out)
+	}
+}
