@@ -36,6 +36,24 @@ func TestSpawnC(t *testing.T) {
 	}
 }
 
+// execve from a program with three threads, from the main thread and from another: the
+// other threads end and the new program runs (as on Linux).
+func TestExecveThreads(t *testing.T) {
+	tree := dynTree(t)
+	for _, libc := range []string{"glibc", "musl"} {
+		for _, args := range [][]string{{"mtexec"}, {"mtexec", "thread"}} {
+			t.Run(libc+" "+strings.Join(args, " "), func(t *testing.T) {
+				sameFSCheck(t, fsCase{tree: tree, inPlace: true, argv: append([]string{"/usr/bin/dyn-spawn-" + libc}, args...)}, nil,
+					func(r fsResult) {
+						if r.status != 0 || !strings.HasPrefix(r.stdout, "exec from") {
+							t.Fatalf("native run: %+v", r)
+						}
+					})
+			})
+		}
+	}
+}
+
 // Python's subprocess (_posixsubprocess: vfork, then execve in the child; a fork would
 // be ENOSYS here and fail the run): run with captured output, check_output, a failing
 // command's status, and a child killed by a signal.

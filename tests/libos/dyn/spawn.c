@@ -3,6 +3,7 @@
  * The same program is the child: argv[1] picks the role. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -45,6 +46,38 @@ static pid_t run(const char *what, char *const argv[], posix_spawn_file_actions_
     return pid;
 }
 
+static void *sleeper(void *arg)
+{
+    (void)arg;
+    for (;;)
+        pause();
+    return NULL;
+}
+
+static void *execer(void *arg)
+{
+    execve("/usr/bin/echo", (char *[]){ "echo", "exec from a second thread:", (char *)arg, NULL }, environ);
+    printf("execve: %s\n", strerror(errno));
+    exit(1);
+}
+
+/* execve with other threads running: they end, the program is replaced (Linux's rule). */
+static int mtexec(int from_thread)
+{
+    pthread_t t[3];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&t[i], NULL, sleeper, NULL);
+    usleep(10000);
+    if (from_thread) {
+        pthread_create(&t[2], NULL, execer, "three threads");
+        pthread_join(t[2], NULL);
+        return 1;
+    }
+    execve("/usr/bin/echo", (char *[]){ "echo", "exec from the main thread of three", NULL }, environ);
+    printf("execve: %s\n", strerror(errno));
+    return 1;
+}
+
 static int child(int argc, char **argv)
 {
     /* argv: self child PARENTPID FD_KEPT FD_CLOEXEC ARGS... */
@@ -69,6 +102,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "child") == 0)
         return child(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "mtexec") == 0)
+        return mtexec(argc > 2);
     if (argc > 1 && strcmp(argv[1], "sleeper") == 0) {
         for (;;)
             pause();
