@@ -126,6 +126,7 @@ struct proc {
     int fd_limit;         /* RLIMIT_NOFILE soft limit */
     struct k_sigaction actions[NSIG + 1];
     struct node *cwd;
+    uint32_t umask;
     uint64_t brk_start, brk_cur;
     void *owned;          /* mm/mm.c: extents this process mapped (not pid 1's) */
     int nowned;

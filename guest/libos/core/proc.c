@@ -1,7 +1,7 @@
 /* proc.c: the process table: pid 1 and the vfork/posix_spawn children beside it. */
 #include "libos.h"
 
-struct proc procs[MAX_PROCS] = { [0] = { .state = P_LIVE, .pid = 1, .ppid = 0, .fd_limit = 1024 } };
+struct proc procs[MAX_PROCS] = { [0] = { .state = P_LIVE, .pid = 1, .ppid = 0, .fd_limit = 1024, .umask = 022 } };
 struct proc *curproc = &procs[0];
 
 struct proc *proc_by_pid(int pid)

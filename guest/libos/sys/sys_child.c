@@ -121,6 +121,7 @@ long proc_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid, uint64_
     p->cwd = curproc->cwd;
     if (p->cwd)
         node_get(p->cwd);
+    p->umask = curproc->umask;
     p->brk_start = curproc->brk_start;
     p->brk_cur = curproc->brk_cur;
     uc_save(t, uc);
