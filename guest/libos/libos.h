@@ -101,6 +101,8 @@ struct thread {
     uint64_t wait_deadline; /* a restarted wait keeps the deadline of its first run */
     void *pollw;          /* poll/select watchers (fd/poll.c), freed at the next call */
     int nointr;           /* a vfork parent's wait: signals stay pending, never EINTR */
+    int sigsusp;          /* in rt_sigsuspend: sigsusp_old is the mask to restore */
+    uint64_t sigsusp_old;
     struct proc *proc;    /* the process the thread belongs to */
     struct arch_ctx ctx; /* user registers while not running */
 };

@@ -14,7 +14,7 @@ import (
 // and exiting 7 (stdout to a pipe by dup2/close file actions, a cloexec fd closed, a
 // handler reset, getppid), a sleeper killed by kill(2), one killed by its own signal, a
 // missing program, vfork+_exit and vfork+execve; statuses by waitpid, waitid and wait4;
-// SIGCHLD counted.
+// SIGCHLD counted, and awaited with sigsuspend.
 func TestSpawnC(t *testing.T) {
 	tree := dynTree(t)
 	for _, libc := range []string{"glibc", "musl"} {
@@ -26,7 +26,8 @@ func TestSpawnC(t *testing.T) {
 						"child ppid is the parent: yes, pid differs: yes\n",
 						"fd 4 (cloexec) closed: yes", "waitid: signo 17 code CLD_EXITED status 7 pid matches yes\n",
 						"sleeper: killed by signal 15\n", "suicide: killed by signal 11\n",
-						"vfork _exit: exited 3\n", "vfork execve: exited 1\n", "SIGCHLD seen 8 times\n"} {
+						"vfork _exit: exited 3\n", "vfork execve: exited 1\n",
+						"sigsuspend woken by SIGCHLD, SIGCHLD blocked again: yes\n", "SIGCHLD seen 9 times\n"} {
 						if !strings.Contains(r.stdout, want) || r.status != 0 {
 							t.Fatalf("native run lacks %q: %+v", want, r)
 						}

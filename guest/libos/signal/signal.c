@@ -76,9 +76,16 @@ long sig_post_thread(struct thread *t, int sig)
 static int enter(void *uc, int sig, const uint8_t *info)
 {
     struct k_sigaction *act = sig_action(sig);
+    /* After rt_sigsuspend the frame keeps the mask from before the call, which the
+     * handler's return restores; the handler itself runs under the suspend mask. */
+    uint64_t run_mask = cur->sigmask;
+    if (cur->sigsusp) {
+        cur->sigmask = cur->sigsusp_old;
+        cur->sigsusp = 0;
+    }
     if (arch_sig_enter(uc, cur, sig, act, info) != 0)
         return -1;
-    cur->sigmask |= act->mask;
+    cur->sigmask = run_mask | act->mask;
     if (!(act->flags & SA_NODEFER))
         cur->sigmask |= 1ULL << (sig - 1);
     if (act->flags & SA_RESETHAND)
@@ -89,6 +96,10 @@ static int enter(void *uc, int sig, const uint8_t *info)
 void sig_deliver(void *uc)
 {
     uint64_t ready = cur->pending & ~cur->sigmask;
+    if (cur->sigsusp && cur->state == T_RUN && !ready) { /* woken with nothing to run */
+        cur->sigmask = cur->sigsusp_old;
+        cur->sigsusp = 0;
+    }
     if (!ready || cur->state != T_RUN || in_libos(uc_pc(uc)))
         return;
     int sig = __builtin_ctzll(ready) + 1;

@@ -112,6 +112,31 @@ static long sys_kill(struct sc *c)
 
 static long sys_rt_sigreturn(struct sc *c) { return arch_sigreturn(c->uc); }
 
+/* pause and rt_sigsuspend: the thread sleeps until a signal runs a handler or ends the
+ * process; the call then fails with EINTR (never restarted, as on Linux). */
+static long sys_pause(struct sc *c)
+{
+    (void)c;
+    sched_block((uintptr_t)cur, NO_DEADLINE, cur->nr, WAIT_RETURN, -EINTR);
+    return 0;
+}
+
+static long sys_rt_sigsuspend(struct sc *c)
+{
+    uint64_t m;
+    if (c->a[1] != 8)
+        return -EINVAL;
+    if (copy_from_user(&m, c->a[0], 8))
+        return -EFAULT;
+    cur->sigsusp_old = cur->sigmask;
+    cur->sigsusp = 1;
+    cur->sigmask = m & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
+    if (cur->pending & ~cur->sigmask) /* one is already waiting: it runs now */
+        return -EINTR;
+    sched_block((uintptr_t)cur, NO_DEADLINE, cur->nr, WAIT_RETURN, -EINTR);
+    return 0;
+}
+
 const struct syscall sys_signal_calls[] = {
     { NR_rt_sigaction, "rt_sigaction", sys_rt_sigaction, 0, "" },
     { NR_rt_sigprocmask, "rt_sigprocmask", sys_rt_sigprocmask, 0, "" },
@@ -119,6 +144,8 @@ const struct syscall sys_signal_calls[] = {
     { NR_rt_sigreturn, "rt_sigreturn", sys_rt_sigreturn, 0, "restores the whole context (flags sanitised)" },
     { NR_tgkill, "tgkill", sys_tgkill, 0, "" },
     { NR_tkill, "tkill", sys_tkill, 0, "" },
+    { NR_pause, "pause", sys_pause, 0, "x86_64" },
+    { NR_rt_sigsuspend, "rt_sigsuspend", sys_rt_sigsuspend, 0, "" },
     { NR_kill, "kill", sys_kill, SYSF_PARTIAL, "pid 1 and its spawned children (one process group); 0, -1 and -1 as a group" },
     { -1, NULL, NULL, 0, NULL },
 };

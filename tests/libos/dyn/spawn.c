@@ -195,6 +195,26 @@ int main(int argc, char **argv)
     }
     wait4(pid, &st, 0, NULL);
     show("vfork execve", st);
+    /* SIGCHLD blocked, then awaited with sigsuspend: the handler runs, the mask comes back. */
+    sigset_t blk, old, now, none;
+    sigemptyset(&blk);
+    sigaddset(&blk, SIGCHLD);
+    sigemptyset(&none);
+    sigprocmask(SIG_BLOCK, &blk, &old);
+    int before = chld;
+    if (posix_spawn(&pid, "/usr/bin/true", NULL, NULL, (char *[]){ "true", NULL }, environ) == 0) {
+        while (chld == before) {
+            errno = 0;
+            int sr = sigsuspend(&none);
+            if (sr != -1 || errno != EINTR)
+                printf("sigsuspend: %d %s\n", sr, strerror(errno));
+        }
+        sigprocmask(SIG_SETMASK, NULL, &now);
+        printf("sigsuspend woken by SIGCHLD, SIGCHLD blocked again: %s\n", sigismember(&now, SIGCHLD) ? "yes" : "no");
+        waitpid(pid, &st, 0);
+        show("true after sigsuspend", st);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
     printf("SIGCHLD seen %d times\n", (int)chld);
     w = (int)waitpid(-1, &st, 0);
     printf("wait with none left: %d %s\n", w, strerror(errno));
