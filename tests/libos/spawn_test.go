@@ -21,7 +21,7 @@ func TestSpawnC(t *testing.T) {
 		t.Run(libc, func(t *testing.T) {
 			sameFSCheck(t, fsCase{tree: tree, inPlace: true, argv: []string{"/usr/bin/dyn-spawn-" + libc}}, nil,
 				func(r fsResult) {
-					for _, want := range []string{"true: exited 0\n", "false: exited 1\n",
+					for _, want := range []string{"true: exited 0\n", "false: exited 1\n", "SIGCHLD siginfo: CLD_EXITED status 1 pid matches yes\n",
 						"child argc 8: [a b] [] [z]\n", "child env SPAWN_X=forty two HOME=/spawned\n",
 						"child ppid is the parent: yes, pid differs: yes\n",
 						"fd 4 (cloexec) closed: yes", "waitid: signo 17 code CLD_EXITED status 7 pid matches yes\n",

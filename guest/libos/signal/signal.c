@@ -112,6 +112,15 @@ void sig_deliver(void *uc)
     si.si_signo = sig;
     si.si_code = SI_TKILL;
     si.u.kill.pid = 1; /* si_uid stays 0 */
+    /* SIGCHLD tells which child ended (a zombie of this process, the newest). */
+    for (int i = 0; sig == SIGCHLD && i < MAX_PROCS; i++) {
+        const struct proc *z = &procs[i];
+        if (z->state != P_ZOMBIE || z->ppid != curproc->pid || (si.si_code != SI_TKILL && z->pid < si.u.chld.pid))
+            continue;
+        si.si_code = (z->wstatus & 0x7f) ? CLD_KILLED : CLD_EXITED;
+        si.u.chld.pid = z->pid;
+        si.u.chld.status = (z->wstatus & 0x7f) ? (z->wstatus & 0x7f) : (z->wstatus >> 8) & 0xff;
+    }
     if (enter(uc, sig, (const uint8_t *)&si) != 0) {
         LOG("libos: cannot deliver signal %d: bad stack %p\n", sig, (void *)(uintptr_t)uc_sp(uc));
         libos_exit(128 + 11);

@@ -15,7 +15,19 @@
 extern char **environ;
 static volatile sig_atomic_t chld;
 
+static volatile int last_code, last_status, last_pid;
+
 static void on_chld(int sig) { (void)sig; chld++; }
+
+static void on_chld_info(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)uc;
+    chld++;
+    last_code = si->si_code;
+    last_status = si->si_status;
+    last_pid = si->si_pid;
+}
 
 static void show(const char *what, int st)
 {
@@ -115,8 +127,8 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IONBF, 0);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_chld;
-    sa.sa_flags = SA_RESTART;
+    sa.sa_sigaction = on_chld_info;
+    sa.sa_flags = SA_RESTART | SA_SIGINFO;
     sigaction(SIGCHLD, &sa, NULL);
     signal(SIGUSR1, on_chld); /* a handler the children must not inherit past exec */
     int st;
@@ -124,7 +136,9 @@ int main(int argc, char **argv)
     printf("wait with no children: %d %s\n", w, strerror(errno));
 
     run("true", (char *[]){ "/usr/bin/true", NULL }, NULL, NULL);
-    run("false", (char *[]){ "/usr/bin/false", NULL }, NULL, NULL);
+    pid_t fp = run("false", (char *[]){ "/usr/bin/false", NULL }, NULL, NULL);
+    printf("SIGCHLD siginfo: %s status %d pid matches %s\n", last_code == CLD_EXITED ? "CLD_EXITED" : "other",
+            last_status, last_pid == fp ? "yes" : "no");
 
     /* The child prints argv and env, checks fds and its parent, exits 7; its stdout goes
      * to a pipe through the file actions (dup2, close), read back here. */
