@@ -88,6 +88,7 @@ func dynTree(t testing.TB) string {
 	t.Helper()
 	bins := map[string]string{"dyn-hello-glibc": dynHello(t, "glibc"), "dyn-hello-musl": dynHello(t, "musl"),
 		"dyn-spawn-glibc": dynC(t, "spawn", "glibc"), "dyn-spawn-musl": dynC(t, "spawn", "musl"),
+		"go-exec": buildApp(t, "go-exec"),
 		"busybox": busybox(t)}
 	dynOnce.Do(func() {
 		src := ""

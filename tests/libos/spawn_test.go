@@ -78,6 +78,19 @@ print(subprocess.run(["/usr/bin/env"], env={"A": "b"}, capture_output=True, text
 		})
 }
 
+// Go's os/exec (clone with CLONE_VM|CLONE_VFORK in syscall.forkExec) from a static Go
+// program: captured output, statuses, a missing program, a child killed.
+func TestSpawnGo(t *testing.T) {
+	tree := dynTree(t)
+	sameFSCheck(t, fsCase{tree: tree, inPlace: true, argv: []string{"/usr/bin/go-exec"}}, nil,
+		func(r fsResult) {
+			if r.status != 0 || !strings.Contains(r.stdout, "echo: \"from go\\n\" <nil>\nfalse: exit status 1 1\n") ||
+				!strings.Contains(r.stdout, "killed: signal: killed") {
+				t.Fatalf("native go-exec: %+v", r)
+			}
+		})
+}
+
 // dash runs a simple command through vfork and execve (pipelines and $(...) need fork).
 func TestSpawnDash(t *testing.T) {
 	tree := dynTree(t)
