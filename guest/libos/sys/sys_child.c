@@ -124,11 +124,15 @@ long proc_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid, uint64_
     p->umask = curproc->umask;
     p->brk_start = curproc->brk_start;
     p->brk_cur = curproc->brk_cur;
+    /* The caller's TLS: cur->tls, or on aarch64 the live TPIDR_EL0 uc_save reads (the app
+     * writes it without a call, so cur->tls is only current after a switch). */
+    t->tls = cur->tls;
     uc_save(t, uc);
     ctx_set_ret(t, 0);
     if (stack)
         ctx_set_sp(t, stack);
-    t->tls = (flags & CLONE_SETTLS) ? tls : cur->tls;
+    if (flags & CLONE_SETTLS)
+        t->tls = tls;
     t->sigmask = cur->sigmask;
     memcpy(t->altstack, cur->altstack, sizeof t->altstack);
     t->proc = p;

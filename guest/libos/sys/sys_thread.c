@@ -73,11 +73,13 @@ static long sys_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid)
     struct thread *t = thread_new();
     if (!t)
         return -EAGAIN;
+    t->tls = cur->tls; /* aarch64: uc_save reads the live TPIDR_EL0 instead */
     uc_save(t, uc);
     ctx_set_ret(t, 0);
     if (stack)
         ctx_set_sp(t, stack);
-    t->tls = (flags & CLONE_SETTLS) ? tls : cur->tls;
+    if (flags & CLONE_SETTLS)
+        t->tls = tls;
     t->sigmask = cur->sigmask;
     t->proc = curproc;
     if (flags & CLONE_PARENT_SETTID)
