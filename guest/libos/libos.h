@@ -100,14 +100,56 @@ struct thread {
     int restarted;        /* the next trap re-runs a call woken with a restart */
     uint64_t wait_deadline; /* a restarted wait keeps the deadline of its first run */
     void *pollw;          /* poll/select watchers (fd/poll.c), freed at the next call */
+    int nointr;           /* a vfork parent's wait: signals stay pending, never EINTR */
+    int sigsusp;          /* in rt_sigsuspend: sigsusp_old is the mask to restore */
+    uint64_t sigsusp_old;
+    struct proc *proc;    /* the process the thread belongs to */
     struct arch_ctx ctx; /* user registers while not running */
 };
 
 extern struct thread *cur;
+
+/* ---- processes (core/proc.c) ---- */
+/* A process: pid 1 is the program the unikernel started; more come from vfork/posix_spawn
+ * (clone with CLONE_VM, README "Processes"). All share the one address space; each has
+ * its own pid, fd table, signal dispositions, cwd, brk and the memory it mapped since its
+ * exec (so that its exit or exec gives that memory back). */
+#define MAX_PROCS 32
+enum pstate { P_FREE = 0, P_LIVE, P_ZOMBIE };
+struct node;
+struct proc {
+    enum pstate state;
+    int pid, ppid;
+    int exit_signal;      /* sent to the parent at exit (clone's low byte: SIGCHLD) */
+    int wstatus;          /* a zombie's wait status: code << 8, or the signal */
+    int vfork_tid;        /* the parent thread suspended until this child execs or exits */
+    int execed;           /* the child has run execve (its memory is its own) */
+    void *fdt;            /* fd/fdtable.c: the descriptor table */
+    int fd_limit;         /* RLIMIT_NOFILE soft limit */
+    struct k_sigaction actions[NSIG + 1];
+    struct node *cwd;
+    uint32_t umask;
+    uint64_t brk_start, brk_cur;
+    void *owned;          /* mm/mm.c: extents this process mapped (not pid 1's) */
+    int nowned;
+    void *xargs;          /* exec: its argv/envp buffer (children only) */
+};
+extern struct proc procs[MAX_PROCS];
+extern struct proc *curproc;
+struct proc *proc_by_pid(int pid);
+struct proc *proc_slot(void); /* a free slot, zeroed, or NULL */
+int proc_live_count(void);   /* processes that are not free (zombies count) */
 void sched_init(void);
 struct thread *thread_new(void);
 struct thread *thread_by_tid(int tid);
 int thread_count(void);
+int proc_thread_count(struct proc *p);
+/* Wakes the threads blocked on key with ret as their result (vfork: the child's pid). */
+int sched_wake_ret(uintptr_t key, int n, long ret);
+/* The thread of p a process-directed sig goes to, or NULL. */
+struct thread *proc_thread_for_signal(struct proc *p, int sig);
+/* Frees every thread of p but keep (exec, exit): they never run again. */
+void sched_kill_threads(struct proc *p, struct thread *keep, void (*fn)(struct thread *));
 /* Parks cur until woken on key or the deadline; the frame is switched on return. */
 void sched_block(uintptr_t key, uint64_t deadline, long nr, int restart, long timeout_ret);
 int sched_wake(uintptr_t key, int n);
@@ -155,11 +197,16 @@ long mm_brk(uint64_t addr);
 void mm_brk_init(uintptr_t start);
 void mm_reset(void);    /* execve: the whole app address space is free again */
 uint64_t mm_low(void);  /* the lowest address of the managed region */
+void mm_release(struct proc *p);   /* a child's exec: the memory it mapped is free again */
+void mm_proc_free(struct proc *p); /* a child's exit: as mm_release, and its list freed */
+int mm_range_free(uint64_t a, uint64_t b); /* [a, b) is managed and nothing holds it */
 
 /* ---- signal delivery (signal.c, sigframe_<arch>.c) ---- */
 #define SI_SIZE ((int)sizeof(struct k_siginfo))
 /* Posts sig to thread tid (tgkill); -ESRCH if there is none. */
 long sig_post(int tid, int sig);
+long sig_post_thread(struct thread *t, int sig); /* sig (1..NSIG) to thread t */
+extern void (*sig_proc_kill)(struct proc *p, int sig); /* a child's death by signal */
 /* Delivers a pending signal to cur by rewriting the frame, if one can be. */
 void sig_deliver(void *uc);
 /* A fault of the app: delivered to its handler if it has one (1), else 0. */

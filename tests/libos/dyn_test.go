@@ -52,7 +52,13 @@ var (
 // vm-prepare.sh builds them with the cross compiler).
 func dynHello(t testing.TB, libc string) string {
 	t.Helper()
-	name := "dyn-hello-" + libc
+	return dynC(t, "hello", libc)
+}
+
+// dynC is tests/libos/dyn/PROG.c built as dynHello builds hello.c: dyn-PROG-LIBC.
+func dynC(t testing.TB, prog, libc string) string {
+	t.Helper()
+	name := "dyn-" + prog + "-" + libc
 	if d := os.Getenv("NABLA_LIBOS_APPS"); d != "" {
 		return filepath.Join(d, name)
 	}
@@ -64,7 +70,7 @@ func dynHello(t testing.TB, libc string) string {
 	if _, err := exec.LookPath(cc); err != nil {
 		t.Fatalf("%s not found (apt-get install gcc musl-tools): needed for %s", cc, name)
 	}
-	if b, err := exec.Command(cc, "-O2", "-o", out, filepath.Join("dyn", "hello.c"), "-lpthread", "-ldl").CombinedOutput(); err != nil {
+	if b, err := exec.Command(cc, "-O2", "-o", out, filepath.Join("dyn", prog+".c"), "-lpthread", "-ldl").CombinedOutput(); err != nil {
 		t.Fatalf("building %s: %v\n%s", name, err, b)
 	}
 	return out
@@ -81,6 +87,8 @@ func debArch() string { return map[string]string{"amd64": "amd64", "arm64": "arm
 func dynTree(t testing.TB) string {
 	t.Helper()
 	bins := map[string]string{"dyn-hello-glibc": dynHello(t, "glibc"), "dyn-hello-musl": dynHello(t, "musl"),
+		"dyn-spawn-glibc": dynC(t, "spawn", "glibc"), "dyn-spawn-musl": dynC(t, "spawn", "musl"),
+		"go-exec": buildApp(t, "go-exec"),
 		"busybox": busybox(t)}
 	dynOnce.Do(func() {
 		src := ""

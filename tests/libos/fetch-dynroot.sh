@@ -12,13 +12,14 @@ arch=${1:?usage: fetch-dynroot.sh amd64|arm64 [CACHE]}
 case $arch in amd64|arm64) ;; *) echo "fetch-dynroot.sh: ARCH must be amd64 or arm64, not $arch" >&2; exit 2 ;; esac
 cache=${2:-/var/cache/nabla/dynroot-$arch}
 # The packages, with what their programs load (DT_NEEDED of coreutils, python3.11 and the
-# extension modules the tests import, redis-server, redis-cli, redis-benchmark and nginx);
+# extension modules the tests import, redis-server, redis-cli, redis-benchmark and nginx;
+# dash, whose simple commands run through vfork: spawn_test.go);
 # not the whole Depends closure (perl, dpkg, ...).
 pkgs="libc6 libgcc-s1 musl coreutils libacl1 libattr1 libgmp10 libpcre2-8-0 libselinux1 libssl3
       python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libexpat1 zlib1g libffi8
       libsqlite3-0 libbz2-1.0 liblzma5 libuuid1 libcrypt1 media-types
       redis-server redis-tools libatomic1 libjemalloc2 liblzf1 libsystemd0 libcap2 libgcrypt20
-      libgpg-error0 liblz4-1 libzstd1 libstdc++6 nginx nginx-common"
+      libgpg-error0 liblz4-1 libzstd1 libstdc++6 nginx nginx-common dash"
 want=$(echo $pkgs)
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)

@@ -41,6 +41,9 @@ done
 # coreutils/python3 run on (fetch-dynroot.sh), beside the apps.
 aarch64-linux-gnu-gcc -O2 -o "$dest/apps/dyn-hello-glibc" "$here/dyn/hello.c" -lpthread -ldl
 aarch64-linux-gnu-gcc -specs="$cache/musl.specs" -O2 -o "$dest/apps/dyn-hello-musl" "$here/dyn/hello.c" -lpthread
+# Child processes (spawn_test.go): posix_spawn and vfork under glibc and musl.
+aarch64-linux-gnu-gcc -O2 -o "$dest/apps/dyn-spawn-glibc" "$here/dyn/spawn.c" -lpthread
+aarch64-linux-gnu-gcc -specs="$cache/musl.specs" -O2 -o "$dest/apps/dyn-spawn-musl" "$here/dyn/spawn.c" -lpthread
 # glibc's getaddrinfo (dns_test.go TestGlibcResolver): musl-resolve's source, dynamic glibc.
 aarch64-linux-gnu-gcc -O2 -o "$dest/apps/glibc-resolve" "$here/apps/musl-resolve/main.c"
 dyn=$("$here/fetch-dynroot.sh" arm64)

@@ -1,5 +1,6 @@
 /* main.c: the libOS's solo5_app_main: configuration, memory, handlers, the app's stack, the jump. */
 #include "libos.h"
+#include "sys/child.h"
 #include "exec/elf.h"
 #include "exec/vdso.h"
 #include "fd/file.h"
@@ -178,6 +179,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     uaccess_init_app();
     sys_table_init();
     sys_report_init();
+    proc_boot();
     sched_init();
     fd_init();
     rlimits_boot();

@@ -2,11 +2,52 @@
 #include "libos.h"
 #include "fd/file.h"
 
-static struct {
+struct fdent {
     struct file *f;
     uint8_t cloexec;
-} fds[MAX_FDS];
-static int limit = 1024; /* RLIMIT_NOFILE soft limit */
+};
+/* Each process has its own table (curproc->fdt); pid 1's is this static one. */
+static struct fdent boot_fds[MAX_FDS];
+
+static struct fdent *table(void)
+{
+    if (!curproc->fdt)
+        curproc->fdt = boot_fds;
+    return curproc->fdt;
+}
+#define fds (table())
+#define limit (curproc->fd_limit) /* RLIMIT_NOFILE soft limit */
+
+/* vfork/posix_spawn: the child's copy of the caller's table (each open file gets one
+ * more reference, cloexec flags kept), or NULL when the heap is full. */
+void *fd_table_clone(void)
+{
+    struct fdent *t = kalloc(sizeof boot_fds), *s = table();
+    if (!t)
+        return NULL;
+    for (int i = 0; i < MAX_FDS; i++) {
+        t[i] = s[i];
+        if (t[i].f)
+            file_get(t[i].f);
+    }
+    return t;
+}
+
+/* A process's exit: every descriptor of its table closed, the table freed. */
+void fd_table_release(void *tv)
+{
+    struct fdent *t = tv;
+    if (!t)
+        return;
+    for (int i = 0; i < MAX_FDS; i++) {
+        struct file *f = t[i].f;
+        t[i].f = NULL;
+        if (f)
+            file_put(f);
+    }
+    if (t != boot_fds)
+        kfree(t);
+}
 
 int fd_limit(void) { return limit; }
 

@@ -102,6 +102,8 @@ void fd_set_limit(int n);
 int fd_next(int from);            /* the first open fd >= from, or -1 (for /proc/self/fd) */
 void fd_close_cloexec(void);      /* execve */
 void fd_init(void);
+void *fd_table_clone(void);      /* vfork: a copy of the caller's table (refs taken) */
+void fd_table_release(void *t); /* process exit: all closed, the table freed */
 struct file *console_file(void); /* console.c: /dev/tty, /dev/console */
 
 /* Drops t's poll/select watchers (fd/poll.c). */

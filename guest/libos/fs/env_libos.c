@@ -2,7 +2,7 @@
 #include "libos.h"
 #include "fs/fsenv.h"
 
-static uint32_t cur_umask = 022;
+#define cur_umask (curproc->umask) /* each process's; pid 1's starts at 022 */
 
 /* Whole pages (file data) come as page runs, without kalloc's header, so a 4 KiB page
  * costs 4 KiB; the size given back to fs_free tells which kind a block is. */
@@ -52,3 +52,5 @@ uint32_t fs_set_umask(uint32_t m)
     cur_umask = m & 0777;
     return old;
 }
+
+struct node **fs_cwd_slot(void) { return &curproc->cwd; }

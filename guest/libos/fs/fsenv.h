@@ -16,6 +16,8 @@ uint32_t fs_gid(void);
 int fs_in_group(uint32_t gid);
 uint32_t fs_umask(void);
 uint32_t fs_set_umask(uint32_t m); /* returns the old mask */
+struct node;
+struct node **fs_cwd_slot(void);  /* the calling process's cwd */
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

@@ -74,7 +74,7 @@ static long g_status(char *b, size_t c)
             comm(), fs_umask(), fs_uid(), fs_uid(), fs_uid(), fs_uid(), fs_gid(), fs_gid(),
             fs_gid(), fs_gid(), fd_limit(), (unsigned long long)(p_mem >> 10),
             (unsigned long long)(p_mem >> 10), (unsigned long long)(kalloc_committed() >> 10),
-            thread_count());
+            proc_thread_count(curproc));
 }
 
 static long g_stat(char *b, size_t c)
@@ -84,7 +84,7 @@ static long g_stat(char *b, size_t c)
     return lib_snprintf(b, c,
             "1 (%.15s) R 0 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 %d 0 0 %llu %llu "
             "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-            comm(), thread_count(), (unsigned long long)p_mem,
+            comm(), proc_thread_count(curproc), (unsigned long long)p_mem,
             (unsigned long long)(kalloc_committed() / 4096));
 }
 

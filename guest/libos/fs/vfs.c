@@ -2,7 +2,6 @@
 #include "vfs.h"
 
 struct node *vfs_root;
-struct node *vfs_cwd;
 struct fsys *vfs_mounts;
 
 /* ---- checks ---- */

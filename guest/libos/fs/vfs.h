@@ -156,7 +156,8 @@ long ovl_read(struct node *n, uint64_t pos, void *buf, size_t len);
 
 /* ---- vfs.c: mounts, walk, operations ---- */
 extern struct node *vfs_root;    /* the guest's / */
-extern struct node *vfs_cwd;
+/* The calling process's working directory (each process has its own). */
+#define vfs_cwd (*fs_cwd_slot())
 extern struct fsys *vfs_mounts;  /* in mount order */
 
 /* Mounts fs at path (which must be a directory; made when missing). */

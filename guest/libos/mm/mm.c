@@ -22,7 +22,9 @@ static int nrw;
 static struct ext rx[MAX_EXT]; /* read-execute in the host (code the app mapped) */
 static int nrx;
 static uint64_t mlo, mhi;      /* managed region */
-static uint64_t brk_start, brk_cur;
+/* brk is each process's (pid 1's, or a spawned child's program's). */
+#define brk_start (curproc->brk_start)
+#define brk_cur (curproc->brk_cur)
 uint64_t guest_mem_end;
 
 void mm_init(uintptr_t lo, uintptr_t hi)
@@ -232,6 +234,49 @@ static uint64_t find_rw(uint64_t len)
     return 0;
 }
 
+/* The memory a child process mapped (pid 1 owns everything else): given back when it
+ * exits or execs. A full list only means some memory stays taken until pid 1's exec. */
+static void own(uint64_t a, uint64_t b)
+{
+    struct proc *p = curproc;
+    if (p->pid == 1)
+        return;
+    if (!p->owned && !(p->owned = kalloc(MAX_EXT * sizeof(struct ext))))
+        return;
+    ext_add(p->owned, &p->nowned, a, b);
+}
+
+static void disown(uint64_t a, uint64_t b)
+{
+    for (int i = 0; i < MAX_PROCS; i++)
+        if (procs[i].owned && procs[i].nowned)
+            ext_del(procs[i].owned, &procs[i].nowned, a, b);
+}
+
+void mm_release(struct proc *p)
+{
+    struct ext *o = p->owned;
+    for (int i = 0; o && i < p->nowned; i++) {
+        zap(o[i].lo, o[i].hi);
+        ext_del(rx, &nrx, o[i].lo, o[i].hi);
+        give(o[i].lo, o[i].hi);
+    }
+    p->nowned = 0;
+}
+
+void mm_proc_free(struct proc *p)
+{
+    mm_release(p);
+    if (p->owned)
+        kfree(p->owned);
+    p->owned = NULL;
+}
+
+int mm_range_free(uint64_t a, uint64_t b)
+{
+    return a >= mlo && b <= mhi && a < b && is_free(a & ~(PAGE - 1), (b + PAGE - 1) & ~(PAGE - 1));
+}
+
 /* Takes [a, a+len) for a mapping with prot: read-write in the host unless PROT_NONE (a
  * PROT_EXEC mapping is made read-execute by the caller once its contents are in). */
 static long claim(uint64_t a, uint64_t len, int prot)
@@ -243,7 +288,10 @@ static long claim(uint64_t a, uint64_t len, int prot)
     } else if (ext_del(rx, &nrx, a, a + len) != 0) {
         return -ENOMEM;
     }
-    return take(a, a + len) == 0 ? (long)a : -ENOMEM;
+    if (take(a, a + len) != 0)
+        return -ENOMEM;
+    own(a, a + len);
+    return (long)a;
 }
 
 static long map_at(uint64_t addr, uint64_t len, int prot, int flags)
@@ -368,6 +416,7 @@ long mm_munmap(uint64_t addr, uint64_t len)
      * the libOS no longer reads them for the app. */
     if (ext_del(rx, &nrx, a, b) != 0)
         return -ENOMEM;
+    disown(a, b);
     return give(a, b) == 0 ? 0 : -ENOMEM;
 }
 
@@ -398,8 +447,10 @@ long mm_brk(uint64_t addr)
     if (newp > oldp) {
         if (!is_free(oldp, newp) || make_rw(oldp, newp) != 0 || take(oldp, newp) != 0)
             return (long)brk_cur;
+        own(oldp, newp);
     } else if (newp < oldp) {
         zap(newp, oldp);
+        disown(newp, oldp);
         give(newp, oldp);
     }
     brk_cur = addr;
@@ -420,11 +471,28 @@ void mm_report(void)
  * read-write (or read-execute) in the host, as munmap leaves them. */
 void mm_reset(void)
 {
-    zap(mlo, mhi);
     fr[0].lo = mlo;
     fr[0].hi = mhi;
     nfr = 1;
-    nrx = 0;
+    int kept = 0;
+    /* pid 1's exec while spawned children run: their memory stays theirs. */
+    for (int i = 0; i < MAX_PROCS; i++) {
+        struct proc *p = &procs[i];
+        if (p == curproc || p->state != P_LIVE || !p->owned)
+            continue;
+        const struct ext *o = p->owned;
+        for (int k = 0; k < p->nowned; k++, kept++)
+            take(o[k].lo, o[k].hi);
+    }
+    if (!kept) {
+        zap(mlo, mhi);
+        nrx = 0;
+        return;
+    }
+    for (int i = 0; i < nfr; i++) {
+        zap(fr[i].lo, fr[i].hi);
+        ext_del(rx, &nrx, fr[i].lo, fr[i].hi);
+    }
 }
 
 uint64_t mm_low(void) { return mlo; }

@@ -15,6 +15,7 @@ void sched_init(void)
     cur->state = T_RUN;
     cur->tid = next_tid++;
     cur->deadline = NO_DEADLINE;
+    cur->proc = curproc;
 }
 
 int thread_count(void)
@@ -25,6 +26,46 @@ int thread_count(void)
     return n;
 }
 
+int proc_thread_count(struct proc *p)
+{
+    int n = 0;
+    for (int i = 0; i < MAX_THREADS; i++)
+        n += threads[i].state != T_FREE && threads[i].proc == p;
+    return n;
+}
+
+struct thread *proc_thread_for_signal(struct proc *p, int sig)
+{
+    uint64_t bit = 1ULL << (sig - 1);
+    struct thread *any = NULL;
+    if (cur && cur->state != T_FREE && cur->proc == p && !(cur->sigmask & bit))
+        return cur;
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = &threads[i];
+        if (t->state == T_FREE || t->proc != p)
+            continue;
+        if (!(t->sigmask & bit))
+            return t;
+        if (!any)
+            any = t;
+    }
+    return any;
+}
+
+void sched_kill_threads(struct proc *p, struct thread *keep, void (*fn)(struct thread *))
+{
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = &threads[i];
+        if (t->state != T_FREE && t->proc == p && t != keep) {
+            if (fn)
+                fn(t);
+            t->state = T_FREE;
+            if (t == cur)
+                need_switch = 1;
+        }
+    }
+}
+
 struct thread *thread_by_tid(int tid)
 {
     for (int i = 0; i < MAX_THREADS; i++)
@@ -33,22 +74,10 @@ struct thread *thread_by_tid(int tid)
     return NULL;
 }
 
+/* Host signals (docker stop) are for the container's init: pid 1. */
 struct thread *thread_for_signal(int sig)
 {
-    uint64_t bit = 1ULL << (sig - 1);
-    struct thread *any = NULL;
-    if (cur && cur->state != T_FREE && !(cur->sigmask & bit))
-        return cur;
-    for (int i = 0; i < MAX_THREADS; i++) {
-        struct thread *t = &threads[i];
-        if (t->state == T_FREE)
-            continue;
-        if (!(t->sigmask & bit))
-            return t;
-        if (!any)
-            any = t;
-    }
-    return any;
+    return proc_thread_for_signal(&procs[0], sig);
 }
 
 struct thread *thread_new(void)
@@ -104,8 +133,23 @@ static void wake(struct thread *t, long ret, int timed_out)
 
 void sched_interrupt(struct thread *t, int restart)
 {
-    if (t->state == T_BLOCKED)
+    if (t->state == T_BLOCKED && !t->nointr)
         wake(t, -EINTR, !restart);
+}
+
+int sched_wake_ret(uintptr_t key, int n, long ret)
+{
+    int woken = 0;
+    for (int i = 0; i < MAX_THREADS && woken < n; i++) {
+        struct thread *t = &threads[i];
+        if (t->state == T_BLOCKED && t->key == key) {
+            t->restart = WAIT_RETURN;
+            t->nointr = 0;
+            wake(t, ret, 1);
+            woken++;
+        }
+    }
+    return woken;
 }
 
 int sched_wake(uintptr_t key, int n)
@@ -232,6 +276,7 @@ void sched_switch(void *uc)
     struct thread *next = pick();
     uc_load(next, uc);
     cur = next;
+    curproc = next->proc;
 }
 
 void sched_tick(void *uc)

@@ -6,6 +6,7 @@
 #include "mm/kalloc.h"
 #include "mm/uaccess.h"
 #include "sys/table.h"
+#include "sys/child.h"
 
 void procfs_set_exec(int argc, char **argv, int envc, char **envp, const char *exe); /* fs/procfs.c */
 
@@ -115,17 +116,40 @@ static int shebang(struct xargs *x, struct node *n)
     return 0;
 }
 
+/* A spawned child's exec buffer (its argv is on its new stack: one buffer, reused). */
+static struct xargs *child_xargs(void)
+{
+    struct xargs *x = curproc->xargs;
+    if (!x && (x = kalloc(sizeof *x))) {
+        memset(x, 0, sizeof *x);
+        curproc->xargs = x;
+    }
+    return x;
+}
+
+void exec_proc_free(struct proc *p)
+{
+    struct xargs *x = p->xargs;
+    if (!x)
+        return;
+    if (x->buf)
+        kfree(x->buf);
+    kfree(x);
+    p->xargs = NULL;
+}
+
+static void drop_thread(struct thread *t) { poll_release(t); }
+
 static long do_execve(struct sc *c, int dirfd, uint64_t upath, uint64_t uargv, uint64_t uenvp, int flags)
 {
-    static struct xargs xa[2]; /* this exec's, and the last one's (still in procfs) */
+    static struct xargs xa[2]; /* pid 1's: this exec's, and the last one's (still in procfs) */
     static int which;
     if (flags & ~0x1100 /* AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW */)
         return -EINVAL;
-    if (thread_count() > 1) {
-        DBG("libos: execve from a program with %d threads: not supported\n", thread_count());
-        return -ENOSYS;
-    }
-    struct xargs *x = &xa[which ^ 1];
+    int child = curproc->pid != 1;
+    struct xargs *x = child ? child_xargs() : &xa[which ^ 1];
+    if (!x)
+        return -ENOMEM;
     if (!x->buf && !(x->buf = kalloc(ARG_BYTES)))
         return -ENOMEM;
     x->used = 0;
@@ -189,6 +213,16 @@ static long do_execve(struct sc *c, int dirfd, uint64_t upath, uint64_t uargv, u
         DBG("libos: execve %s: %s\n", x->path, prog.err);
         return r;
     }
+    if (child && prog.type == 2 /* ET_EXEC */ && !mm_range_free(prog.base, prog.end)) {
+        /* A spawned child shares the one address space: a program linked at fixed
+         * addresses can only go where nothing is. ENOMEM, as for pid 1's ET_EXEC over the
+         * first image (and as Linux when a program cannot be mapped): ENOEXEC would make
+         * shells and execvp run the ELF file as a shell script. */
+        DBG("libos: execve %s in process %d: linked at fixed addresses [%p, %p) that this "
+                "address space already uses (a child needs a PIE, or a free range): ENOMEM\n",
+                x->path, curproc->pid, (void *)(uintptr_t)prog.base, (void *)(uintptr_t)prog.end);
+        return -ENOMEM;
+    }
     if (prog.type == 2 /* ET_EXEC */ && prog.base < mm_low()) {
         DBG("libos: execve %s: linked at %p, inside the first program's image\n", x->path,
                 (void *)(uintptr_t)prog.base);
@@ -205,13 +239,23 @@ static long do_execve(struct sc *c, int dirfd, uint64_t upath, uint64_t uargv, u
 
     /* The point of no return: the old program goes. A failure from here on ends the
      * process, as on Linux (a loader that fits the checks but not the memory). */
-    shmap_reset();
-    mm_reset();
+    /* The other threads of the process end (Linux's de_thread); this one takes the
+     * process's pid as its tid. */
+    sched_kill_threads(curproc, cur, drop_thread);
+    cur->tid = curproc->pid;
+    if (child) {
+        mm_release(curproc); /* the memory it mapped; the parent's stays */
+    } else {
+        shmap_reset();
+        mm_reset();
+    }
     sig_exec_reset();
     fd_close_cloexec();
     cur->clear_tid = 0;
+    curproc->execed = 1;
     const char *why = NULL;
-    r = elf_load(x->path, mm_low(), 0, &prog);
+    /* pid 1 goes low, as at boot; a child top down, beside whatever its parent holds. */
+    r = elf_load(x->path, child ? 0 : mm_low(), 0, &prog);
     if (r < 0)
         why = prog.err;
     uint64_t entry = prog.entry, base = 0;
@@ -225,14 +269,19 @@ static long do_execve(struct sc *c, int dirfd, uint64_t upath, uint64_t uargv, u
         why = "no memory for the stack (--mem)";
     if (why) {
         LOG("libos: execve %s: %s\n", x->path, why);
-        libos_exit(128 + SIGKILL);
+        proc_vfork_done(curproc);
+        proc_exit(curproc, SIGKILL);
+        return 0;
     }
     mm_brk_init((uintptr_t)prog.end);
     struct exec_start st = { .argc = x->argc, .envc = x->envc, .argv = x->argv, .envp = x->envp,
         .execfn = x->path, .phdr = prog.phdr, .phnum = prog.phnum, .entry = prog.entry, .base = base };
     uint64_t sp = exec_build_stack((uint64_t)stack + EXEC_STACK, &st);
-    procfs_set_exec(x->argc, x->argv, x->envc, x->envp, x->path);
-    which ^= 1;
+    if (!child) {
+        procfs_set_exec(x->argc, x->argv, x->envc, x->envp, x->path);
+        which ^= 1;
+    }
+    proc_vfork_done(curproc); /* the vfork parent runs again */
     DBG("libos: execve %s at %p\n", x->path, (void *)(uintptr_t)entry);
     uc_exec(c->uc, entry, sp);
     keep_frame = 1;
@@ -246,7 +295,7 @@ static long sys_execveat(struct sc *c)
 }
 
 const struct syscall sys_exec_calls[] = {
-    { NR_execve, "execve", sys_execve, SYSF_PARTIAL, "in place: ELF (static, PIE, dynamic with its loader) and #! scripts; cloexec fds closed, handlers reset; single-threaded programs only (else ENOSYS); an ET_EXEC must not overlap the first program" },
+    { NR_execve, "execve", sys_execve, SYSF_PARTIAL, "in place: ELF (static, PIE, dynamic with its loader) and #! scripts; cloexec fds closed, handlers reset, other threads end; an ET_EXEC must not overlap the first program; in a spawned child a PIE goes beside the parent, an ET_EXEC only where its addresses are free (else ENOMEM)" },
     { NR_execveat, "execveat", sys_execveat, SYSF_PARTIAL, "as execve; AT_EMPTY_PATH (fexecve) by the descriptor's path" },
     { -1, NULL, NULL, 0, NULL },
 };

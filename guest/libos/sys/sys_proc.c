@@ -96,8 +96,8 @@ static long sys_getrandom(struct sc *c)
     return (long)len;
 }
 
-static long sys_getpid(struct sc *c) { (void)c; return 1; }
-static long sys_getppid(struct sc *c) { (void)c; return 0; }
+static long sys_getpid(struct sc *c) { (void)c; return curproc->pid; }
+static long sys_getppid(struct sc *c) { (void)c; return curproc->ppid; }
 /* The ids of the spec's process.user (the configuration's "uid", "gid", "groups"). */
 static long sys_getuid(struct sc *c) { (void)c; return libos_cfg.uid; }
 static long sys_getgid(struct sc *c) { (void)c; return libos_cfg.gid; }
@@ -204,8 +204,8 @@ static long sys_setpgid(struct sc *c)
 }
 
 const struct syscall sys_proc_calls[] = {
-    { NR_getpid, "getpid", sys_getpid, 0, "1" },
-    { NR_getppid, "getppid", sys_getppid, 0, "0" },
+    { NR_getpid, "getpid", sys_getpid, 0, "1; a spawned child its own" },
+    { NR_getppid, "getppid", sys_getppid, 0, "0 for pid 1; a child its parent's pid" },
     { NR_getpgid, "getpgid", sys_getpgid, 0, "1: the session and group leader" },
     { NR_getsid, "getsid", sys_getpgid, 0, "1" },
     { NR_getpgrp, "getpgrp", sys_getpgrp, 0, "x86_64: 1" },

@@ -5,6 +5,7 @@
 #include "mm/uaccess.h"
 #include "fd/file.h"
 #include "sys/table.h"
+#include "sys/child.h"
 
 
 static long sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t tmo, uint64_t uaddr2,
@@ -61,8 +62,10 @@ static long sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t tmo, uint64
 static long sys_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid)
 {
     uint64_t tls = clone_tls_arg(uc), ctid = clone_ctid_arg(uc);
-    if ((flags & (CLONE_VM | CLONE_THREAD)) != (CLONE_VM | CLONE_THREAD) || (flags & CLONE_VFORK))
-        return -ENOSYS; /* fork and vfork: no processes (counted as unsupported) */
+    if (!(flags & CLONE_THREAD)) /* a child process: vfork, posix_spawn (fork: ENOSYS) */
+        return proc_clone(uc, flags, stack, ptid, tls, ctid);
+    if (!(flags & CLONE_VM) || (flags & CLONE_VFORK))
+        return -EINVAL;
     if ((flags & CLONE_PARENT_SETTID) && !user_writable(ptid, 4))
         return -EFAULT;
     if ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) && !user_writable(ctid, 4))
@@ -70,12 +73,15 @@ static long sys_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid)
     struct thread *t = thread_new();
     if (!t)
         return -EAGAIN;
+    t->tls = cur->tls; /* aarch64: uc_save reads the live TPIDR_EL0 instead */
     uc_save(t, uc);
     ctx_set_ret(t, 0);
     if (stack)
         ctx_set_sp(t, stack);
-    t->tls = (flags & CLONE_SETTLS) ? tls : cur->tls;
+    if (flags & CLONE_SETTLS)
+        t->tls = tls;
     t->sigmask = cur->sigmask;
+    t->proc = curproc;
     if (flags & CLONE_PARENT_SETTID)
         *(volatile int32_t *)(uintptr_t)ptid = t->tid;
     if (flags & CLONE_CHILD_SETTID)
@@ -88,8 +94,10 @@ static long sys_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid)
 
 static void thread_exit(int status)
 {
-    if (thread_count() == 1)
-        libos_exit(status & 0xff); /* the last thread: its status is the process's */
+    if (proc_thread_count(curproc) == 1) { /* the last thread: its status is the process's */
+        proc_exit(curproc, (status & 0xff) << 8);
+        return;
+    }
     if (cur->clear_tid && user_writable(cur->clear_tid, 4)) {
         *(volatile int32_t *)(uintptr_t)cur->clear_tid = 0;
         sched_wake((uintptr_t)cur->clear_tid, 1);
@@ -125,7 +133,11 @@ static long sys_exit(struct sc *c)
     return 0;
 }
 
-static long sys_exit_group(struct sc *c) { libos_exit((int)(c->a[0] & 0xff)); }
+static long sys_exit_group(struct sc *c)
+{
+    proc_exit(curproc, (int)(c->a[0] & 0xff) << 8);
+    return 0;
+}
 
 static long sys_sched_yield(struct sc *c)
 {
@@ -152,7 +164,7 @@ static long sys_set_robust_list(struct sc *c)
 }
 
 const struct syscall sys_thread_calls[] = {
-    { NR_clone, "clone", sys_clone_h, SYSF_PARTIAL, "threads (CLONE_VM|CLONE_THREAD); fork and vfork: ENOSYS" },
+    { NR_clone, "clone", sys_clone_h, SYSF_PARTIAL, "threads (CLONE_VM|CLONE_THREAD); child processes with CLONE_VM (vfork, posix_spawn: CLONE_VFORK suspends the parent until the child execs or exits) beside the parent in the one address space; fork (no CLONE_VM): ENOSYS" },
     { NR_futex, "futex", sys_futex_h, SYSF_PARTIAL, "WAIT, WAKE, BITSET, REQUEUE, CMP_REQUEUE" },
     { NR_set_tid_address, "set_tid_address", sys_set_tid_address, 0, "" },
     { NR_set_robust_list, "set_robust_list", sys_set_robust_list, SYSF_PARTIAL, "accepted, never walked" },

@@ -5,6 +5,7 @@
 #include "mm/kalloc.h"
 #include "fd/file.h"
 #include "sys/table.h"
+#include "sys/child.h"
 
 static uint32_t enosys_count[NR_MAX];
 static uint32_t call_count[NR_MAX];
@@ -122,6 +123,15 @@ void libos_fault(int sig, void *info, void *uc)
     uint64_t pc = uc_pc(uc);
     if (!in_libos(pc) && cur && sig_fault(uc, sig, info))
         return; /* the app's own handler (Go turns faults into panics) */
+    if (!in_libos(pc) && cur && curproc->pid != 1) {
+        /* A spawned child's fault ends the child, as a signal's default action. */
+        DBG("libos: process %d: fatal signal %d at pc %p, fault address %p\n", curproc->pid,
+                sig, (void *)(uintptr_t)pc, (void *)(uintptr_t)addr);
+        proc_exit(curproc, sig);
+        sched_switch(uc);
+        sig_deliver(uc);
+        return;
+    }
     LOG("libos: fatal signal %d in %s: fault address %p, pc %p (thread %d)\n", sig,
             in_libos(pc) ? "the libOS" : "the app", (void *)(uintptr_t)addr,
             (void *)(uintptr_t)pc, cur ? cur->tid : 0);

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 echo '| call | support |'
 echo '|---|---|'
 for f in fd/fdio.c fd/epoll.c fd/poll.c ipc/pipe.c ipc/eventfd.c mm/*.c sys/sys_mm.c sys/sys_thread.c \
-         sys/sys_time.c sys/sys_signal.c sys/sys_proc.c sys/sys_misc.c sys/sys_exec.c sys/sys_fs*.c fs/*.c sys/sys_net*.c; do
+         sys/sys_time.c sys/sys_signal.c sys/sys_proc.c sys/sys_misc.c sys/sys_exec.c sys/sys_child.c sys/sys_fs*.c fs/*.c sys/sys_net*.c; do
     [[ -f $f ]] || continue
     sed -n 's/^ *{ NR_\([a-z0-9_]*\), "\([a-z0-9_]*\)", [a-z0-9_]*, [A-Z_0-9|]*, "\(\([^"\\]\|\\.\)*\)" },.*/| `\2` | \3 |/p' "$f"
 done | awk '!seen[$0]++'

@@ -45,11 +45,14 @@ struct k_siginfo {
         struct { int32_t pid; uint32_t uid; } kill;   /* SI_USER, SI_TKILL */
         struct { uint64_t addr; } fault;              /* SIGSEGV, SIGBUS, SIGILL, SIGFPE */
         struct { uint64_t call_addr; int32_t syscall; uint32_t arch; } sys; /* SIGSYS */
+        struct { int32_t pid; uint32_t uid; int32_t status; int32_t pad; int64_t utime, stime; } chld; /* SIGCHLD, waitid */
         uint8_t raw[112];
     } u;
 };
 _Static_assert(sizeof(struct k_siginfo) == 128, "siginfo_t is 128 bytes");
 #define SI_TKILL (-6)
+#define CLD_EXITED 1
+#define CLD_KILLED 2
 #define SYS_SECCOMP 1
 
 struct k_sigaction {
