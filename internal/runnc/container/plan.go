@@ -1,5 +1,5 @@
 // Turning a bundle into the tender's command line (image, memory, rootfs disk, config).
-package cli
+package container
 
 import (
 	"errors"

@@ -1,6 +1,6 @@
 // The stop hook: every point in the code is a known point and the reverse; unknown
 // points are refused.
-package cli
+package container
 
 import (
 	"os"
@@ -33,7 +33,7 @@ func TestStopPointsMatchCode(t *testing.T) {
 func TestCheckTestStop(t *testing.T) {
 	for v, ok := range map[string]bool{"": true, "create:dir": true, "start:read,create:done": true, "create:nope": false, "create:dir,": false} {
 		t.Setenv(TestStopEnv, v)
-		if err := checkTestStop(); (err == nil) != ok {
+		if err := CheckTestStop(); (err == nil) != ok {
 			t.Errorf("%s=%q: %v", TestStopEnv, v, err)
 		}
 	}
