@@ -16,7 +16,8 @@ const stdinData = 0
 // A new open file description keeps O_NONBLOCK off whatever else shares the old one (a
 // shell's terminal under `runnc run`); only where the kernel cannot reopen (a socket) is
 // the shared description made non-blocking. stdin that epoll cannot watch (/dev/null, a
-// regular file) is always readable and never blocks: it is left out.
+// regular file) is always readable and never blocks: it is left out. A closed fd 0
+// becomes /dev/null.
 func watchStdin(epfd int) error {
 	fd, err := unix.Open("/proc/self/fd/0", unix.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	switch {
@@ -27,7 +28,17 @@ func watchStdin(epfd int) error {
 			return fmt.Errorf("--stdin: dup3: %v", err)
 		}
 	case err == unix.ENOENT:
-		return fmt.Errorf("--stdin: fd 0 is not open")
+		// No fd 0 at all: /dev/null there, so the guest reads end of file as a process
+		// whose runtime gave it no stdin does.
+		fd, err = unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err == nil {
+			err = unix.Dup3(fd, 0, 0)
+			unix.Close(fd)
+		}
+		if err != nil {
+			return fmt.Errorf("--stdin: no fd 0, and /dev/null: %v", err)
+		}
+		return nil
 	default:
 		fl, ferr := unix.FcntlInt(0, unix.F_GETFL, 0)
 		if ferr != nil {
