@@ -2,14 +2,10 @@
 package container
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -18,7 +14,6 @@ import (
 
 	"github.com/nabla-containers/nabla/abi"
 	"github.com/nabla-containers/nabla/internal/runnc/console"
-	"github.com/nabla-containers/nabla/internal/runnc/hooks"
 	"github.com/nabla-containers/nabla/internal/runnc/initproc"
 )
 
@@ -228,54 +223,6 @@ func (cr *Handle) build(o CreateOpts, rootDir string, p *plan, terminal bool, so
 	return finishCreate(o, rootDir, cr)
 }
 
-// handshake drives init through its namespaces and the hooks to the created state.
-func (cr *Handle) handshake(sync *os.File, p *plan, launch *initproc.Launch, fifo string) error {
-	st := cr.State
-	cfg := initproc.Config{Launch: launch, Fifo: fifo, NetNS: p.netns, Hooks: p.bundle.Spec.Hooks, State: st.OCIState(Creating)}
-	b, err := json.Marshal(cfg)
-	if err != nil {
-		return err
-	}
-	if _, err := sync.Write(append(b, '\n')); err != nil {
-		return fmt.Errorf("init: %v", err)
-	}
-	r := bufio.NewReader(sync)
-	if err := expect(r, initproc.Ready); err != nil {
-		return err
-	}
-	logf("debug", "create %s: init ready", st.ID)
-	testStop("create:ready")
-	if h := p.bundle.Spec.Hooks; h != nil {
-		ost := st.OCIState(Creating)
-		if err := hooks.Run("prestart", h.Prestart, ost); err != nil {
-			return err
-		}
-		if err := hooks.Run("createRuntime", h.CreateRuntime, ost); err != nil {
-			return err
-		}
-	}
-	if _, err := sync.Write([]byte{initproc.Go}); err != nil {
-		return fmt.Errorf("init: %v", err)
-	}
-	return expect(r, initproc.Created)
-}
-
-// expect reads one sync byte; an error byte carries init's message.
-func expect(r *bufio.Reader, want byte) error {
-	b, err := r.ReadByte()
-	if err != nil {
-		return fmt.Errorf("init exited early: %v", err)
-	}
-	if b == initproc.Error {
-		msg, _ := io.ReadAll(io.LimitReader(r, 4096))
-		return fmt.Errorf("init: %s", msg)
-	}
-	if b != want {
-		return fmt.Errorf("init: unexpected sync byte %q", b)
-	}
-	return nil
-}
-
 // finishCreate records the created state and writes --pid-file.
 func finishCreate(o CreateOpts, rootDir string, cr *Handle) error {
 	st := cr.State
@@ -290,29 +237,4 @@ func finishCreate(o CreateOpts, rootDir string, cr *Handle) error {
 		}
 	}
 	return nil
-}
-
-// writePidFile writes the pid the way runc does: temporary file, then rename.
-func writePidFile(path string, pid int) error {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return err
-	}
-	tmp := filepath.Join(filepath.Dir(abs), "."+filepath.Base(abs)+".tmp")
-	if err := os.WriteFile(tmp, []byte(strconv.Itoa(pid)), 0o644); err != nil {
-		return fmt.Errorf("pid file: %v", err)
-	}
-	if err := os.Rename(tmp, abs); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("pid file: %v", err)
-	}
-	return nil
-}
-
-func owner() string {
-	u, err := user.LookupId(strconv.Itoa(os.Geteuid()))
-	if err != nil {
-		return "#" + strconv.Itoa(os.Geteuid())
-	}
-	return u.Username
 }

@@ -13,7 +13,7 @@ import (
 func TestStopPointsMatchCode(t *testing.T) {
 	re := regexp.MustCompile(`testStop\("([a-z:]+)"\)`)
 	var used []string
-	for _, f := range []string{"create.go", "start.go"} {
+	for _, f := range []string{"create.go", "handshake.go", "start.go"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
