@@ -59,4 +59,3 @@ func expect(r *bufio.Reader, want byte) error {
 	}
 	return nil
 }
-
