@@ -213,7 +213,8 @@ func (c *cri) startPod(e *env, handler string) (*pod, float64, error) {
 	if o, err = e.run(c.crictl("create", p.id, ctrCfg, podCfg)...); err != nil {
 		return fail(err)
 	}
-	if _, err = e.run(c.crictl("start", strings.TrimSpace(o.stdout))...); err != nil {
+	ctr := strings.TrimSpace(o.stdout)
+	if _, err = e.run(c.crictl("start", ctr)...); err != nil {
 		return fail(err)
 	}
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
@@ -225,7 +226,10 @@ func (c *cri) startPod(e *env, handler string) (*pod, float64, error) {
 			break
 		}
 		if time.Now().After(deadline) {
-			return fail(fmt.Errorf("%s pod: no HTTP answer at %s:8080 in 30 s: %v", handler, p.ip, err))
+			// What the container said and where it is, for the error row.
+			logs, _ := exec.Command(c.crictl("logs", ctr)[0], c.crictl("logs", ctr)[1:]...).CombinedOutput()
+			st, _ := e.run(c.crictl("inspect", "-o", "go-template", "--template", "{{.status.state}} {{.status.exitCode}}", ctr)...)
+			return fail(fmt.Errorf("%s pod: no HTTP answer at %s:8080 in 30 s (container %s, logs %q): %v", handler, p.ip, strings.TrimSpace(st.stdout), logs, err))
 		}
 	}
 	return p, float64(time.Since(t0).Nanoseconds()) / 1e6, nil
