@@ -47,6 +47,7 @@ long host_madvise_dontneed(uintptr_t addr, size_t len);
 /* write(2, buf, n) until done: the app's stderr, kept apart from the console (fd 1). */
 void host_write_stderr(const char *buf, size_t n);
 long host_winsize(void *ws);
+long host_read_stdin(void *buf, size_t n);
 /* mprotect(addr, len, PROT_READ|PROT_WRITE); len at most HOST_MPROTECT_MAX (the tender's
  * filter pins both, internal/spt/libos_policy.go). */
 long host_mprotect_rw(uintptr_t addr, size_t len);
@@ -169,6 +170,12 @@ extern int need_switch;
  * besides deadlines; ready collects what it reported (the network layer clears it). */
 extern uint64_t (*sched_idle_poll)(int idle);
 extern solo5_handle_set_t sched_idle_handles, sched_idle_ready;
+/* The host's stdin became readable (or hung up): the tender registers its fd 0 under handle
+ * 0, the manifest's reserved first entry, which is never a device. The console's hook
+ * (set when stdin is the host's) wakes its readers; it also runs every STDIN_POLL_NS
+ * while threads keep the CPU busy and solo5_yield is not reached. */
+#define SCHED_STDIN_READY (1ULL << 0)
+extern void (*sched_stdin_wake)(void);
 /* A struct timespec of the app in ns: 0, -EFAULT or -EINVAL (sched/timespec.c). */
 int timespec_in(uint64_t uptr, uint64_t *ns);
 /* now + ns, saturating below NO_DEADLINE. */
@@ -270,6 +277,9 @@ struct libos_config {
      * (process.consoleSize; 0 x 0 if absent, as a new pty is). */
     int terminal;
     uint16_t rows, cols;
+    /* "stdin": descriptor 0 reads the host's fd 0 (docker run -i, a terminal's input), which
+     * the tender (--stdin) made non-blocking and watches; else stdin reads end of file. */
+    int stdin_host;
     /* The "net" key: the NIC's IPv4 address, mask (a prefix length or dotted) and gateway;
      * NULL if absent (net/netif.c parses them). */
     char *net_addr, *net_mask, *net_gw;

@@ -28,6 +28,9 @@ func Run(args []string) {
 	// kicks exactly this thread).
 	runtime.LockOSThread()
 	o := tender.ParseOrExit(Prog, args)
+	if o.Stdin {
+		tender.Fatalf("--stdin: only nabla-spt runs libOS images, which read stdin")
+	}
 	s := run(o)
 	if s.Err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", Prog, s.Err)

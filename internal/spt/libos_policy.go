@@ -54,12 +54,12 @@ const LibOSSeedSize = 32
 
 // libosTable holds the numbers of the extra calls the libOS makes, per arch.
 type libosTable struct {
-	rtSigaction, rtSigreturn, sigaltstack, setitimer, madvise, mprotect, write, ioctl uint32
+	rtSigaction, rtSigreturn, sigaltstack, setitimer, madvise, mprotect, read, write, ioctl uint32
 }
 
 var libosArches = map[string]libosTable{
-	"amd64": {rtSigaction: 13, rtSigreturn: 15, sigaltstack: 131, setitimer: 38, madvise: 28, mprotect: 10, write: 1, ioctl: 16},
-	"arm64": {rtSigaction: 134, rtSigreturn: 139, sigaltstack: 132, setitimer: 103, madvise: 233, mprotect: 226, write: 64, ioctl: 29},
+	"amd64": {rtSigaction: 13, rtSigreturn: 15, sigaltstack: 131, setitimer: 38, madvise: 28, mprotect: 10, read: 0, write: 1, ioctl: 16},
+	"arm64": {rtSigaction: 134, rtSigreturn: 139, sigaltstack: 132, setitimer: 103, madvise: 233, mprotect: 226, read: 63, write: 64, ioctl: 29},
 }
 
 // Signal numbers (the same on both arches) whose handlers the libOS installs.
@@ -78,6 +78,7 @@ const (
 	sigWINCH = 28
 	sigSYS   = 31
 
+	stdinFD      = 0
 	stderrFD     = 2
 	consoleFD    = 1
 	tiocgwinsz   = 0x5413
@@ -172,6 +173,9 @@ func LibOSPolicy(arch string, d Devices, text seccomp.Range) seccomp.Policy {
 	add(t.write, "libOS: the app's stderr goes to the host's stderr, apart from the console (stdout), as a container runtime expects", eq(0, stderrFD))
 	add(t.rtSigaction, "libOS: on a terminal (process.terminal) a resize's SIGWINCH from the kernel is posted to the app", eq(0, sigWINCH), eq(3, kernelSigset))
 	add(t.ioctl, "libOS: the app's TIOCGWINSZ reads the size of the container's terminal (fd 1): 8 bytes into guest memory, nothing on the host changes", eq(0, consoleFD), eq(1, tiocgwinsz))
+	if d.Stdin {
+		add(t.read, "libOS: the app's stdin reads the host's fd 0 (docker run -i, a terminal's input; --stdin), which the tender made non-blocking: bytes into the libOS's own buffer, nothing else on the host", eq(0, stdinFD))
+	}
 	p.Gate = &seccomp.Gate{Inside: text, Action: seccomp.RetTrap}
 	return p
 }

@@ -227,3 +227,44 @@ func TestLibOSText(t *testing.T) {
 		}
 	}
 }
+
+// --stdin adds read(0) from the libOS text, and nothing else: no read of another fd, none
+// from the app's code, none without --stdin.
+func TestLibOSStdin(t *testing.T) {
+	text := seccomp.Range{Lo: 0x100000, Hi: 0x180000}
+	readNr := map[string]int32{"amd64": 0, "arm64": 63} // from the Linux tables
+	for arch, n := range libosNrs {
+		for _, stdin := range []bool{false, true} {
+			d := Devices{Nets: []int{3}, EpollFD: 4, TimerFD: 5, Stdin: stdin}
+			prog, err := LibOSPolicy(arch, d, text).Compile()
+			if err != nil {
+				t.Fatalf("%s: %v", arch, err)
+			}
+			run := func(ip uint64, args ...uint64) seccomp.Action {
+				var a [6]uint64
+				copy(a[:], args)
+				act, err := seccomp.Run(prog, seccomp.Data{Nr: readNr[arch], Arch: n.audit, IP: ip, Args: a})
+				if err != nil {
+					t.Fatalf("%s: interpreter: %v", arch, err)
+				}
+				return act
+			}
+			want := seccomp.RetKillProcess
+			if stdin {
+				want = seccomp.RetAllow
+			}
+			if got := run(0x140000, 0, 0x1000, 64); got != want {
+				t.Errorf("%s stdin=%v: read(0) from the libOS: %v, want %v", arch, stdin, got, want)
+			}
+			if got := run(0x140000, 1, 0x1000, 64); got != seccomp.RetKillProcess {
+				t.Errorf("%s stdin=%v: read(1) from the libOS: %v, want kill", arch, stdin, got)
+			}
+			if got := run(0x140000, 1<<32, 0x1000, 64); got != seccomp.RetKillProcess {
+				t.Errorf("%s stdin=%v: read(0 | 1<<32) from the libOS: %v, want kill", arch, stdin, got)
+			}
+			if got := run(0x400000, 0, 0x1000, 64); got != seccomp.RetTrap {
+				t.Errorf("%s stdin=%v: read(0) from the app: %v, want trap", arch, stdin, got)
+			}
+		}
+	}
+}

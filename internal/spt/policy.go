@@ -13,6 +13,8 @@ type Devices struct {
 	Nets             []int
 	Blocks           []Block
 	EpollFD, TimerFD int
+	// Stdin: a libOS guest reads the tender's fd 0 (--stdin); LibOSPolicy allows it.
+	Stdin bool
 }
 
 // Block is one attached block device: reads and writes are whole blocks inside Capacity.

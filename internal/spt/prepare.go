@@ -137,7 +137,7 @@ func prepare(o *tender.Options, args []string) (*guest, error) {
 			return nil, fmt.Errorf("seeding the libOS: %v", err)
 		}
 	}
-	g, err := layout(img, man, devs, top, cmdline, li, isLibOS)
+	g, err := layout(img, man, devs, top, cmdline, li, isLibOS, o.Stdin)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ const minLibOSFree = 16 * tender.MiB
 // see (devices in manifest order from 3, then epoll, then the timer), writes
 // the boot info, manifest copy and command line, and compiles the filter.
 // memSize is the guest's mem_size: for a libOS layout, its address space top.
-func layout(img *nelf.Image, man *mft.Manifest, devs []tender.Device, memSize uint64, cmdline string, li LibOSInfo, isLibOS bool) (*guest, error) {
+func layout(img *nelf.Image, man *mft.Manifest, devs []tender.Device, memSize uint64, cmdline string, li LibOSInfo, isLibOS, stdin bool) (*guest, error) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("epoll_create1: %v", err)
@@ -201,6 +201,15 @@ func layout(img *nelf.Image, man *mft.Manifest, devs []tender.Device, memSize ui
 		}
 		if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, d.FD, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(d.Index)}); err != nil {
 			return nil, fmt.Errorf("--net:%s: epoll_ctl: %v", d.Name, err)
+		}
+	}
+
+	if stdin {
+		if !isLibOS {
+			return nil, fmt.Errorf("--stdin: only a libOS image reads stdin (this is a plain Solo5 unikernel)")
+		}
+		if err := watchStdin(epfd); err != nil {
+			return nil, err
 		}
 	}
 
@@ -231,7 +240,7 @@ func layout(img *nelf.Image, man *mft.Manifest, devs []tender.Device, memSize ui
 	guestFD := func(i int) int { return firstGuestFD + i }
 
 	att := make(map[int]mft.Attachment, len(devs))
-	pd := Devices{EpollFD: guestFD(len(devs)), TimerFD: guestFD(len(devs) + 1)}
+	pd := Devices{EpollFD: guestFD(len(devs)), TimerFD: guestFD(len(devs) + 1), Stdin: stdin}
 	for i, d := range devs {
 		fd := guestFD(i)
 		att[d.Index] = mft.Attachment{HostFD: int32(fd), Capacity: d.Capacity, BlockSize: d.BlockSize, MAC: d.MAC, MTU: d.MTU}

@@ -31,6 +31,9 @@ type Options struct {
 	Nets    []NetOpt
 	Kernel  string
 	Args    []string // the guest's arguments, after KERNEL
+	// Stdin (--stdin, nabla-spt with a libOS image) lets the guest read the tender's fd 0,
+	// made non-blocking and watched by the guest's epoll set.
+	Stdin bool
 }
 
 // Parse reads args (args[0] is the program name) the way upstream's tenders do:
@@ -59,6 +62,8 @@ func Parse(args []string) (*Options, error) {
 		case a == "--version":
 			o.Version = true
 			return o, nil
+		case a == "--stdin":
+			o.Stdin = true
 		case strings.HasPrefix(a, "--mem="):
 			mb, err := parseMem(a[len("--mem="):])
 			if err != nil {

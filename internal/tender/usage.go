@@ -26,6 +26,7 @@ Compiled-in module options:
     --block-sector-size:NAME=SIZE (set sector size for block device NAME, default 512)
     --net:NAME=IFACE | @NN (attach tap at IFACE or at fd @NN as network NAME)
     --net-mac:NAME=HWADDR (set HWADDR for network NAME)
+    --stdin (a libOS image reads this process's stdin)
 %[2]s`, prog, extra)
 }
 

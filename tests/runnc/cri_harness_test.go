@@ -4,18 +4,13 @@
 package runnc
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -253,62 +248,14 @@ type imageFile struct {
 // an ordinary FROM-scratch image, no nabla in it.
 func plainImage(t *testing.T, path, ref string, files []imageFile, entrypoint, env []string) {
 	t.Helper()
-	var layer bytes.Buffer
-	tw := tar.NewWriter(&layer)
-	dirs := map[string]bool{}
-	epoch := time.Unix(0, 0)
-	for _, f := range files {
-		for d := filepath.Dir(f.name); d != "." && !dirs[d]; d = filepath.Dir(d) {
-			dirs[d] = true
-		}
+	fs := make([]containerdtest.File, len(files))
+	for i, f := range files {
+		fs[i] = containerdtest.File{Name: f.name, Data: f.data, Mode: f.mode}
 	}
-	var dl []string
-	for d := range dirs {
-		dl = append(dl, d)
-	}
-	// Parents first: sort by depth then name.
-	sortByDepth(dl)
-	for _, d := range dl {
-		tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d + "/", Mode: 0o755, ModTime: epoch})
-	}
-	for _, f := range files {
-		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: f.name, Mode: f.mode, Size: int64(len(f.data)), ModTime: epoch}); err != nil {
-			t.Fatal(err)
-		}
-		tw.Write(f.data)
-	}
-	tw.Close()
-	sum := func(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
 	goarch := map[string]string{"x86_64": "amd64", "aarch64": "arm64"}[arch]
-	cfg, _ := json.Marshal(map[string]any{
-		"architecture": goarch, "os": "linux",
-		"config": map[string]any{"Entrypoint": entrypoint, "Env": env, "WorkingDir": "/"},
-		"rootfs": map[string]any{"type": "layers", "diff_ids": []string{"sha256:" + sum(layer.Bytes())}},
-	})
-	lid := sum(layer.Bytes())
-	man, _ := json.Marshal([]map[string]any{{"Config": sum(cfg) + ".json", "RepoTags": []string{ref}, "Layers": []string{lid + "/layer.tar"}}})
-	var out bytes.Buffer
-	ow := tar.NewWriter(&out)
-	for _, e := range []struct {
-		name string
-		data []byte
-	}{{"manifest.json", man}, {sum(cfg) + ".json", cfg}, {lid + "/layer.tar", layer.Bytes()}} {
-		ow.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: e.name, Mode: 0o644, Size: int64(len(e.data)), ModTime: epoch})
-		ow.Write(e.data)
-	}
-	ow.Close()
-	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+	if err := containerdtest.PlainImage(path, ref, goarch, fs, entrypoint, env); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func sortByDepth(s []string) {
-	sort.Slice(s, func(i, j int) bool {
-		if a, b := strings.Count(s[i], "/"), strings.Count(s[j], "/"); a != b {
-			return a < b
-		}
-		return s[i] < s[j]
-	})
 }
 
 // programFile is a static Go test program from tests/libos/apps as an image file.

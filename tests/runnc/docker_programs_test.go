@@ -27,13 +27,13 @@ func (d *dockerd) dockerSplit(t *testing.T, args ...string) (stdout, stderr stri
 }
 
 // programsTar is a FROM-scratch-like rootfs: /app/server (go-args) and, in /bin, go-exit3,
-// go-stdio, go-sigterm, go-rofs, go-rlimit, go-oom and go-tty.
+// go-stdio, go-sigterm, go-rofs, go-rlimit, go-oom, go-tty and go-stdin.
 func programsTar(t *testing.T) []byte {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	for _, f := range []struct{ name, app string }{
 		{"app/server", "go-args"}, {"bin/exit3", "go-exit3"}, {"bin/stdio", "go-stdio"}, {"bin/sigterm", "go-sigterm"},
-		{"bin/rofs", "go-rofs"}, {"bin/rlimit", "go-rlimit"}, {"bin/oom", "go-oom"}, {"bin/tty", "go-tty"},
+		{"bin/rofs", "go-rofs"}, {"bin/rlimit", "go-rlimit"}, {"bin/oom", "go-oom"}, {"bin/tty", "go-tty"}, {"bin/stdin", "go-stdin"},
 	} {
 		b, err := os.ReadFile(goProgram(t, f.app))
 		if err != nil {
@@ -107,6 +107,7 @@ func TestDockerPrograms(t *testing.T) {
 	}
 	dockerMemory(t, d)
 	dockerTerminal(t, d)
+	dockerStdin(t, d)
 
 	// docker logs keeps each stream as written.
 	for _, rt := range []string{"runc", "runnc"} {

@@ -111,6 +111,8 @@ func bench(c config, progress *os.File) (rep *report, err error) {
 	step("library OS files", func() []*Result { return e.libosFiles(c.warm, c.n) })
 	step("lifecycle", func() []*Result { return e.lifecycle(b, c.warm, c.n) })
 	step("ctr run", func() []*Result { return e.ctrRuns(b, c.warm, c.n) })
+	step("docker run", func() []*Result { return e.dockerRuns(c.warm, c.n) })
+	step("kubernetes (CRI)", func() []*Result { return e.criRuns(c.warm, c.n, max(c.settle, time.Second)) })
 	step("memory (hello)", func() []*Result { return e.memoryHello(b, c.warm, c.n) })
 	step("memory (idle)", func() []*Result { return e.memoryIdle(b, c.warm, c.n, c.settle) })
 	step("host interface", func() []*Result { return e.hostInterface(b, min(c.warm, 1), c.n) })

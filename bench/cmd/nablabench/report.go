@@ -128,6 +128,19 @@ const docNotes = `
   through a wrapper that enters a private mount namespace and unmounts the cgroup2 mount
   (unshare costs about 1.4 ms of its figure). ` + "`ctr run --rm --rootfs`" + ` uses a private containerd
   and the runc v2 shim with each runtime as its binary.
+  ` + "`docker run --rm --network=none`" + ` runs a plain image holding only the static Go hello
+  (tests/libos/apps/go-hello) through a private dockerd (own containerd, a peer network
+  namespace, no bridge), client start to exit; runnc's first start has its image cache
+  cleared before each run (it bakes the program and builds the rootfs disk), later starts
+  find both cached.
+- **kubernetes**: a private containerd with the CRI plugin (runtime handler nabla = runnc,
+  docs/kubernetes.md's snippet) in a peer network namespace, Debian's CNI bridge and
+  host-local plugins; crictl runp, create and start of tests/libos/apps/go-pod-server
+  (plain images, the pause image a static Go pause), timed to its first HTTP answer at the
+  pod IP (curl from the CNI namespace, polled every 5 ms), nabla's first start with runnc's
+  cache cleared. Memory: PSS (smaps_rollup) summed over the pod's shim and everything
+  under it (the sandbox process and the server, or runnc's init and the tender) after the
+  pod has served one request and idled for the settle time.
 - **memory, hello**: ru_maxrss from wait4 of the command: the largest peak RSS of any
   process of the tree (for ` + "`run`" + `, usually the runtime's own Go process).
 - **memory, idle**: ` + "`run -d`" + `, then VmHWM summed over the container's process tree once

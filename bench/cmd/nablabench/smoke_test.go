@@ -48,7 +48,7 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("density %s: %v containers up, want the smoke cap 2", r.Contender, r.Samples[0])
 		}
 	}
-	for _, s := range []string{"start-up", "library OS files", "lifecycle", "memory", "host interface", "density", "network"} {
+	for _, s := range []string{"start-up", "library OS files", "lifecycle", "memory", "host interface", "density", "network", "kubernetes"} {
 		if sections[s] == 0 {
 			t.Errorf("no result in section %s", s)
 		}
@@ -63,6 +63,9 @@ func TestSmoke(t *testing.T) {
 		"syscalls allowed by the seccomp policy (hello: no devices) / nabla run hello-go (libOS: internal/spt.LibOSPolicy)",
 		"syscalls allowed by the seccomp policy (hello: no devices) / runc run (runc spec: no seccomp filter)",
 		"syscalls allowed by the seccomp policy (hello: no devices) / Docker default seccomp profile (moby)",
+		"docker run --rm (static Go hello image): client to exit / docker run, runnc, first start (bakes)",
+		"docker run --rm (static Go hello image): client to exit / docker run, runnc, later start (cached)",
+		"idle Go HTTP server pod: PSS of its shim, sandbox and container / pod, nabla (runnc)",
 	} {
 		if !contenders[want] {
 			t.Errorf("no row %q", want)

@@ -510,6 +510,8 @@ static int config_key(struct parser *ps, struct libos_config *cfg, const char *k
     }
     if (streq(key, "readonly"))
         return boolean(ps, &cfg->readonly);
+    if (streq(key, "stdin"))
+        return boolean(ps, &cfg->stdin_host);
     if (streq(key, "rlimits")) {
         while ((r = element(ps, &n)) == 1)
             if (rlimit_object(ps, cfg) != 0)

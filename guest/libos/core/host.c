@@ -44,6 +44,17 @@ long host_winsize(void *ws)
     return sys_call6(HOST_ioctl, 1, 0x5413 /* TIOCGWINSZ */, (long)ws, 0, 0, 0);
 }
 
+/* read(0) of the host's stdin, which the tender made non-blocking (--stdin): bytes, 0 at end
+ * of file, -EAGAIN when nothing is there yet. buf is libOS memory (a bounce buffer). */
+long host_read_stdin(void *buf, size_t n)
+{
+    long r;
+    do
+        r = sys_call6(HOST_read, 0, (long)buf, (long)n, 0, 0, 0);
+    while (r == -4 /* EINTR */);
+    return r;
+}
+
 void host_write_stderr(const char *buf, size_t n)
 {
     while (n > 0) {

@@ -1,6 +1,7 @@
-/* console.c: descriptors 0-2: stdin reads end of file, stdout goes to the console (host fd 1),
- * stderr to the host's fd 2, so a container runtime keeps the two streams apart. With
- * "terminal" in the configuration they answer as a tty (termios kept in memory here). */
+/* console.c: descriptors 0-2: stdin reads the host's fd 0 with "stdin" in the configuration
+ * (end of file otherwise), stdout goes to the console (host fd 1), stderr to the host's fd 2,
+ * so a container runtime keeps the two streams apart. With "terminal" in the configuration
+ * they answer as a tty (termios kept in memory here). */
 #include "libos.h"
 #include "fd/file.h"
 #include "mm/uaccess.h"
@@ -99,7 +100,33 @@ static long con_ioctl(struct file *f, unsigned long req, uint64_t arg)
     return -ENOTTY;
 }
 
+/* Readers of the host's stdin block here until the tender's epoll reports it readable. */
+static struct pollq stdin_pq;
+
+static void stdin_wake(void)
+{
+    pollq_notify(&stdin_pq, EPOLLIN);
+}
+
+/* The host's stdin (non-blocking there), through a bounce buffer: the host never writes
+ * into memory the app named. -EAGAIN parks a blocking reader on stdin_pq. */
 static long con_read(struct file *f, void *buf, size_t n, uint64_t *off)
+{
+    (void)f, (void)off;
+    static uint8_t bounce[4096];
+    if (!libos_cfg.stdin_host || n == 0)
+        return 0;
+    long r = host_read_stdin(bounce, n < sizeof bounce ? n : sizeof bounce);
+    if (r == -EIO)
+        return 0; /* the terminal hung up (its master closed): end of file */
+    if (r <= 0)
+        return r;
+    memcpy(buf, bounce, (size_t)r);
+    return r;
+}
+
+/* stderr reads nothing: the host's fd 2 is output only. */
+static long err_read(struct file *f, void *buf, size_t n, uint64_t *off)
 {
     (void)f, (void)buf, (void)n, (void)off;
     return 0;
@@ -143,7 +170,7 @@ static const struct file_ops console_ops = {
 };
 
 static const struct file_ops stderr_ops = {
-    .kind = "console", .read = con_read, .write = err_write, .ioctl = con_ioctl, .stat = con_stat,
+    .kind = "console", .read = err_read, .write = err_write, .ioctl = con_ioctl, .stat = con_stat,
     .path = con_path,
 };
 
@@ -161,7 +188,10 @@ void fd_init(void)
 {
     tty_winsize.rows = libos_cfg.rows;
     tty_winsize.cols = libos_cfg.cols;
-    file_init(&con, &console_ops, O_RDWR, NULL);
+    /* With the host's stdin the console blocks (on stdin_pq); without, it never does. */
+    file_init(&con, &console_ops, O_RDWR, libos_cfg.stdin_host ? &stdin_pq : NULL);
+    if (libos_cfg.stdin_host)
+        sched_stdin_wake = stdin_wake;
     file_init(&err, &stderr_ops, O_RDWR, NULL);
     con.refs = err.refs = 1 << 30; /* static: never released */
     fd_install(file_get(&con), 0, 0);

@@ -216,6 +216,26 @@ volatile int sched_idle;
 /* The network's hook (net/: frames, loopback, lwIP timers) and the handles it waits on. */
 uint64_t (*sched_idle_poll)(int idle);
 solo5_handle_set_t sched_idle_handles, sched_idle_ready;
+void (*sched_stdin_wake)(void);
+
+/* How often readers of the host's stdin look again while threads stay runnable (the idle
+ * wait, which reports stdin, is then not reached). */
+#define STDIN_POLL_NS 10000000ULL
+
+/* Wakes the host stdin's readers when solo5_yield reported it, or now and then while busy
+ * (a spurious wake re-runs a non-blocking read: harmless). Before the network's poll,
+ * which clears what it has read of sched_idle_ready. */
+static void stdin_poll(int idle, uint64_t now)
+{
+    static uint64_t last;
+    if (!sched_stdin_wake)
+        return;
+    if ((sched_idle_ready & SCHED_STDIN_READY) || (!idle && now - last >= STDIN_POLL_NS)) {
+        sched_idle_ready &= ~SCHED_STDIN_READY;
+        last = now;
+        sched_stdin_wake();
+    }
+}
 
 /* The next runnable thread after cur in round-robin order (cur itself last); idles the
  * host thread in solo5_yield until a deadline passes when nothing can run. */
@@ -231,6 +251,7 @@ static struct thread *pick(void)
                 break;
             }
         }
+        stdin_poll(idle, now_ns());
         /* The network (lwIP: frames, loopback, timers) may wake threads; its next timer is
          * a deadline like the threads'. */
         if (sched_idle_poll) {
@@ -255,7 +276,7 @@ static struct thread *pick(void)
         if (!sched_host_pending) {
             uint64_t cap = now_ns() + IDLE_MAX_NS;
             solo5_handle_set_t ready = 0;
-            solo5_yield(next < cap ? next : cap, sched_idle_handles ? &ready : NULL);
+            solo5_yield(next < cap ? next : cap, &ready);
             sched_idle_ready |= ready;
         }
         sched_idle = 0;

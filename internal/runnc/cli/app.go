@@ -9,6 +9,8 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
+
+	"github.com/nabla-containers/nabla/internal/runnc/container"
 )
 
 // Version of runnc.
@@ -42,7 +44,7 @@ func App() *cli.App {
 			if err := setupLog(c); err != nil {
 				return err
 			}
-			return checkTestStop()
+			return container.CheckTestStop()
 		},
 		Commands: []*cli.Command{
 			createCommand(), startCommand(), runCommand(), stateCommand(), killCommand(),

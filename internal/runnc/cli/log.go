@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/nabla-containers/nabla/internal/runnc/container"
 )
 
 var logger struct {
@@ -26,6 +28,7 @@ func setupLog(c *cli.Context) error {
 		return fmt.Errorf("unknown log-format %q", c.String("log-format"))
 	}
 	logger.debug = c.Bool("debug")
+	container.Logf = logf
 	if p := c.String("log"); p != "" {
 		f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {

@@ -31,7 +31,7 @@ func psCommand() *cli.Command {
 				return err
 			}
 			pids := []int{}
-			if s := st.Current(root(c)); s == container.Created || s == container.Running {
+			if container.Check(container.OpProcesses, id, st.Current(root(c))) == nil {
 				pids = append(pids, st.Pid)
 			}
 			switch c.String("format") {

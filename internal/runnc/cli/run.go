@@ -10,6 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
+
+	"github.com/nabla-containers/nabla/internal/runnc/container"
 )
 
 func runCommand() *cli.Command {
@@ -39,21 +41,21 @@ func runCommand() *cli.Command {
 				signal.Notify(sigs, forwarded...)
 				defer signal.Stop(sigs)
 			}
-			cr.lock.Release()
+			cr.Unlock()
 			logf("debug", "run %s: starting", id)
-			if err := start(root(c), id); err != nil {
-				_ = destroy(root(c), id, true)
-				cr.cmd.Wait()
+			if err := container.Start(root(c), id); err != nil {
+				_ = container.Destroy(root(c), id, true)
+				cr.Cmd.Wait()
 				return err
 			}
 			if detach {
-				cr.release()
+				cr.Release()
 				return nil
 			}
 			copied := make(chan struct{})
-			if cr.pty != nil {
-				go io.Copy(cr.pty.Master, os.Stdin)
-				go func() { io.Copy(os.Stdout, cr.pty.Master); close(copied) }()
+			if cr.Pty != nil {
+				go io.Copy(cr.Pty.Master, os.Stdin)
+				go func() { io.Copy(os.Stdout, cr.Pty.Master); close(copied) }()
 			} else {
 				close(copied)
 			}
@@ -62,13 +64,13 @@ func runCommand() *cli.Command {
 				for {
 					select {
 					case s := <-sigs:
-						cr.cmd.Process.Signal(s)
+						cr.Cmd.Process.Signal(s)
 					case <-done:
 						return
 					}
 				}
 			}()
-			werr := cr.cmd.Wait()
+			werr := cr.Cmd.Wait()
 			close(done)
 			logf("debug", "run %s: container exited", id)
 			// The master reads EIO once the guest's output is drained.
@@ -76,15 +78,15 @@ func runCommand() *cli.Command {
 			case <-copied:
 			case <-time.After(time.Second):
 			}
-			code := exitStatus(cr.cmd.ProcessState, werr)
+			code := exitStatus(cr.Cmd.ProcessState, werr)
 			if !c.Bool("keep") {
-				if err := destroy(root(c), id, true); err != nil {
+				if err := container.Destroy(root(c), id, true); err != nil {
 					return err
 				}
 			}
 			logf("debug", "run %s: deleted", id)
-			if cr.pty != nil {
-				cr.pty.Close()
+			if cr.Pty != nil {
+				cr.Pty.Close()
 			}
 			if code != 0 {
 				return exitCode(code)

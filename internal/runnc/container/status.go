@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/nabla-containers/nabla/internal/runnc/initproc"
 )
 
 // Current returns the container's status now: a dead process means stopped; a live
@@ -34,10 +36,6 @@ func (s *State) Current(root string) Status {
 // InitArgv0 is the init's argv[0], until it execs the tender.
 const InitArgv0 = "runnc:init"
 
-// StartedComm is the name init gives itself once released from the exec fifo (it
-// execs the tender next, or, in a sandbox, never).
-const StartedComm = "runnc:started"
-
 // waitsOnFifo reports whether pid is still an init that has not been released. The
 // fifo alone does not tell: a `start` killed between releasing init and removing the
 // fifo leaves it behind while the tender runs.
@@ -51,5 +49,5 @@ func waitsOnFifo(pid int) bool {
 		return false
 	}
 	comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
-	return err == nil && strings.TrimSpace(string(comm)) != StartedComm
+	return err == nil && strings.TrimSpace(string(comm)) != initproc.StartedComm
 }

@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/nabla-containers/nabla/internal/runnc/container"
+	"github.com/nabla-containers/nabla/internal/runnc/hooks"
 	"github.com/nabla-containers/nabla/internal/runnc/netns"
 )
 
@@ -97,7 +97,7 @@ func run(syncp **os.File) error {
 		}
 	}
 	if c.Hooks != nil {
-		if err := container.RunHooks("createContainer", c.Hooks.CreateContainer, c.State); err != nil {
+		if err := hooks.Run("createContainer", c.Hooks.CreateContainer, c.State); err != nil {
 			return err
 		}
 	}
@@ -117,11 +117,11 @@ func run(syncp **os.File) error {
 	fifo.Close()
 	// Released: `state` must see this process as running even if the fifo stays
 	// (a `start` killed before removing it).
-	_ = os.WriteFile("/proc/self/comm", []byte(container.StartedComm), 0)
+	_ = os.WriteFile("/proc/self/comm", []byte(StartedComm), 0)
 	if c.Hooks != nil {
 		st := c.State
 		st.Status = "running"
-		if err := container.RunHooks("startContainer", c.Hooks.StartContainer, st); err != nil {
+		if err := hooks.Run("startContainer", c.Hooks.StartContainer, st); err != nil {
 			fmt.Fprintln(os.Stderr, "runnc init:", err)
 			os.Exit(1)
 		}

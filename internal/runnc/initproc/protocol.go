@@ -29,3 +29,7 @@ const SyncFD = 3
 
 // Arg is argv[1] of the init process (argv[0] is runnc itself).
 const Arg = "init"
+
+// StartedComm is the name init gives itself once released from the exec fifo (it
+// execs the tender next, or, in a sandbox, never).
+const StartedComm = "runnc:started"

@@ -47,7 +47,7 @@ type Config struct {
 	Blk      *Block
 	Cwd      string
 	// LibOS selects the libOS's keys: exact "argv" (instead of rumprun's "cmdline"),
-	// "uid", "gid", "groups", "mounts", "readonly", "rlimits", "terminal". rumprun refuses
+	// "uid", "gid", "groups", "mounts", "readonly", "rlimits", "terminal", "stdin". rumprun refuses
 	// keys it does not know, so other unikernels get only rumprun's.
 	LibOS    bool
 	UID, GID uint32
@@ -56,6 +56,8 @@ type Config struct {
 	ReadOnly bool
 	Rlimits  []Rlimit
 	Terminal *Terminal
+	// Stdin: descriptor 0 reads the tender's stdin (the tender runs with --stdin).
+	Stdin bool
 }
 
 // Rlimit is one entry of "rlimits": process.rlimits as OCI writes it.
@@ -147,6 +149,9 @@ func (c *Config) Cmdline() (string, error) {
 			o.Uint("soft", c.Rlimits[i].Soft)
 			o.Uint("hard", c.Rlimits[i].Hard)
 		})
+	}
+	if c.LibOS && c.Stdin {
+		w.Bool("stdin", true)
 	}
 	if t := c.Terminal; c.LibOS && t != nil {
 		w.Object("terminal", func(o *jsonWriter) {

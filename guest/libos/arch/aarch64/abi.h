@@ -27,6 +27,7 @@ struct arch_ctx {
 #define FPSIMD_MAGIC 0x46508001u
 
 /* Host syscall numbers of the shared host calls (host.c). */
+#define HOST_read 63
 #define HOST_write 64
 #define HOST_rt_sigaction 134
 #define HOST_sigaltstack 132

@@ -22,6 +22,7 @@ enum { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX, RCX, 
        EFLAGS, CSGSFS, ERR, TRAPNO, OLDMASK, CR2, FPSTATE };
 
 /* Host syscall numbers of the shared host calls (host.c). */
+#define HOST_read 0
 #define HOST_write 1
 #define HOST_rt_sigaction 13
 #define HOST_sigaltstack 131

@@ -1,5 +1,5 @@
 // Turning a bundle into the tender's command line (image, memory, rootfs disk, config).
-package cli
+package container
 
 import (
 	"errors"
@@ -201,6 +201,10 @@ func (p *plan) launch(disk string) (*initproc.Launch, error) {
 			l.Image = p.imagePath
 		}
 		l.Guest.LibOS = true
+		// The app reads the container's stdin as runc's process would: the shim's pipe
+		// (docker run -i), the terminal (-it), or /dev/null (end of file at once).
+		l.Guest.Stdin = true
+		l.Head = append(l.Head, "--stdin")
 		l.Guest.Env = p.bundle.WithHome(l.Guest.Env, l.Guest.UID)
 		l.Guest.ReadOnly = p.bundle.Spec.Root.Readonly
 		l.Guest.Rlimits = p.rlimits

@@ -1,5 +1,5 @@
 // Fault-injection hook for the tests: RUNNC_TEST_STOP_AT stops runnc at a named point.
-package cli
+package container
 
 import (
 	"fmt"
@@ -54,9 +54,9 @@ func testStop(point string) {
 	}
 }
 
-// checkTestStop refuses an unknown point, so a misspelt hook fails loudly instead of
+// CheckTestStop refuses an unknown point, so a misspelt hook fails loudly instead of
 // never stopping.
-func checkTestStop() error {
+func CheckTestStop() error {
 	v := os.Getenv(TestStopEnv)
 	if v == "" {
 		return nil

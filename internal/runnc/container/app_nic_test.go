@@ -1,5 +1,5 @@
 // Tests of the NIC a baked program gets: one in a network namespace, none on the host's.
-package cli
+package container
 
 import (
 	"slices"

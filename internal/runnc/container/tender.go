@@ -1,5 +1,5 @@
 // Finding the tender binary: next to runnc first, then on PATH.
-package cli
+package container
 
 import (
 	"fmt"

@@ -1,5 +1,5 @@
 // The disks of a libOS image: the rootfs, one per bind mount, and the image re-manifested to declare them.
-package cli
+package container
 
 import (
 	"crypto/sha256"

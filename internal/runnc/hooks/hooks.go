@@ -1,5 +1,5 @@
 // OCI hooks: each runs with the container state as JSON on stdin, in order, with its timeout.
-package container
+package hooks
 
 import (
 	"bytes"
@@ -13,8 +13,8 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// RunHooks runs hooks in order and stops at the first failure.
-func RunHooks(kind string, hooks []specs.Hook, st specs.State) error {
+// Run runs hooks in order and stops at the first failure.
+func Run(kind string, hooks []specs.Hook, st specs.State) error {
 	if len(hooks) == 0 {
 		return nil
 	}
@@ -63,19 +63,4 @@ func runHook(h specs.Hook, in []byte) error {
 		return err
 	}
 	return nil
-}
-
-// OCIState is the state handed to hooks and printed by `state`.
-func (s *State) OCIState(status Status) specs.State {
-	st := specs.State{
-		Version:     specs.Version,
-		ID:          s.ID,
-		Status:      specs.ContainerState(status),
-		Bundle:      s.Bundle,
-		Annotations: s.Annotations,
-	}
-	if status != Stopped {
-		st.Pid = s.Pid
-	}
-	return st
 }

@@ -1,5 +1,5 @@
 // Tests of the tender command line: memory, the rootfs disk only when declared, config.
-package cli
+package container
 
 import (
 	"archive/tar"

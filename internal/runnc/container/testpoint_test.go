@@ -1,6 +1,6 @@
 // The stop hook: every point in the code is a known point and the reverse; unknown
 // points are refused.
-package cli
+package container
 
 import (
 	"os"
@@ -13,7 +13,7 @@ import (
 func TestStopPointsMatchCode(t *testing.T) {
 	re := regexp.MustCompile(`testStop\("([a-z:]+)"\)`)
 	var used []string
-	for _, f := range []string{"create.go", "start.go"} {
+	for _, f := range []string{"create.go", "handshake.go", "start.go"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -33,7 +33,7 @@ func TestStopPointsMatchCode(t *testing.T) {
 func TestCheckTestStop(t *testing.T) {
 	for v, ok := range map[string]bool{"": true, "create:dir": true, "start:read,create:done": true, "create:nope": false, "create:dir,": false} {
 		t.Setenv(TestStopEnv, v)
-		if err := checkTestStop(); (err == nil) != ok {
+		if err := CheckTestStop(); (err == nil) != ok {
 			t.Errorf("%s=%q: %v", TestStopEnv, v, err)
 		}
 	}

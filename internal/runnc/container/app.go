@@ -1,5 +1,5 @@
 // A Linux program as the entrypoint: checked at create, baked with the libOS once per content.
-package cli
+package container
 
 import (
 	"bytes"
