@@ -308,7 +308,9 @@ func libRunArgv(lp *libRunPlan, libosPath, tenderPath string, mem uint64, dbg bo
 		}
 	}
 	argv = append(argv, netArgs...)
-	argv = append(argv, path, "--solo5:quiet")
+	// The app reads nabla's stdin (a terminal, a pipe, /dev/null), as a native run would.
+	lp.Config.Stdin = true
+	argv = append(argv, "--stdin", path, "--solo5:quiet")
 	if dbg {
 		argv = append(argv, "--libos:debug")
 	}
