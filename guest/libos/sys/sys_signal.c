@@ -81,6 +81,13 @@ static long sys_kill(struct sc *c)
 
 static long sys_rt_sigreturn(struct sc *c) { return arch_sigreturn(c->uc); }
 
+/* pause: a wait only a signal ends (EINTR, after the handler), or its default action. */
+static long sys_pause(struct sc *c)
+{
+    sched_block((uintptr_t)cur, NO_DEADLINE, c->nr, WAIT_RETURN, 0);
+    return 0;
+}
+
 const struct syscall sys_signal_calls[] = {
     { NR_rt_sigaction, "rt_sigaction", sys_rt_sigaction, 0, "" },
     { NR_rt_sigprocmask, "rt_sigprocmask", sys_rt_sigprocmask, 0, "" },
@@ -88,6 +95,7 @@ const struct syscall sys_signal_calls[] = {
     { NR_rt_sigreturn, "rt_sigreturn", sys_rt_sigreturn, 0, "restores the whole context (flags sanitised)" },
     { NR_tgkill, "tgkill", sys_tgkill, 0, "" },
     { NR_tkill, "tkill", sys_tkill, 0, "" },
+    { NR_pause, "pause", sys_pause, 0, "x86_64" },
     { NR_kill, "kill", sys_kill, SYSF_PARTIAL, "one process (pid 1): delivered to the calling thread" },
     { -1, NULL, NULL, 0, NULL },
 };
