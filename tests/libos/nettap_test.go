@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -164,10 +165,22 @@ const tapName = "nablatap0"
 
 // startTapServer boots the server and waits until /hello answers; stop (deferred) kills it
 // if it is still running and removes the tap.
-func startTapServer(t *testing.T) *tapServer {
+func startTapServer(t *testing.T) *tapServer { return startTapServerMTU(t, 0) }
+
+// startTapServerMTU is startTapServer on a tap whose MTU is mtu (0: the kernel's 1500).
+func startTapServerMTU(t *testing.T, mtu int) *tapServer {
 	img := bakeAppNet(t, "go-net-server", buildApp(t, "go-net-server"))
 	s := &tapServer{n: newNetns(t), addr: "10.77.0.2:8080", out: new(bytes.Buffer), done: make(chan error, 1)}
-	if err := s.n.do(func() error { return setTap(tapName, net.IPv4(10, 77, 0, 1), true) }); err != nil {
+	if err := s.n.do(func() error {
+		if err := setTap(tapName, net.IPv4(10, 77, 0, 1), true); err != nil || mtu == 0 {
+			return err
+		}
+		l, err := netlink.LinkByName(tapName)
+		if err != nil {
+			return err
+		}
+		return netlink.LinkSetMTU(l, mtu)
+	}); err != nil {
 		s.n.close()
 		t.Fatal(err)
 	}

@@ -63,14 +63,17 @@ void net_lwip_free(void *p);
 #define LWIP_NETIF_LINK_CALLBACK 0
 #define LWIP_SINGLE_NETIF 0
 
-/* TCP sized for a server: 1460-byte segments, 256 KiB windows (window scaling). */
-#define TCP_MSS 1460
+/* TCP sized for a server: 256 KiB windows (window scaling). TCP_MSS is the largest
+ * segment lwIP uses or advertises; each connection takes the smaller of it and its netif's
+ * MTU less the headers, so a 1500-byte tap still gets 1460 and a 9000-byte (jumbo) tap
+ * 8960: every frame is one host system call, and the frame size sets the throughput. */
+#define TCP_MSS 8960
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 3
 #define TCP_WND (256 * 1024)
 #define TCP_SND_BUF (256 * 1024)
 #define TCP_SND_QUEUELEN 1024
-#define TCP_SNDLOWAT 32768         /* u16 in lwIP: writable again below this much queued */
+#define TCP_SNDLOWAT 28672         /* writable again below this much queued (u16 in lwIP, 4 MSS below its top) */
 #define TCP_SNDQUEUELOWAT (TCP_SND_QUEUELEN / 2)
 #define TCP_QUEUE_OOSEQ 1
 #define TCP_LISTEN_BACKLOG 1
@@ -81,7 +84,7 @@ void net_lwip_free(void *p);
  * 1.5 s where Linux's is 200 ms, and a lossy link crawls. 50 ms gives 300 ms; the timer
  * only runs while connections exist (an idle listener still has no wake-ups). */
 #define TCP_TMR_INTERVAL 50
-#define TCP_OVERSIZE TCP_MSS
+#define TCP_OVERSIZE 1460         /* bytes allocated ahead per segment for small writes */
 #define SO_REUSE 1
 #define LWIP_TCP_TIMESTAMPS 0
 #define LWIP_CALLBACK_API 1

@@ -17,6 +17,8 @@ static const struct file_ops tcp_ops;
 #define IPV6_RECVERR 25
 #define IPV6_RECVTCLASS 66
 #define IPV6_TCLASS 67
+/* What Linux reports as the MSS of a socket with no connection yet (TCP_MSS_DEFAULT). */
+#define LINUX_TCP_MSS_DEFAULT 536
 
 static int err_to_errno(err_t e)
 {
@@ -835,7 +837,7 @@ static int tcp_info(struct sock *s, void *val, uint32_t *len)
     } else if (!p) {
         b[0] = 7;
     } else {
-        uint32_t mss = tcp_mss(p) ? tcp_mss(p) : TCP_MSS, unacked = 0;
+        uint32_t mss = tcp_mss(p) ? tcp_mss(p) : LINUX_TCP_MSS_DEFAULT, unacked = 0;
         for (struct tcp_seg *g = p->unacked; g; g = g->next)
             unacked++;
         uint64_t tick_us = TCP_SLOW_INTERVAL * 1000ULL;
@@ -902,7 +904,7 @@ int sock_getopt(struct file *f, int level, int name, void *val, uint32_t *len)
         case TCP_KEEPIDLE: v = p ? (int)(p->keep_idle / 1000) : 7200; break;
         case TCP_KEEPINTVL: v = p ? (int)(p->keep_intvl / 1000) : 75; break;
         case TCP_KEEPCNT: v = p ? (int)p->keep_cnt : 9; break;
-        case TCP_MAXSEG: v = p ? (int)tcp_mss(p) : TCP_MSS; break;
+        case TCP_MAXSEG: v = p && tcp_mss(p) ? (int)tcp_mss(p) : LINUX_TCP_MSS_DEFAULT; break;
         default: return -ENOPROTOOPT;
         }
     } else {
