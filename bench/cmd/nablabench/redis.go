@@ -204,7 +204,7 @@ func (e *env) redis(n, requests int) []*Result {
 	// Native.
 	errs[0] = e.startRedisSide(sides[0], append([]string{"chroot", tree}, redisServerArgs(sides[0].port)...))
 	// runc in a namespace of its own with a veth to the host.
-	if ns, err := newNetSide("redis", 7, false); err != nil {
+	if ns, err := newNetSide("redis", 7, false, 0); err != nil {
 		errs[1] = err
 	} else {
 		defer ns.teardown()
