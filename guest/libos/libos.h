@@ -169,6 +169,11 @@ extern int need_switch;
  * returns its next timer deadline (or NO_DEADLINE). handles: what solo5_yield waits on
  * besides deadlines; ready collects what it reported (the network layer clears it). */
 extern uint64_t (*sched_idle_poll)(int idle);
+/* The interval timers (sys/sys_itimer.c): fires what is due at now, returns the next deadline. */
+extern uint64_t (*sched_timers)(uint64_t now);
+/* Starts the preemption tick (at the second thread; at an armed timer, whose expiry must
+ * reach a thread that makes no calls). */
+void sched_need_tick(void);
 extern solo5_handle_set_t sched_idle_handles, sched_idle_ready;
 /* The host's stdin became readable (or hung up): the tender registers its fd 0 under handle
  * 0, the manifest's reserved first entry, which is never a device. The console's hook

@@ -26,6 +26,7 @@ func TestGoSpin(t *testing.T)       { same(t, runCase{app: "go-spin"}) }
 func TestGoTime(t *testing.T)       { same(t, runCase{app: "go-time"}) }
 func TestMuslTime(t *testing.T)     { same(t, runCase{app: "musl-time"}) }
 func TestMuslSignal(t *testing.T)   { same(t, runCase{app: "musl-signal"}) }
+func TestMuslItimer(t *testing.T)   { same(t, runCase{app: "musl-itimer"}) }
 func TestMuslHello(t *testing.T) {
 	same(t, runCase{app: "musl-hello", args: []string{"first", "second"}})
 }

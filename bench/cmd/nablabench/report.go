@@ -170,6 +170,15 @@ const docNotes = `
   the cap; then all are deleted. PSS does not include kernel memory (namespaces, cgroups,
   page tables), MemAvailable does but moves with everything else on the machine. Where
   both runtimes reach the cap, the extrapolated row (budget / median PSS) compares them.
+- **redis**: Debian's redis-server 7.0.15 and redis-benchmark (tests/libos/fetch-dynroot.sh's
+  tree; ` + "`--save \"\" --appendonly no --protected-mode no`" + `), one server per contender up for
+  the whole step, ` + "`redis-benchmark -t set,get -q`" + ` (50 connections, no pipelining, the
+  tree's client run natively in a chroot) in alternating rounds after one warm-up round.
+  Native: a chroot on the host's loopback. runc: a copy of the tree as rootfs in a network
+  namespace reached over a veth and bridge (kernel TCP/IP both ends). The unikernel:
+  ` + "`nabla run --rootfs --publish`" + ` reached through the published port (nabla's proxy, then
+  the tap and lwIP), and the same instance reached straight on its tap by a client nsenter'd
+  into its namespace (the path that compares with runc's veth).
 - **aarch64 VM and hypercall rows** come from bench/hvt-startup.sh (bench/nabla-bench, run
   with ` + "`-vm`" + `): medians only, as that program prints them (no min/max). The VM is
   qemu-system-aarch64 emulating the CPU (TCG) with nested KVM on this x86_64 host, so its

@@ -80,6 +80,15 @@ struct thread *thread_for_signal(int sig)
     return proc_thread_for_signal(&procs[0], sig);
 }
 
+void sched_need_tick(void)
+{
+    if (!ticking) {
+        if (host_setitimer_ms(TICK_MS) != 0)
+            bindings_panic("libos: setitimer failed");
+        ticking = 1;
+    }
+}
+
 struct thread *thread_new(void)
 {
     for (int i = 0; i < MAX_THREADS; i++) {
@@ -90,11 +99,7 @@ struct thread *thread_new(void)
         t->tid = next_tid++;
         t->deadline = NO_DEADLINE;
         /* The tick starts with the second thread: one thread never needs preempting. */
-        if (!ticking) {
-            if (host_setitimer_ms(TICK_MS) != 0)
-                bindings_panic("libos: setitimer failed");
-            ticking = 1;
-        }
+        sched_need_tick();
         return t;
     }
     return NULL;
@@ -189,10 +194,14 @@ void sched_yield_now(void)
     need_switch = 1;
 }
 
-/* Wakes the threads whose deadline has passed; returns the earliest deadline left. */
+/* The interval timers' part (sys/sys_itimer.c, set at the first setitimer or alarm). */
+uint64_t (*sched_timers)(uint64_t now);
+
+/* Wakes the threads whose deadline has passed, fires the process's timers; returns the
+ * earliest deadline left. */
 static uint64_t expire(uint64_t now)
 {
-    uint64_t next = NO_DEADLINE;
+    uint64_t next = sched_timers ? sched_timers(now) : NO_DEADLINE;
     for (int i = 0; i < MAX_THREADS; i++) {
         struct thread *t = &threads[i];
         if (t->state != T_BLOCKED || t->deadline == NO_DEADLINE)

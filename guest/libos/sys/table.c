@@ -6,7 +6,7 @@
 static const struct syscall *const families[] = {
     sys_fd_calls, sys_epoll_calls, sys_pipe_calls, sys_eventfd_calls, sys_poll_calls, sys_mm_calls,
     sys_thread_calls, sys_time_calls, sys_signal_calls, sys_proc_calls, sys_fs_calls, sys_net_calls,
-    sys_misc_calls, sys_exec_calls, sys_child_calls,
+    sys_misc_calls, sys_exec_calls, sys_child_calls, sys_itimer_calls,
 };
 
 static const char *const names[NR_MAX] = {

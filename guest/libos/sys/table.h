@@ -28,7 +28,8 @@ struct syscall {
 extern const struct syscall sys_fd_calls[], sys_epoll_calls[], sys_pipe_calls[],
     sys_eventfd_calls[], sys_poll_calls[], sys_mm_calls[], sys_thread_calls[], sys_time_calls[],
     sys_signal_calls[], sys_proc_calls[], sys_fs_calls[], sys_net_calls[], sys_misc_calls[],
-    sys_exec_calls[], sys_child_calls[];
+    sys_exec_calls[], sys_child_calls[],
+    sys_itimer_calls[];
 
 void sys_table_init(void);
 /* Writable shared file mappings (sys_mm.c), synchronised around every call. */
