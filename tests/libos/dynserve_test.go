@@ -50,15 +50,15 @@ func serveTree(t *testing.T) string {
 		rand.New(rand.NewSource(13)).Read(big)
 		page := strings.Repeat("<p>nabla serves this page, compressible.</p>\n", 200)
 		files := map[string]string{
-			"etc/passwd":          "root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
-			"etc/group":           "root:x:0:\nwww-data:x:33:\nnogroup:x:65534:\n",
-			"srv/www/index.html":  "<html><body>hello from the unikernel</body></html>\n",
-			"srv/www/page.html":   page,
-			"srv/www/big.bin":     string(big),
-			"srv/www/a dir/x.txt": "x\n",
-			"srv/www/notes.txt":   "plain text\n",
+			"etc/passwd":           "root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+			"etc/group":            "root:x:0:\nwww-data:x:33:\nnogroup:x:65534:\n",
+			"srv/www/index.html":   "<html><body>hello from the unikernel</body></html>\n",
+			"srv/www/page.html":    page,
+			"srv/www/big.bin":      string(big),
+			"srv/www/a dir/x.txt":  "x\n",
+			"srv/www/notes.txt":    "plain text\n",
 			"etc/nginx/nabla.conf": strings.ReplaceAll(nginxConf, "PORT", strconv.Itoa(servePort)),
-			"root/serve.py":       pyServe,
+			"root/serve.py":        pyServe,
 		}
 		for p, b := range files {
 			f := filepath.Join(servePath, p)
