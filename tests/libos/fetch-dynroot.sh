@@ -23,6 +23,9 @@ pkgs="libc6 libgcc-s1 musl coreutils libacl1 libattr1 libgmp10 libpcre2-8-0 libs
 want=$(echo $pkgs)
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
+# One fetch at a time per cache (test binaries of several checkouts share it).
+exec 9>"$cache.lock"
+flock 9
 if [[ -d $cache/tree/usr/bin && $(cat "$cache/packages" 2>/dev/null) == "$want" ]]; then
     echo "$cache/tree"
     exit 0

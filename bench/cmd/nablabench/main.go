@@ -132,6 +132,12 @@ func bench(c config, progress *os.File) (rep *report, err error) {
 		}
 		return e.redis(min(c.n, 3), 100000)
 	})
+	step("network (nginx)", func() []*Result {
+		if c.smoke {
+			return e.nginxNetwork(1, 1)
+		}
+		return e.nginxNetwork(min(c.n, 3), 10)
+	})
 	step("density (baked Go)", func() []*Result { return e.bakedDensity(c.bakedN, c.settle) })
 	if c.vm {
 		step("aarch64 VM (bench/hvt-startup.sh)", func() []*Result { return e.vmRuns(c.vmArgs) })

@@ -142,8 +142,12 @@ var (
 )
 
 // wrkRun is one wrk run: requests per second and the p50/p99 latencies in ms.
-func wrkRun(url string, secs int) (rps, p50, p99 float64, err error) {
-	b, err := exec.Command("wrk", "-t2", "-c64", fmt.Sprintf("-d%ds", secs), "--latency", url).CombinedOutput()
+func wrkRun(url string, secs int) (rps, p50, p99 float64, err error) { return wrkRunIn(nil, url, secs) }
+
+// wrkRunIn is wrkRun with wrk started by the command prefix (nsenter into a namespace).
+func wrkRunIn(prefix []string, url string, secs int) (rps, p50, p99 float64, err error) {
+	argv := append(append([]string{}, prefix...), "wrk", "-t2", "-c64", fmt.Sprintf("-d%ds", secs), "--latency", url)
+	b, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
 	out := string(b)
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("wrk: %v: %s", err, out)

@@ -48,7 +48,7 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("density %s: %v containers up, want the smoke cap 2", r.Contender, r.Samples[0])
 		}
 	}
-	for _, s := range []string{"start-up", "library OS files", "lifecycle", "memory", "host interface", "density", "network", "kubernetes", "redis"} {
+	for _, s := range []string{"start-up", "library OS files", "lifecycle", "memory", "host interface", "density", "network", "kubernetes", "redis", "network (nginx)"} {
 		if sections[s] == 0 {
 			t.Errorf("no result in section %s", s)
 		}

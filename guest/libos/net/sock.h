@@ -40,6 +40,7 @@ struct sock {
     ip_addr_t laddr, raddr;
     uint16_t lport, rport;
     int opt_reuseaddr, opt_keepalive, opt_nodelay, opt_broadcast;
+    int opt_cork;          /* TCP_CORK: partial segments wait for the uncork */
     int sndbuf, rcvbuf;
     int32_t linger[2];
 };

@@ -273,6 +273,15 @@ static long do_recv(struct sock *s, void *buf, size_t n, int flags)
     return -EAGAIN;
 }
 
+/* The bytes queued and not yet sent: a corked socket sends once a full segment is there. */
+static size_t unsent_bytes(struct tcp_pcb *p)
+{
+    size_t n = 0;
+    for (struct tcp_seg *g = p->unsent; g; g = g->next)
+        n += g->len;
+    return n;
+}
+
 static long do_send(struct sock *s, const void *buf, size_t n, int flags)
 {
     if (s->err) {
@@ -308,7 +317,7 @@ static long do_send(struct sock *s, const void *buf, size_t n, int flags)
         }
         done += k;
     }
-    if (s->pcb)
+    if (s->pcb && (!s->opt_cork || unsent_bytes(s->pcb) >= tcp_mss(s->pcb)))
         tcp_output(s->pcb);
     if (!done && n)
         return -EAGAIN;
@@ -768,6 +777,14 @@ int sock_setopt(struct file *f, int level, int name, const void *val, uint32_t l
                     tcp_nagle_enable(p);
             }
             return 0;
+        case TCP_CORK:
+            /* As Linux: while set, what is written waits until a full segment is queued;
+             * clearing it sends the rest now. (Linux's 200 ms ceiling is not kept: an
+             * arriving ACK may send a partial segment earlier, lwIP's tcp_input outputs.) */
+            s->opt_cork = v != 0;
+            if (!v && p)
+                tcp_output(p);
+            return 0;
         case TCP_KEEPIDLE: case TCP_KEEPINTVL:
             if (v < 1 || v > 32767)
                 return -EINVAL;
@@ -901,6 +918,7 @@ int sock_getopt(struct file *f, int level, int name, void *val, uint32_t *len)
     } else if (level == IPPROTO_TCP && !udp_is(f)) {
         switch (name) {
         case TCP_NODELAY: v = s->opt_nodelay; break;
+        case TCP_CORK: v = s->opt_cork; break;
         case TCP_KEEPIDLE: v = p ? (int)(p->keep_idle / 1000) : 7200; break;
         case TCP_KEEPINTVL: v = p ? (int)(p->keep_intvl / 1000) : 75; break;
         case TCP_KEEPCNT: v = p ? (int)p->keep_cnt : 9; break;

@@ -485,7 +485,7 @@ const struct syscall sys_net_calls[] = {
     { NR_connect, "connect", sys_connect, 0, "blocking, or EINPROGRESS then SO_ERROR" },
     { NR_getsockname, "getsockname", sys_getsockname, 0, "" },
     { NR_getpeername, "getpeername", sys_getpeername, 0, "" },
-    { NR_setsockopt, "setsockopt", sys_setsockopt, SYSF_PARTIAL, "SO_REUSEADDR, SO_KEEPALIVE, SO_*BUF, SO_LINGER, TCP_NODELAY, TCP_KEEP*; others accepted or ENOPROTOOPT" },
+    { NR_setsockopt, "setsockopt", sys_setsockopt, SYSF_PARTIAL, "SO_REUSEADDR, SO_KEEPALIVE, SO_*BUF, SO_LINGER, TCP_NODELAY, TCP_CORK (no 200 ms ceiling), TCP_KEEP*; others accepted or ENOPROTOOPT" },
     { NR_getsockopt, "getsockopt", sys_getsockopt, SYSF_PARTIAL, "SO_ERROR, SO_TYPE, SO_DOMAIN, SO_ACCEPTCONN, the options set" },
     { NR_shutdown, "shutdown", sys_shutdown, 0, "SHUT_RD, SHUT_WR (FIN), SHUT_RDWR" },
     { NR_sendto, "sendto", sys_sendto, SYSF_PARTIAL, "MSG_DONTWAIT, MSG_NOSIGNAL, MSG_MORE" },
