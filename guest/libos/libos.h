@@ -131,6 +131,7 @@ struct proc {
     struct node *cwd;
     uint32_t umask;
     uint64_t brk_start, brk_cur;
+    uint64_t stack_lo, stack_hi; /* its program's main stack ([stack] in /proc/self/maps) */
     void *owned;          /* mm/mm.c: extents this process mapped (not pid 1's) */
     int nowned;
     void *xargs;          /* exec: its argv/envp buffer (children only) */
@@ -202,6 +203,7 @@ extern uint8_t libos_seed[32]; /* random.c */
 void mm_init(uintptr_t lo, uintptr_t hi);
 long mm_mprotect(uint64_t addr, uint64_t len, int prot);
 void mm_report(void); /* --libos:debug: memory made read-write, address space in use */
+long mm_maps(char *b, size_t c); /* /proc/self/maps lines of the managed region */
 long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags); /* anonymous */
 long mm_munmap(uint64_t addr, uint64_t len);
 long mm_madvise(uint64_t addr, uint64_t len, int advice);

@@ -27,6 +27,9 @@ func TestGoTime(t *testing.T)       { same(t, runCase{app: "go-time"}) }
 func TestMuslTime(t *testing.T)     { same(t, runCase{app: "musl-time"}) }
 func TestMuslSignal(t *testing.T)   { same(t, runCase{app: "musl-signal"}) }
 func TestMuslItimer(t *testing.T)   { same(t, runCase{app: "musl-itimer"}) }
+
+// /proc/self/maps as programs read it: order, [stack], code, malloc and brk memory.
+func TestMuslMaps(t *testing.T) { same(t, runCase{app: "musl-maps"}) }
 func TestMuslHello(t *testing.T) {
 	same(t, runCase{app: "musl-hello", args: []string{"first", "second"}})
 }

@@ -215,6 +215,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     long stack = mm_mmap(0, APP_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
     if (stack < 0)
         bindings_panic("libos: no memory for the app stack");
+    curproc->stack_lo = (uint64_t)stack, curproc->stack_hi = (uint64_t)stack + APP_STACK_SIZE;
     uint64_t interp_base;
     uint64_t entry = load_interp(&interp_base);
     uint64_t sp = build_stack((uint64_t)stack + APP_STACK_SIZE, interp_base);

@@ -94,12 +94,15 @@ static long g_statm(char *b, size_t c)
     return lib_snprintf(b, c, "%llu %llu 0 0 0 0 0\n", (unsigned long long)(p_mem / 4096), pages);
 }
 
+/* The app's image (below the managed region), then what mm has in use above it. */
 static long g_maps(char *b, size_t c)
 {
-    /* the app's image; anonymous memory is not listed (mm keeps no names) */
-    return lib_snprintf(b, c, "%08llx-%08llx r-xp 00000000 00:00 0 %s\n",
+    long n = lib_snprintf(b, c, "%08llx-%08llx r-xp 00000000 00:00 0                           %s\n",
             (unsigned long long)libos_app.lo, (unsigned long long)libos_app.hi,
             p_argc && p_argv[0][0] == '/' ? p_argv[0] : "/app");
+    if (n < 0 || (size_t)n >= c)
+        return n;
+    return n + mm_maps(b + n, c - (size_t)n);
 }
 
 static long g_mountinfo(char *b, size_t c)

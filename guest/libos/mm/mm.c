@@ -496,3 +496,67 @@ void mm_reset(void)
 }
 
 uint64_t mm_low(void) { return mlo; }
+
+/* The next boundary after a in one sorted extent list (cursor *i kept across calls), and
+ * whether a lies inside an extent. */
+static uint64_t ext_next(const struct ext *v, int n, int *i, uint64_t a, int *inside)
+{
+    while (*i < n && v[*i].hi <= a)
+        (*i)++;
+    *inside = *i < n && v[*i].lo <= a;
+    if (*i >= n)
+        return mhi;
+    return *inside ? v[*i].hi : v[*i].lo;
+}
+
+static uint64_t min_above(uint64_t best, uint64_t a, uint64_t v) { return v > a && v < best ? v : best; }
+
+/* /proc/self/maps for the managed region: one line per run of addresses in use (not on
+ * the free list) with one host protection (r-x: code the app mapped; rw-: memory made
+ * read-write; ---: reserved only) and one name ([heap]: the brk range; [stack]: the
+ * program's main stack). mm keeps no file names, so file mappings show as anonymous, and
+ * the protection is the host's (a read-write page the app made PROT_READ shows rw-). */
+long mm_maps(char *b, size_t c)
+{
+    size_t used = 0;
+    int i = 0, j = 0, k = 0;
+    uint64_t heap_lo = (brk_start + PAGE - 1) & ~(PAGE - 1), heap_hi = (brk_cur + PAGE - 1) & ~(PAGE - 1);
+    uint64_t st_lo = curproc->stack_lo, st_hi = curproc->stack_hi;
+    uint64_t run_lo = 0, run_hi = 0;
+    const char *run_perm = NULL, *run_name = NULL;
+    for (uint64_t a = mlo; a < mhi && used < c;) {
+        int isfree, isrw, isrx;
+        uint64_t nx = ext_next(fr, nfr, &i, a, &isfree);
+        uint64_t n2 = ext_next(rw, nrw, &j, a, &isrw);
+        uint64_t n3 = ext_next(rx, nrx, &k, a, &isrx);
+        nx = n2 < nx ? n2 : nx;
+        nx = n3 < nx ? n3 : nx;
+        nx = min_above(min_above(min_above(min_above(nx, a, heap_lo), a, heap_hi), a, st_lo), a, st_hi);
+        const char *perm = isrx ? "r-xp" : isrw ? "rw-p" : "---p";
+        const char *name = (a >= heap_lo && a < heap_hi) ? "[heap]" : (a >= st_lo && a < st_hi) ? "[stack]" : "";
+        if (isfree)
+            perm = NULL;
+        if (run_perm && (perm != run_perm || name != run_name || a != run_hi)) {
+            long r = lib_snprintf(b + used, c - used, "%08llx-%08llx %s 00000000 00:00 0 %s%s\n",
+                    (unsigned long long)run_lo, (unsigned long long)run_hi, run_perm,
+                    *run_name ? "                           " : "", run_name);
+            if (r < 0)
+                break;
+            used += (size_t)r;
+            run_perm = NULL;
+        }
+        if (perm && !run_perm)
+            run_lo = a, run_perm = perm, run_name = name;
+        if (perm)
+            run_hi = nx;
+        a = nx;
+    }
+    if (run_perm && used < c) {
+        long r = lib_snprintf(b + used, c - used, "%08llx-%08llx %s 00000000 00:00 0 %s%s\n",
+                (unsigned long long)run_lo, (unsigned long long)run_hi, run_perm,
+                *run_name ? "                           " : "", run_name);
+        if (r > 0)
+            used += (size_t)r;
+    }
+    return (long)(used > c ? c : used);
+}

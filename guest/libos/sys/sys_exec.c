@@ -274,6 +274,7 @@ static long do_execve(struct sc *c, int dirfd, uint64_t upath, uint64_t uargv, u
         return 0;
     }
     mm_brk_init((uintptr_t)prog.end);
+    curproc->stack_lo = (uint64_t)stack, curproc->stack_hi = (uint64_t)stack + EXEC_STACK;
     struct exec_start st = { .argc = x->argc, .envc = x->envc, .argv = x->argv, .envp = x->envp,
         .execfn = x->path, .phdr = prog.phdr, .phnum = prog.phnum, .entry = prog.entry, .base = base };
     uint64_t sp = exec_build_stack((uint64_t)stack + EXEC_STACK, &st);
