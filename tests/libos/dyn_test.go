@@ -321,6 +321,40 @@ func TestDynamicBadInterp(t *testing.T) {
 			t.Errorf("native run: %+v", n)
 		}
 	})
+	// libc.so.6 is there but corrupt. A bad ELF header: ld.so refuses it in its words, as
+	// natively. Cut short: ld.so maps past the end of the file; Linux gives SIGBUS on the
+	// pages past it, the libOS (which copies file mappings) zeros, so ld.so dies of a
+	// SIGSEGV instead: the app's death either way, reported, never the libOS's.
+	triple := map[string]string{"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}[runtime.GOARCH]
+	libc, err := os.ReadFile(filepath.Join(tree, "usr", "lib", triple, "libc.so.6"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	badLibc := func(t *testing.T, lib []byte) string {
+		root := filepath.Join(t.TempDir(), "root")
+		b, _ := os.ReadFile(hello)
+		for _, d := range []string{"bin", "proc", "dev", filepath.Dir(interp), filepath.Join("lib", triple)} {
+			must(t, os.MkdirAll(filepath.Join(root, d), 0o755))
+		}
+		must(t, os.WriteFile(filepath.Join(root, "bin", "hello"), b, 0o755))
+		must(t, os.WriteFile(filepath.Join(root, interp), ld, 0o755))
+		must(t, os.WriteFile(filepath.Join(root, "lib", triple, "libc.so.6"), lib, 0o644))
+		return root
+	}
+	t.Run("corrupt library header", func(t *testing.T) {
+		lib := bytes.Clone(libc)
+		lib[3] = 'X'
+		n := sameFS(t, fsCase{tree: badLibc(t, lib), inPlace: true, argv: []string{"/bin/hello"}}, nil)
+		if n.status != 127 || !strings.Contains(n.stderr, "libc.so.6: invalid ELF header") {
+			t.Errorf("native run: %+v", n)
+		}
+	})
+	t.Run("library cut short", func(t *testing.T) {
+		u := fsCase{tree: badLibc(t, libc[:len(libc)/3]), argv: []string{"/bin/hello"}}.unikernel(t)
+		if u.status <= 128 || u.status >= 255 || !strings.Contains(u.stdout, "libos: fatal signal") || strings.Contains(u.stdout, "ABORT") {
+			t.Errorf("status %d (want the app's death by a signal), stdout %q, stderr %q", u.status, u.stdout, u.stderr)
+		}
+	})
 }
 
 func must(t testing.TB, err error) {

@@ -39,6 +39,22 @@ func TestMuslPthreads(t *testing.T) { same(t, runCase{app: "musl-pthreads"}) }
 // call made from it, which traps to the libOS like any app call.
 func TestMuslJIT(t *testing.T) { same(t, runCase{app: "musl-jit"}) }
 
+// A JIT whose code cache outgrows --mem: the mapping is refused (ENOMEM), the program says
+// so and exits 1, as natively when the kernel refuses; never a libOS fault. Natively the
+// same cache fits (the premise).
+func TestMuslJITPastMem(t *testing.T) {
+	c := runCase{app: "musl-jit", args: []string{"big", "256"}, mem: 64}
+	if n := c.native(t); n.status != 0 || !strings.Contains(n.stdout, "code cache of 256 MiB") {
+		t.Fatalf("native run (premise): status %d, %q %q", n.status, n.stdout, n.stderr)
+	}
+	u := c.unikernel(t)
+	out := u.stdout + u.stderr
+	if u.status != 1 || !strings.Contains(out, "mmap code cache: Out of memory") ||
+		strings.Contains(out, "fault") || strings.Contains(out, "panic") {
+		t.Fatalf("unikernel: status %d (want 1), output %q (want mmap's ENOMEM as musl words it, no fault)", u.status, out)
+	}
+}
+
 // Descriptor semantics: dup shares the open file, pipes, eventfd, epoll (level, edge,
 // oneshot, hang-up), poll, select; bad pointers give EFAULT.
 func TestMuslFds(t *testing.T) { same(t, runCase{app: "musl-fds"}) }

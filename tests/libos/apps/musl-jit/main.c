@@ -3,6 +3,7 @@
  * itself (from outside any libc, so under the libOS it traps there), and a page is made
  * writable again, patched and re-made executable. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -65,8 +66,32 @@ static size_t do_write(unsigned char *p)
 }
 #endif
 
-int main(void)
+/* "big MiB": a code cache of MiB mebibytes, filled and made executable, as a JIT that
+ * grows past its memory does: past --mem the mapping fails (ENOMEM) and the program says
+ * so, as it would when the kernel refused it. */
+static int big(size_t mib)
 {
+    size_t len = mib << 20;
+    unsigned char *c = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (c == MAP_FAILED) {
+        perror("mmap code cache");
+        return 1;
+    }
+    for (size_t off = 0; off + 4096 <= len; off += 4096)
+        ret_const(c + off, (int)(off >> 12));
+    __builtin___clear_cache((char *)c, (char *)c + len);
+    if (mprotect(c, len, PROT_READ | PROT_EXEC) != 0) {
+        perror("mprotect code cache");
+        return 1;
+    }
+    printf("code cache of %zu MiB: last piece returned %d\n", mib, ((int (*)(void))(c + len - 4096))());
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "big"))
+        return big((size_t)atol(argv[2]));
     size_t len = 2 * 4096;
     unsigned char *code = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (code == MAP_FAILED) {
