@@ -96,10 +96,9 @@ long proc_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid, uint64_
     int sig = (int)(flags & 0xff);
     if (sig > NSIG)
         return -EINVAL;
-    if ((flags & CLONE_PARENT_SETTID) && !user_writable(ptid, 4))
-        return -EFAULT;
-    if ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) && !user_writable(ctid, 4))
-        return -EFAULT;
+    long e = clone_check_tids(flags, ptid, ctid);
+    if (e)
+        return e;
     struct proc *p = proc_slot();
     if (!p)
         return -EAGAIN;
@@ -124,25 +123,8 @@ long proc_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid, uint64_
     p->umask = curproc->umask;
     p->brk_start = curproc->brk_start;
     p->brk_cur = curproc->brk_cur;
-    /* The caller's TLS: cur->tls, or on aarch64 the live TPIDR_EL0 uc_save reads (the app
-     * writes it without a call, so cur->tls is only current after a switch). */
-    t->tls = cur->tls;
-    uc_save(t, uc);
-    ctx_set_ret(t, 0);
-    if (stack)
-        ctx_set_sp(t, stack);
-    if (flags & CLONE_SETTLS)
-        t->tls = tls;
-    t->sigmask = cur->sigmask;
-    memcpy(t->altstack, cur->altstack, sizeof t->altstack);
-    t->proc = p;
-    if (flags & CLONE_PARENT_SETTID)
-        *(volatile int32_t *)(uintptr_t)ptid = t->tid;
-    if (flags & CLONE_CHILD_SETTID)
-        *(volatile int32_t *)(uintptr_t)ctid = t->tid;
-    if (flags & CLONE_CHILD_CLEARTID)
-        t->clear_tid = ctid;
-    t->state = T_RUN;
+    memcpy(t->altstack, cur->altstack, sizeof t->altstack); /* a child keeps it; a thread not */
+    clone_start(t, p, uc, flags, stack, ptid, tls, ctid);
     DBG("libos: process %d started by %d (clone flags 0x%llx)\n", p->pid, p->ppid,
             (unsigned long long)flags);
     if (flags & CLONE_VFORK) {

@@ -59,21 +59,21 @@ static long sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t tmo, uint64
 }
 
 
-static long sys_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid)
+long clone_check_tids(uint64_t flags, uint64_t ptid, uint64_t ctid)
 {
-    uint64_t tls = clone_tls_arg(uc), ctid = clone_ctid_arg(uc);
-    if (!(flags & CLONE_THREAD)) /* a child process: vfork, posix_spawn (fork: ENOSYS) */
-        return proc_clone(uc, flags, stack, ptid, tls, ctid);
-    if (!(flags & CLONE_VM) || (flags & CLONE_VFORK))
-        return -EINVAL;
     if ((flags & CLONE_PARENT_SETTID) && !user_writable(ptid, 4))
         return -EFAULT;
     if ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) && !user_writable(ctid, 4))
         return -EFAULT;
-    struct thread *t = thread_new();
-    if (!t)
-        return -EAGAIN;
-    t->tls = cur->tls; /* aarch64: uc_save reads the live TPIDR_EL0 instead */
+    return 0;
+}
+
+void clone_start(struct thread *t, struct proc *p, void *uc, uint64_t flags, uint64_t stack,
+        uint64_t ptid, uint64_t tls, uint64_t ctid)
+{
+    /* The caller's TLS: cur->tls, or on aarch64 the live TPIDR_EL0 uc_save reads (the app
+     * writes it without a call, so cur->tls is only current after a switch). */
+    t->tls = cur->tls;
     uc_save(t, uc);
     ctx_set_ret(t, 0);
     if (stack)
@@ -81,7 +81,7 @@ static long sys_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid)
     if (flags & CLONE_SETTLS)
         t->tls = tls;
     t->sigmask = cur->sigmask;
-    t->proc = curproc;
+    t->proc = p;
     if (flags & CLONE_PARENT_SETTID)
         *(volatile int32_t *)(uintptr_t)ptid = t->tid;
     if (flags & CLONE_CHILD_SETTID)
@@ -89,6 +89,22 @@ static long sys_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid)
     if (flags & CLONE_CHILD_CLEARTID)
         t->clear_tid = ctid;
     t->state = T_RUN;
+}
+
+static long sys_clone(void *uc, uint64_t flags, uint64_t stack, uint64_t ptid)
+{
+    uint64_t tls = clone_tls_arg(uc), ctid = clone_ctid_arg(uc);
+    if (!(flags & CLONE_THREAD)) /* a child process: vfork, posix_spawn (fork: ENOSYS) */
+        return proc_clone(uc, flags, stack, ptid, tls, ctid);
+    if (!(flags & CLONE_VM) || (flags & CLONE_VFORK))
+        return -EINVAL;
+    long e = clone_check_tids(flags, ptid, ctid);
+    if (e)
+        return e;
+    struct thread *t = thread_new();
+    if (!t)
+        return -EAGAIN;
+    clone_start(t, curproc, uc, flags, stack, ptid, tls, ctid);
     return t->tid;
 }
 
