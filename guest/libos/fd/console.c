@@ -108,21 +108,58 @@ static void stdin_wake(void)
     pollq_notify(&stdin_pq, EPOLLIN);
 }
 
-/* The host's stdin (non-blocking there), through a bounce buffer: the host never writes
- * into memory the app named. -EAGAIN parks a blocking reader on stdin_pq. */
+/* The host's stdin (non-blocking there) is read into a buffer of the libOS's own (the
+ * host never writes into memory the app named), ahead of the app when poll asks, so that
+ * readiness is what a read would find. An end of file a probe saw is kept for the next
+ * read (a terminal's ^D ends one read, not the stream). */
+static uint8_t ahead[4096];
+static size_t ahead_off, ahead_n;
+static int ahead_eof;
+
+/* Bytes held (> 0), an end of file to report (0), or the host's -errno (-EAGAIN: none yet). */
+static long stdin_fill(void)
+{
+    if (ahead_off < ahead_n)
+        return (long)(ahead_n - ahead_off);
+    if (ahead_eof)
+        return 0;
+    long r = host_read_stdin(ahead, sizeof ahead);
+    if (r == -EIO)
+        r = 0; /* the terminal hung up (its master closed): end of file */
+    if (r == 0)
+        ahead_eof = 1;
+    if (r <= 0)
+        return r;
+    ahead_off = 0, ahead_n = (size_t)r;
+    return r;
+}
+
+/* -EAGAIN parks a blocking reader on stdin_pq. */
 static long con_read(struct file *f, void *buf, size_t n, uint64_t *off)
 {
     (void)f, (void)off;
-    static uint8_t bounce[4096];
     if (!libos_cfg.stdin_host || n == 0)
         return 0;
-    long r = host_read_stdin(bounce, n < sizeof bounce ? n : sizeof bounce);
-    if (r == -EIO)
-        return 0; /* the terminal hung up (its master closed): end of file */
+    long r = stdin_fill();
+    if (r == 0)
+        ahead_eof = 0;
     if (r <= 0)
         return r;
-    memcpy(buf, bounce, (size_t)r);
-    return r;
+    size_t take = n < (size_t)r ? n : (size_t)r;
+    memcpy(buf, ahead + ahead_off, take);
+    ahead_off += take;
+    return (long)take;
+}
+
+/* Always writable; readable when a read would not block: bytes held or read ahead, an end
+ * of file, or an error for the read to report. Without the host's stdin, a read gives end
+ * of file at once (/dev/null): always readable. */
+static uint32_t con_poll(struct file *f)
+{
+    (void)f;
+    if (!libos_cfg.stdin_host)
+        return EPOLLIN | EPOLLOUT;
+    return EPOLLOUT | (stdin_fill() == -EAGAIN ? 0 : EPOLLIN);
 }
 
 /* stderr reads nothing: the host's fd 2 is output only. */
@@ -163,11 +200,13 @@ static long con_path(struct file *f, char *buf, size_t n)
     return lib_snprintf(buf, n, libos_cfg.terminal ? "/dev/pts/0" : "/dev/console");
 }
 
-/* No poll: epoll_ctl gives EPERM (the console is always ready, like a regular file). */
+/* stdin and stdout: pollable (epoll too), as a terminal or a pipe is. */
 static const struct file_ops console_ops = {
     .kind = "console", .read = con_read, .write = con_write, .ioctl = con_ioctl, .stat = con_stat,
-    .path = con_path,
+    .path = con_path, .poll = con_poll,
 };
+
+/* stderr: no poll, always ready (epoll_ctl gives EPERM, as for a regular file). */
 
 static const struct file_ops stderr_ops = {
     .kind = "console", .read = err_read, .write = err_write, .ioctl = con_ioctl, .stat = con_stat,

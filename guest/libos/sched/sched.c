@@ -275,7 +275,8 @@ static struct thread *pick(void)
         }
         if (thread_count() == 0)
             libos_exit(0);
-        if (next == NO_DEADLINE && !sched_idle_handles) {
+        /* Nothing can wake a thread: no deadline, no network, no host stdin to wait on. */
+        if (next == NO_DEADLINE && !sched_idle_handles && !sched_stdin_wake) {
             LOG("libos: every thread is blocked with no deadline: deadlock\n");
             libos_exit(1);
         }
