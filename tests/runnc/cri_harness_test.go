@@ -19,26 +19,18 @@ import (
 	"github.com/nabla-containers/nabla/internal/containerdtest"
 )
 
-// criToolsVersion is the cri-tools release whose crictl the test builds (the Makefile's
-// CRI_TOOLS, which `make setup` prebuilds into the same place).
-const criToolsVersion = "v1.37.0"
-
-// cniBinDir is where Debian's containernetworking-plugins puts bridge, host-local, loopback.
-const cniBinDir = "/usr/lib/cni"
-
 // crictlBinary builds crictl into /var/cache/nabla (once per version) and returns its path.
 func crictlBinary(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("/var/cache/nabla/cri-tools", criToolsVersion)
-	bin := filepath.Join(dir, "crictl")
+	v, bin := containerdtest.CRIToolsVersion, containerdtest.CrictlPath
 	if _, err := os.Stat(bin); err == nil {
 		return bin
 	}
-	cmd := exec.Command("go", "install", "sigs.k8s.io/cri-tools/cmd/crictl@"+criToolsVersion)
-	cmd.Env = append(os.Environ(), "GOBIN="+dir, "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false")
+	cmd := exec.Command("go", "install", "sigs.k8s.io/cri-tools/cmd/crictl@"+v)
+	cmd.Env = append(os.Environ(), "GOBIN="+filepath.Dir(bin), "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false")
 	cmd.Dir = os.TempDir() // outside our module: go install name@version
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building crictl %s (go install sigs.k8s.io/cri-tools/cmd/crictl@%s): %v\n%s", criToolsVersion, criToolsVersion, err, out)
+		t.Fatalf("building crictl %s (go install sigs.k8s.io/cri-tools/cmd/crictl@%s): %v\n%s", v, v, err, out)
 	}
 	return bin
 }
@@ -64,45 +56,6 @@ func runtimeSnippet(t *testing.T, runncRoot string) string {
 	return strings.Replace(s, doc, fmt.Sprintf("BinaryName = %q\n    Root = %q", runncB, runncRoot), 1)
 }
 
-// criConfig is containerd with the CRI plugin: everything under dir, apparmor off (the
-// host's profiles are not ours to load), oom_score_adj no lower than containerd's own
-// (this machine refuses lowering it, as a nested container host may), the stream server
-// on the peer's loopback.
-const criConfig = `version = 2
-root = %[1]q
-state = %[2]q
-disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.devmapper"]
-[grpc]
-  address = %[3]q
-[ttrpc]
-  address = "%[3]s.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins."io.containerd.internal.v1.opt"]
-  path = %[4]q
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = %[5]q
-  disable_apparmor = true
-  restrict_oom_score_adj = true
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
-  enable_tls_streaming = false
-[plugins."io.containerd.grpc.v1.cri".cni]
-  bin_dir = %[6]q
-  conf_dir = %[7]q
-  max_conf_num = 1
-[plugins."io.containerd.grpc.v1.cri".containerd]
-  snapshotter = "overlayfs"
-  default_runtime_name = "runc"
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-  runtime_type = "io.containerd.runc.v2"
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-  Root = %[8]q
-%[9]s
-`
-
 // criDaemon is a private containerd with CRI, run in a peer network namespace (the CNI
 // bridge and the pods' veths live there, not on the host).
 type criDaemon struct {
@@ -113,19 +66,6 @@ type criDaemon struct {
 	ctrd      *containerdtest.Daemon // for its Ctr helper (no process of its own)
 }
 
-// cniConflist is a bridge network with host-local addresses, its IPAM state under dir.
-func cniConflist(dir, bridge, subnet string) string {
-	return fmt.Sprintf(`{
-  "cniVersion": "1.0.0",
-  "name": "nabla-test",
-  "plugins": [
-    {"type": "bridge", "bridge": %q, "isGateway": true, "ipMasq": false,
-     "ipam": {"type": "host-local", "dataDir": %q, "ranges": [[{"subnet": %q}]], "routes": [{"dst": "0.0.0.0/0"}]}}
-  ]
-}
-`, bridge, filepath.Join(dir, "cni-ipam"), subnet)
-}
-
 func startCRI(t *testing.T, dir string, peer *peerNS, sandboxImage string) *criDaemon {
 	t.Helper()
 	for _, tool := range []string{"containerd", "ctr", "containerd-shim-runc-v2", "runc", "curl"} {
@@ -134,19 +74,18 @@ func startCRI(t *testing.T, dir string, peer *peerNS, sandboxImage string) *criD
 		}
 	}
 	for _, p := range []string{"bridge", "host-local", "loopback"} {
-		if _, err := os.Stat(filepath.Join(cniBinDir, p)); err != nil {
+		if _, err := os.Stat(filepath.Join(containerdtest.CNIBinDir, p)); err != nil {
 			t.Fatalf("CRI tests need the CNI plugin %s (apt-get install containernetworking-plugins): %v", p, err)
 		}
 	}
 	crictl := crictlBinary(t)
 	confDir := filepath.Join(dir, "cni-conf")
 	os.MkdirAll(confDir, 0o755)
-	if err := os.WriteFile(filepath.Join(confDir, "10-nabla-test.conflist"), []byte(cniConflist(dir, "cni-nabla0", "10.88.7.0/24")), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(confDir, "10-nabla-test.conflist"), []byte(containerdtest.CNIBridgeConflist(dir, "nabla-test", "cni-nabla0", "10.88.7.0/24")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sock := filepath.Join(dir, "c.sock")
-	cfg := fmt.Sprintf(criConfig, filepath.Join(dir, "root"), filepath.Join(dir, "state"), sock, filepath.Join(dir, "opt"),
-		sandboxImage, cniBinDir, confDir, filepath.Join(dir, "runc-root"), runtimeSnippet(t, filepath.Join(dir, "runnc-root")))
+	cfg := containerdtest.CRIConfig(dir, sock, sandboxImage, confDir, runtimeSnippet(t, filepath.Join(dir, "runnc-root")))
 	cfgPath := filepath.Join(dir, "config.toml")
 	os.WriteFile(cfgPath, []byte(cfg), 0o644)
 	crictlCfg := filepath.Join(dir, "crictl.yaml")
@@ -168,18 +107,7 @@ func startCRI(t *testing.T, dir string, peer *peerNS, sandboxImage string) *criD
 		if out, _ := d.crictl(t, "pods", "-q"); strings.TrimSpace(out) != "" {
 			d.crictl(t, "rmp", "--all", "--force")
 		}
-		// nsenter execs containerd, so the pid is containerd's.
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
-		}
-		exec.Command("umount", "-R", filepath.Join(dir, "root")).Run()
-		exec.Command("umount", "-R", filepath.Join(dir, "state")).Run()
+		containerdtest.StopGroup(cmd, filepath.Join(dir, "root"), filepath.Join(dir, "state"))
 		logf.Close()
 		if t.Failed() {
 			b, _ := os.ReadFile(logf.Name())

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/nabla-containers/nabla/internal/containerdtest"
 )
 
 type dockerd struct {
@@ -67,18 +69,7 @@ func startDockerd(t *testing.T, dir string, c *containerd, peer *peerNS) *docker
 	}
 	d := &dockerd{host: "unix://" + sock, dir: dir}
 	t.Cleanup(func() {
-		// nsenter execs dockerd, so the pid is dockerd's.
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
-		}
-		exec.Command("umount", "-R", filepath.Join(dir, "docker")).Run()
-		exec.Command("umount", "-R", filepath.Join(dir, "exec")).Run()
+		containerdtest.StopGroup(cmd, filepath.Join(dir, "docker"), filepath.Join(dir, "exec"))
 		logf.Close()
 	})
 	deadline := time.Now().Add(30 * time.Second)

@@ -17,51 +17,13 @@ import (
 	"github.com/nabla-containers/nabla/internal/containerdtest"
 )
 
-// crictlPath is where `make setup` (and tests/runnc) put crictl, the Makefile's CRI_TOOLS.
-const crictlPath = "/var/cache/nabla/cri-tools/v1.37.0/crictl"
-
-const cniDir = "/usr/lib/cni"
-
-// benchCRIConfig is tests/runnc's CRI configuration (docs/kubernetes.md's runtime nabla
-// with BinaryName = runnc), everything under one directory.
-const benchCRIConfig = `version = 2
-root = %[1]q
-state = %[2]q
-disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.devmapper"]
-[grpc]
-  address = %[3]q
-[ttrpc]
-  address = "%[3]s.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins."io.containerd.internal.v1.opt"]
-  path = %[4]q
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "docker.io/nablabench/pause:1"
-  disable_apparmor = true
-  restrict_oom_score_adj = true
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
-  enable_tls_streaming = false
-[plugins."io.containerd.grpc.v1.cri".cni]
-  bin_dir = %[5]q
-  conf_dir = %[6]q
-  max_conf_num = 1
-[plugins."io.containerd.grpc.v1.cri".containerd]
-  snapshotter = "overlayfs"
-  default_runtime_name = "runc"
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-  runtime_type = "io.containerd.runc.v2"
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-  Root = %[7]q
-[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.nabla]
+// benchRuntimes is docs/kubernetes.md's runtime handler nabla (runc's shim with BinaryName
+// = runnc) beside the default runc, runnc's state under the bench's directory.
+const benchRuntimes = `[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.nabla]
   runtime_type = "io.containerd.runc.v2"
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.nabla.options]
-  BinaryName = %[8]q
-  Root = %[9]q
-`
+  BinaryName = %q
+  Root = %q`
 
 // cri is the bench's containerd with the CRI plugin.
 type cri struct {
@@ -73,11 +35,11 @@ type cri struct {
 }
 
 func (e *env) startCRI() (*cri, error) {
-	if _, err := os.Stat(crictlPath); err != nil {
-		return nil, fmt.Errorf("%s missing (make setup builds it)", crictlPath)
+	if _, err := os.Stat(containerdtest.CrictlPath); err != nil {
+		return nil, fmt.Errorf("%s missing (make setup builds it)", containerdtest.CrictlPath)
 	}
 	for _, p := range []string{"bridge", "host-local", "loopback"} {
-		if _, err := os.Stat(filepath.Join(cniDir, p)); err != nil {
+		if _, err := os.Stat(filepath.Join(containerdtest.CNIBinDir, p)); err != nil {
 			return nil, fmt.Errorf("CNI plugin %s missing (apt-get install containernetworking-plugins)", p)
 		}
 	}
@@ -86,16 +48,13 @@ func (e *env) startCRI() (*cri, error) {
 	if err := os.MkdirAll(conf, 0o755); err != nil {
 		return nil, err
 	}
-	conflist := fmt.Sprintf(`{"cniVersion": "1.0.0", "name": "nablabench", "plugins": [
-  {"type": "bridge", "bridge": "cni-bench0", "isGateway": true, "ipMasq": false,
-   "ipam": {"type": "host-local", "dataDir": %q, "ranges": [[{"subnet": "10.88.9.0/24"}]], "routes": [{"dst": "0.0.0.0/0"}]}}]}
-`, filepath.Join(dir, "cni-ipam"))
+	conflist := containerdtest.CNIBridgeConflist(dir, "nablabench", "cni-bench0", "10.88.9.0/24")
 	if err := os.WriteFile(filepath.Join(conf, "10-nablabench.conflist"), []byte(conflist), 0o644); err != nil {
 		return nil, err
 	}
 	sock := filepath.Join(dir, "c.sock")
-	cfg := fmt.Sprintf(benchCRIConfig, filepath.Join(dir, "root"), filepath.Join(dir, "state"), sock, filepath.Join(dir, "opt"),
-		cniDir, conf, filepath.Join(dir, "runc-root"), filepath.Join(e.bin, "runnc"), filepath.Join(dir, "runnc-root"))
+	cfg := containerdtest.CRIConfig(dir, sock, "docker.io/nablabench/pause:1", conf,
+		fmt.Sprintf(benchRuntimes, filepath.Join(e.bin, "runnc"), filepath.Join(dir, "runnc-root")))
 	cfgPath := filepath.Join(dir, "config.toml")
 	os.WriteFile(cfgPath, []byte(cfg), 0o644)
 	crictlCfg := filepath.Join(dir, "crictl.yaml")
@@ -149,25 +108,14 @@ func (e *env) startCRI() (*cri, error) {
 
 // crictl is the argv of crictl in the peer namespace.
 func (c *cri) crictl(args ...string) []string {
-	return append([]string{"nsenter", "--net=" + c.peer.path, crictlPath, "--config", c.cfg}, args...)
+	return append([]string{"nsenter", "--net=" + c.peer.path, containerdtest.CrictlPath, "--config", c.cfg}, args...)
 }
 
 func (c *cri) stop(e *env) {
 	if o, _ := e.run(c.crictl("pods", "-q")...); strings.TrimSpace(o.stdout) != "" {
 		e.run(c.crictl("rmp", "--all", "--force")...)
 	}
-	c.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { c.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL)
-		<-done
-	}
-	for _, m := range []string{"root", "state"} {
-		exec.Command("umount", "-R", filepath.Join(c.dir, m)).Run()
-	}
+	containerdtest.StopGroup(c.cmd, filepath.Join(c.dir, "root"), filepath.Join(c.dir, "state"))
 	c.peer.close()
 }
 

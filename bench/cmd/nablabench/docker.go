@@ -113,18 +113,7 @@ func (d *dockerd) argv(args ...string) []string {
 }
 
 func (d *dockerd) stop() {
-	d.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { d.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
-		<-done
-	}
-	for _, m := range []string{"data", "exec"} {
-		exec.Command("umount", "-R", filepath.Join(d.dir, m)).Run()
-	}
+	containerdtest.StopGroup(d.cmd, filepath.Join(d.dir, "data"), filepath.Join(d.dir, "exec"))
 	d.peer.close()
 	d.ctrd.Stop()
 }
