@@ -7,10 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
-
-	"github.com/nabla-containers/nabla/internal/runnc/console"
 )
 
 // dockerMemory: -m 128m. Under runc the cgroup OOM-kills the program (status 137, the
@@ -93,25 +90,10 @@ func dockerPty(t *testing.T, d *dockerd, rt string, args ...string) string {
 // and returns what came out; with resize, see readPtyResize.
 func ptyRun(t *testing.T, argv, env []string, resize bool) string {
 	t.Helper()
-	pty, err := console.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pty.Close()
-	if err := pty.Resize(30, 100); err != nil {
-		t.Fatal(err)
-	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = pty.Slave, pty.Slave, pty.Slave
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pty.Slave.Close()
-	pty.Slave = nil
-	out := readPtyResize(pty.Master, resize)
-	if err := cmd.Wait(); err != nil {
+	out, err := onPty(t, cmd, 30, 100, func(m *os.File) string { return readPtyResize(m, resize) })
+	if err != nil {
 		t.Errorf("%v: %v\n%q", argv, err, out)
 	}
 	return out

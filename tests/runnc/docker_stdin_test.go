@@ -9,11 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/nabla-containers/nabla/internal/runnc/console"
 )
 
 // dockerStdin compares go-stdin (/bin/stdin in progs) fed by docker run -i and typed on
@@ -58,25 +55,10 @@ func dockerStdin(t *testing.T, d *dockerd) {
 // says ready.
 func dockerTyped(t *testing.T, d *dockerd, rt string) string {
 	t.Helper()
-	pty, err := console.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pty.Close()
-	if err := pty.Resize(30, 100); err != nil {
-		t.Fatal(err)
-	}
 	cmd := exec.Command("docker", "-H", d.host, "run", "--rm", "-it", "--runtime="+rt, "--network=none", "--entrypoint", "stdin", "progs")
 	cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+filepath.Join(d.dir, "cli"))
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = pty.Slave, pty.Slave, pty.Slave
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pty.Slave.Close()
-	pty.Slave = nil
-	out := typeOnPty(pty.Master, ptyTyped)
-	if err := cmd.Wait(); err != nil {
+	out, err := onPty(t, cmd, 30, 100, func(m *os.File) string { return typeOnPty(m, ptyTyped) })
+	if err != nil {
 		t.Errorf("docker run -it --runtime=%s: %v\n%q", rt, err, out)
 	}
 	return out

@@ -7,13 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
-
-	"github.com/nabla-containers/nabla/internal/runnc/console"
 )
 
 // stdinChunks is what the tests feed: two writes apart in time, so the second arrives
@@ -106,21 +103,7 @@ func TestStdinTerminal(t *testing.T) {
 	s.Process.ConsoleSize = &specs.Box{Height: 30, Width: 100}
 	b := e.progBundle(s, "go-stdin", "stdin")
 
-	pty, err := console.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pty.Close()
-	cmd := exec.Command(goProgram(t, "go-stdin"))
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = pty.Slave, pty.Slave, pty.Slave
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pty.Slave.Close()
-	pty.Slave = nil
-	native := typeOnPty(pty.Master, ptyTyped)
-	cmd.Wait()
+	native, _ := onPty(t, exec.Command(goProgram(t, "go-stdin")), 0, 0, func(m *os.File) string { return typeOnPty(m, ptyTyped) })
 	// The terminal echoes the line; ICRNL makes the return a newline.
 	if want := "ready\r\nhello world\r\ngot: \"hello world\\n\"\r\nend after 12 bytes: EOF\r\n"; native != want {
 		t.Fatalf("native run on a pty (test premise): %q, want %q", native, want)

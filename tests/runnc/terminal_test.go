@@ -146,24 +146,7 @@ func TestTerminalLibOS(t *testing.T) {
 
 	// The same program natively, its stdio on a new pty of that size as its controlling
 	// terminal (what runc gives the container).
-	pty, err := console.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pty.Close()
-	if err := pty.Resize(30, 100); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(goProgram(t, "go-tty"))
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = pty.Slave, pty.Slave, pty.Slave
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pty.Slave.Close()
-	pty.Slave = nil
-	native := readPty(pty.Master)
-	cmd.Wait()
+	native, _ := onPty(t, exec.Command(goProgram(t, "go-tty")), 30, 100, readPty)
 	if !strings.Contains(native, "fd 0 isatty true") || !strings.Contains(native, "winsize 30x100\r\n") {
 		t.Fatalf("native run on a pty (test premise): %q", native)
 	}
@@ -271,4 +254,31 @@ func TestCtrRunTerminal(t *testing.T) {
 	if l, _ := c.ctr(t, "containers", "ls", "-q"); strings.TrimSpace(l) != "" {
 		t.Errorf("containers left: %q", l)
 	}
+}
+
+// onPty runs cmd with its stdio on a new pty (resized to rows x cols unless 0) as its
+// controlling terminal, what runc gives a terminal container; read gets the master once
+// cmd has started and the slave is closed here. It returns what read returned and how cmd
+// ended.
+func onPty(t *testing.T, cmd *exec.Cmd, rows, cols uint, read func(*os.File) string) (string, error) {
+	t.Helper()
+	pty, err := console.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pty.Close()
+	if rows != 0 {
+		if err := pty.Resize(rows, cols); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = pty.Slave, pty.Slave, pty.Slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pty.Slave.Close()
+	pty.Slave = nil
+	out := read(pty.Master)
+	return out, cmd.Wait()
 }
