@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nabla-containers/nabla/internal/netthread"
 )
 
 // dialTimeout bounds the connect to the guest: a guest that does not answer (stopped,
@@ -29,13 +31,13 @@ const dialTimeout = 10 * time.Second
 type forward struct {
 	ln    net.Listener
 	guest unix.SockaddrInet4
-	ns    *netNS
+	ns    *netthread.NS
 	wg    sync.WaitGroup
 }
 
 // listen binds the host side of p (before the guest starts: a busy port fails the run
 // before anything else happens, as with docker).
-func listen(p Port, ns *netNS) (*forward, error) {
+func listen(p Port, ns *netthread.NS) (*forward, error) {
 	ln, err := net.Listen("tcp", p.HostAddr())
 	if err != nil {
 		return nil, err
@@ -106,7 +108,7 @@ func pipe(dst, src net.Conn) {
 // parallel rather than one at a time on that thread.
 func (f *forward) dialGuest() (net.Conn, error) {
 	var fd int
-	err := f.ns.do(func() error {
+	err := f.ns.Do(func() error {
 		var err error
 		fd, err = unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 		return err

@@ -14,12 +14,14 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nabla-containers/nabla/internal/netthread"
 )
 
 // Network is a prepared private network: the namespace, the tap for the tender, and the
 // bound host ports. Start it with Run, or give it up with Close.
 type Network struct {
-	ns    *netNS
+	ns    *netthread.NS
 	tapFD int
 	fwds  []*forward
 }
@@ -33,12 +35,12 @@ func Prepare(ports []Port) (*Network, error) {
 	if err := CheckRoot(); err != nil {
 		return nil, err
 	}
-	ns, err := newNetNS()
+	ns, err := netthread.New()
 	if err != nil {
 		return nil, fmt.Errorf("--publish: %v", err)
 	}
 	n := &Network{ns: ns, tapFD: -1}
-	if err := ns.do(func() (err error) { n.tapFD, err = setupTap(); return }); err != nil {
+	if err := ns.Do(func() (err error) { n.tapFD, err = setupTap(); return }); err != nil {
 		n.Close()
 		return nil, fmt.Errorf("--publish: %v", err)
 	}
@@ -76,7 +78,7 @@ func (n *Network) Close() {
 		n.tapFD = -1
 	}
 	if n.ns != nil {
-		n.ns.close()
+		n.ns.Close()
 		n.ns = nil
 	}
 }
@@ -111,7 +113,7 @@ func (n *Network) Run(argv []string) error {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwardedSignals()...)
-	if err := n.ns.do(cmd.Start); err != nil {
+	if err := n.ns.Do(cmd.Start); err != nil {
 		signal.Stop(sigs)
 		n.Close()
 		return fmt.Errorf("start %s: %v", argv[0], err)

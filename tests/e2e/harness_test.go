@@ -16,9 +16,9 @@ func TestHarness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ns.close()
+	defer ns.Close()
 	tap := tapName(0)
-	if err := ns.do(func() error { return createTap(tap, hostIP(0)) }); err != nil {
+	if err := ns.Do(func() error { return createTap(tap, hostIP(0)) }); err != nil {
 		t.Fatal(err)
 	}
 	// The tap lives only in the private namespace.
@@ -38,7 +38,7 @@ func TestHarness(t *testing.T) {
 		t.Errorf("%s reported as attached before it was opened", tap)
 	}
 	var fd int
-	if err := ns.do(func() error { var e error; fd, e = tunOpen(tap); return e }); err != nil {
+	if err := ns.Do(func() error { var e error; fd, e = tunOpen(tap); return e }); err != nil {
 		t.Fatal(err)
 	}
 	if !running() {
@@ -51,14 +51,14 @@ func TestHarness(t *testing.T) {
 
 	// The ping driver against the host side's own address must see 0% loss.
 	var out string
-	if err := ns.do(func() error { var e error; out, e = pingGuest(hostIP(0).String()); return e }); err != nil {
+	if err := ns.Do(func() error { var e error; out, e = pingGuest(hostIP(0).String()); return e }); err != nil {
 		t.Errorf("ping driver: %v\n%s", err, out)
 	}
-	if err := ns.do(func() error { return deleteTap(tap) }); err != nil {
+	if err := ns.Do(func() error { return deleteTap(tap) }); err != nil {
 		t.Fatal(err)
 	}
 	var exists bool
-	_ = ns.do(func() error { exists = tapExists(tap); return nil })
+	_ = ns.Do(func() error { exists = tapExists(tap); return nil })
 	if exists {
 		t.Errorf("%s still exists after deleteTap", tap)
 	}

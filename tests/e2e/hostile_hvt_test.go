@@ -39,13 +39,13 @@ func TestHostileHVT(t *testing.T) {
 	if err != nil {
 		t.Fatalf("network namespace: %v", err)
 	}
-	defer ns.close()
+	defer ns.Close()
 	tap := tapName(0)
-	if err := ns.do(func() error { return createTap(tap, hostIP(0)) }); err != nil {
+	if err := ns.Do(func() error { return createTap(tap, hostIP(0)) }); err != nil {
 		t.Fatalf("tap: %v", err)
 	}
 	defer func() {
-		if err := ns.do(func() error { return deleteTap(tap) }); err != nil {
+		if err := ns.Do(func() error { return deleteTap(tap) }); err != nil {
 			t.Errorf("cleanup: %v", err)
 		}
 	}()
@@ -61,7 +61,7 @@ func TestHostileHVT(t *testing.T) {
 				argv = append(argv, "soft")
 			}
 			var r *running
-			if err := ns.do(func() error { var e error; r, e = start(argv); return e }); err != nil {
+			if err := ns.Do(func() error { var e error; r, e = start(argv); return e }); err != nil {
 				t.Fatalf("starting tender: %v", err)
 			}
 			res, err := r.wait(runTimeout * 4)

@@ -6,60 +6,31 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nabla-containers/nabla/internal/netthread"
 )
 
 // netns runs functions on a thread that unshared its network namespace. Processes started
 // from that thread (tender, ping) inherit the namespace. The thread is never unlocked, so
 // Go discards it on close and the namespace dies with it: nothing is left on the host, and
 // no `ip netns` bind mount is needed (busybox ip in the VM has no netns support anyway).
-type netns struct {
-	calls chan func()
-	done  chan struct{}
-}
+type netns = netthread.NS
 
 func newNetns() (*netns, error) {
-	n := &netns{calls: make(chan func()), done: make(chan struct{})}
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread must not return to the pool
-		defer close(n.done)
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("unshare(CLONE_NEWNET): %v", err)
-			return
-		}
-		// lo up so the host side can reach its own addresses (harness self-test).
-		if err := linkUp("lo"); err != nil {
-			errc <- err
-			return
-		}
-		errc <- nil
-		for f := range n.calls {
-			f()
-		}
-	}()
-	if err := <-errc; err != nil {
+	n, err := netthread.New()
+	if err != nil {
+		return nil, err
+	}
+	// lo up so the host side can reach its own addresses (harness self-test).
+	if err := n.Do(func() error { return linkUp("lo") }); err != nil {
+		n.Close()
 		return nil, err
 	}
 	return n, nil
-}
-
-// do runs f inside the namespace and waits for it.
-func (n *netns) do(f func() error) error {
-	var err error
-	ran := make(chan struct{})
-	n.calls <- func() { err = f(); close(ran) }
-	<-ran
-	return err
-}
-
-func (n *netns) close() {
-	close(n.calls)
-	<-n.done
 }
 
 func tunOpen(name string) (int, error) {

@@ -218,17 +218,17 @@ func runBad(t *testing.T, argv []string, inNS bool) result {
 	if err != nil {
 		t.Fatalf("network namespace: %v", err)
 	}
-	defer ns.close()
-	if err := ns.do(func() error { return createTap(tapName(0), hostIP(0)) }); err != nil {
+	defer ns.Close()
+	if err := ns.Do(func() error { return createTap(tapName(0), hostIP(0)) }); err != nil {
 		t.Fatalf("tap setup: %v", err)
 	}
 	defer func() {
-		if err := ns.do(func() error { return deleteTap(tapName(0)) }); err != nil {
+		if err := ns.Do(func() error { return deleteTap(tapName(0)) }); err != nil {
 			t.Errorf("cleanup: %v", err)
 		}
 	}()
 	var r *running
-	if err := ns.do(func() error { var e error; r, e = start(argv); return e }); err != nil {
+	if err := ns.Do(func() error { var e error; r, e = start(argv); return e }); err != nil {
 		t.Fatalf("starting tender: %v", err)
 	}
 	defer r.kill()

@@ -124,15 +124,15 @@ func runCase(t *testing.T, tender, image string, e expectation) {
 		var made []string
 		defer func() {
 			for _, tap := range made {
-				if err := ns.do(func() error { return deleteTap(tap) }); err != nil {
+				if err := ns.Do(func() error { return deleteTap(tap) }); err != nil {
 					t.Errorf("cleanup: %v", err)
 				}
 			}
-			ns.close()
+			ns.Close()
 		}()
 		for i := range e.Nets {
 			tap := tapName(i)
-			if err := ns.do(func() error { return createTap(tap, hostIP(i)) }); err != nil {
+			if err := ns.Do(func() error { return createTap(tap, hostIP(i)) }); err != nil {
 				t.Fatalf("tap setup: %v", err)
 			}
 			made = append(made, tap)
@@ -142,7 +142,7 @@ func runCase(t *testing.T, tender, image string, e expectation) {
 	var r *running
 	startIt := func() error { r, err = start(argv); return err }
 	if ns != nil {
-		err = ns.do(startIt)
+		err = ns.Do(startIt)
 	} else {
 		err = startIt()
 	}
@@ -209,7 +209,7 @@ func driveping(t *testing.T, ns *netns, r *running, ip string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	var out string
-	err := ns.do(func() error { var e error; out, e = pingGuest(ip); return e })
+	err := ns.Do(func() error { var e error; out, e = pingGuest(ip); return e })
 	if err != nil {
 		t.Errorf("%v\nping output:\n%s", err, indent(out))
 	} else {

@@ -107,11 +107,11 @@ func runResolverBin(t *testing.T, app, appPath string, extra map[string]string, 
 		t.Fatal(err)
 	}
 	n := newNetns(t)
-	defer n.close()
-	if err := n.do(func() error { return setTap(dnsTap, net.ParseIP(dnsHost), true) }); err != nil {
+	defer n.Close()
+	if err := n.Do(func() error { return setTap(dnsTap, net.ParseIP(dnsHost), true) }); err != nil {
 		t.Fatal(err)
 	}
-	defer n.do(func() error { return setTap(dnsTap, nil, false) })
+	defer n.Do(func() error { return setTap(dnsTap, nil, false) })
 	dns := &dnsServer{records: map[string][]net.IP{
 		"web.test":  {net.ParseIP(dnsHost)},
 		"www.test":  {net.ParseIP(dnsHost)}, // the URL's: each name is looked up once
@@ -120,7 +120,7 @@ func runResolverBin(t *testing.T, app, appPath string, extra map[string]string, 
 	}}
 	var udp net.PacketConn
 	var tcp, web net.Listener
-	err = n.do(func() (err error) {
+	err = n.Do(func() (err error) {
 		if udp, err = net.ListenPacket("udp4", dnsHost+":53"); err != nil {
 			return err
 		}
@@ -156,7 +156,7 @@ func runResolverBin(t *testing.T, app, appPath string, extra map[string]string, 
 	cmd := exec.Command(tender(t), "--mem="+strconv.Itoa(defaultMem(t)), "--block:rootfs="+disk,
 		"--block-sector-size:rootfs="+strconv.Itoa(rootfs.DiskBlock), "--net:service="+dnsTap, imgPath, "--solo5:quiet", line)
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := n.do(cmd.Start); err != nil {
+	if err := n.Do(cmd.Start); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)

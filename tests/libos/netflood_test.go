@@ -112,7 +112,7 @@ func TestHostileFramesFlood(t *testing.T) {
 	// beside the clients (n.do runs one function at a time).
 	var fd int
 	var sa *unix.SockaddrLinklayer
-	if err := n.do(func() (err error) { fd, sa, err = packetSender(tapName); return }); err != nil {
+	if err := n.Do(func() (err error) { fd, sa, err = packetSender(tapName); return }); err != nil {
 		t.Fatal(err)
 	}
 	defer unix.Close(fd)
@@ -138,7 +138,7 @@ func TestHostileFramesFlood(t *testing.T) {
 	}()
 	// Clients meanwhile, until the flood ends: every request must be answered.
 	var served int
-	clientErr := n.do(func() error {
+	clientErr := n.Do(func() error {
 		for {
 			select {
 			case <-floodDone:
@@ -166,7 +166,7 @@ func TestHostileFramesFlood(t *testing.T) {
 		t.Fatalf("only %d of %d hostile frames were sent", sent, frames)
 	}
 	// After it: a whole 1 MiB intact, then a clean exit.
-	err := n.do(func() error {
+	err := n.Do(func() error {
 		want := make([]byte, 1<<20)
 		for i := range want {
 			want[i] = byte(i*7 + i/251)

@@ -52,7 +52,7 @@ func TestTCPUnderLoss(t *testing.T) {
 		t.Fatal(err)
 	}
 	var nftOut []byte
-	if err := n.do(func() error {
+	if err := n.Do(func() error {
 		var err error
 		nftOut, err = exec.Command(nft, "-f", rules).CombinedOutput()
 		return err
@@ -65,7 +65,7 @@ func TestTCPUnderLoss(t *testing.T) {
 	getDeadline = 300 * time.Second
 	defer func() { getDeadline = 90 * time.Second }()
 	start := time.Now()
-	err = n.do(func() error {
+	err = n.Do(func() error {
 		// At 30% each way TCP crawls (no SACK in lwIP; Linux to Linux through the same
 		// rules moves about 4 KB/s here): small transfers, each a whole connection whose
 		// SYN and FIN may be lost too.
@@ -93,7 +93,7 @@ func TestTCPUnderLoss(t *testing.T) {
 
 	// The loss was real: each direction dropped about tcpLossPercent% of what it saw.
 	var list []byte
-	n.do(func() error {
+	n.Do(func() error {
 		list, err = exec.Command(nft, "list", "table", "ip", "tcploss").CombinedOutput()
 		return err
 	})
@@ -122,7 +122,7 @@ func TestTCPUnderLoss(t *testing.T) {
 			t.Errorf("%s: loss %.1f%%, want about %d%%", dir, rate, tcpLossPercent)
 		}
 	}
-	n.do(func() error { return exec.Command(nft, "delete", "table", "ip", "tcploss").Run() })
+	n.Do(func() error { return exec.Command(nft, "delete", "table", "ip", "tcploss").Run() })
 	srv.quit(t)
 }
 

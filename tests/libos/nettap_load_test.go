@@ -100,7 +100,7 @@ func streamBothWays(t *testing.T, s *tapServer, n int64) {
 	h := sha256.New()
 	io.Copy(h, newPatternReader(n))
 	want := fmt.Sprintf("%x", h.Sum(nil))
-	err := s.n.do(func() error {
+	err := s.n.Do(func() error {
 		// Down: the guest writes n bytes, the host hashes them.
 		start := time.Now()
 		c, err := net.DialTimeout("tcp", s.addr, 5*time.Second)
@@ -154,7 +154,7 @@ func streamBothWays(t *testing.T, s *tapServer, n int64) {
 
 // tapCounters reads the test tap's packet and byte counters (from its namespace).
 func tapCounters(s *tapServer) (st netlink.LinkStatistics, err error) {
-	err = s.n.do(func() error {
+	err = s.n.Do(func() error {
 		l, err := netlink.LinkByName(tapName)
 		if err != nil {
 			return err
@@ -182,7 +182,7 @@ func guestStats(addr string) (fds, free int, err error) {
 // answer, close (TIME_WAIT stays on the host, as with a client that closes first).
 func closeFirst(n *netns, addr string) error {
 	var c net.Conn
-	err := n.do(func() (err error) { c, err = net.DialTimeout("tcp", addr, 5*time.Second); return })
+	err := n.Do(func() (err error) { c, err = net.DialTimeout("tcp", addr, 5*time.Second); return })
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func TestTapManyConnections(t *testing.T) {
 		t.Fatalf("warm-up: %v; output:\n%s", err, s.out.String())
 	}
 	var fds0, free0 int
-	if err := s.n.do(func() (err error) { fds0, free0, err = guestStats(s.addr); return }); err != nil {
+	if err := s.n.Do(func() (err error) { fds0, free0, err = guestStats(s.addr); return }); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
@@ -256,7 +256,7 @@ func TestTapManyConnections(t *testing.T) {
 	var fds, free int
 	var err error
 	for i := 0; i < 50; i++ {
-		if err = s.n.do(func() (err error) { fds, free, err = guestStats(s.addr); return }); err == nil && fds <= fds0 {
+		if err = s.n.Do(func() (err error) { fds, free, err = guestStats(s.addr); return }); err == nil && fds <= fds0 {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -24,7 +24,7 @@ func TestTapConcurrentRequests(t *testing.T) {
 	}
 	// Dialled from the namespace's thread; the requests then run on any thread.
 	cs := make([]net.Conn, conns)
-	if err := s.n.do(func() error {
+	if err := s.n.Do(func() error {
 		for i := range cs {
 			c, err := net.DialTimeout("tcp", s.addr, 5*time.Second)
 			if err != nil {

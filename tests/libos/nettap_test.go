@@ -19,43 +19,22 @@ import (
 	"time"
 
 	"github.com/vishvananda/netlink"
+
+	"github.com/nabla-containers/nabla/internal/netthread"
 	"golang.org/x/sys/unix"
 )
 
-// netns runs functions on one locked thread that unshared its network namespace; processes
-// started there (the tender) and sockets made there are in it. The thread is never
-// unlocked, so the namespace dies with it.
-type netns struct{ calls chan func() }
+// netns is a locked thread in a network namespace of its own (netthread): processes
+// started there (the tender) and sockets made there are in it.
+type netns = netthread.NS
 
 func newNetns(t *testing.T) *netns {
-	n := &netns{calls: make(chan func())}
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("unshare(CLONE_NEWNET): %v", err)
-			return
-		}
-		errc <- nil
-		for f := range n.calls {
-			f()
-		}
-	}()
-	if err := <-errc; err != nil {
+	n, err := netthread.New()
+	if err != nil {
 		t.Fatal(err)
 	}
 	return n
 }
-
-func (n *netns) do(f func() error) error {
-	var err error
-	ran := make(chan struct{})
-	n.calls <- func() { err = f(); close(ran) }
-	<-ran
-	return err
-}
-
-func (n *netns) close() { close(n.calls) }
 
 // tapCtl opens /dev/net/tun as tap name (no packet information header).
 func tapCtl(name string) (int, error) {
@@ -171,7 +150,7 @@ func startTapServer(t *testing.T) *tapServer { return startTapServerMTU(t, 0) }
 func startTapServerMTU(t *testing.T, mtu int) *tapServer {
 	img := bakeAppNet(t, "go-net-server", buildApp(t, "go-net-server"))
 	s := &tapServer{n: newNetns(t), addr: "10.77.0.2:8080", out: new(bytes.Buffer), done: make(chan error, 1)}
-	if err := s.n.do(func() error {
+	if err := s.n.Do(func() error {
 		if err := setTap(tapName, net.IPv4(10, 77, 0, 1), true); err != nil || mtu == 0 {
 			return err
 		}
@@ -181,20 +160,20 @@ func startTapServerMTU(t *testing.T, mtu int) *tapServer {
 		}
 		return netlink.LinkSetMTU(l, mtu)
 	}); err != nil {
-		s.n.close()
+		s.n.Close()
 		t.Fatal(err)
 	}
 	cfg := `{"argv":["go-net-server"],"net":{"if":"ukvmif0","addr":"10.77.0.2","mask":"24","gw":"10.77.0.1"}}`
 	s.cmd = exec.Command(tender(t), "--mem=256", "--net:service="+tapName, img, "--solo5:quiet", cfg)
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
-	if err := s.n.do(s.cmd.Start); err != nil {
+	if err := s.n.Do(s.cmd.Start); err != nil {
 		s.stop()
 		t.Fatal(err)
 	}
 	go func() { s.done <- s.cmd.Wait() }()
 	var status int
 	var body []byte
-	err := s.n.do(func() error {
+	err := s.n.Do(func() error {
 		deadline := time.Now().Add(90 * time.Second)
 		var err error
 		for time.Now().Before(deadline) {
@@ -221,8 +200,8 @@ func (s *tapServer) stop() {
 		s.cmd.Process.Kill()
 		<-s.done
 	}
-	s.n.do(func() error { return setTap(tapName, nil, false) })
-	s.n.close()
+	s.n.Do(func() error { return setTap(tapName, nil, false) })
+	s.n.Close()
 }
 
 // quit asks the server to exit and checks that it did, cleanly.
@@ -230,7 +209,7 @@ func (s *tapServer) quit(t *testing.T) {
 	t.Helper()
 	var st int
 	var b []byte
-	err := s.n.do(func() (err error) { st, b, err = get(s.addr, "GET", "/quit", nil); return })
+	err := s.n.Do(func() (err error) { st, b, err = get(s.addr, "GET", "/quit", nil); return })
 	if err != nil || string(b) != "bye" {
 		t.Fatalf("/quit: status %d %q, err %v; output:\n%s", st, b, err, s.out.String())
 	}
@@ -296,7 +275,7 @@ func TestGoHTTPServerOverTap(t *testing.T) {
 	s := startTapServer(t)
 	defer s.stop()
 	addr := s.addr
-	err := s.n.do(func() error {
+	err := s.n.Do(func() error {
 		want := sha256.Sum256(func() []byte {
 			b := make([]byte, 1<<20)
 			for i := range b {
@@ -341,7 +320,7 @@ func TestTapEchoStress(t *testing.T) {
 		reps = 8 // emulated: a 1 MiB echo through 4 KiB buffers takes seconds
 	}
 	sizes := []int{1, 1460, 65537, 300 << 10, 1 << 20}
-	err := s.n.do(func() error {
+	err := s.n.Do(func() error {
 		for i := 0; i < reps; i++ {
 			n := sizes[i%len(sizes)]
 			up := make([]byte, n)

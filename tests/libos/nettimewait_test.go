@@ -22,7 +22,7 @@ func TestTapTimeWaitReuse(t *testing.T) {
 	s := startTapServer(t)
 	defer s.stop()
 	const port, rounds = 45123, 30
-	err := s.n.do(func() error {
+	err := s.n.Do(func() error {
 		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(10, 77, 0, 1), Port: port}, Timeout: 5 * time.Second,
 			Control: func(_, _ string, rc syscall.RawConn) error {
 				var serr error
