@@ -204,6 +204,7 @@ void mm_init(uintptr_t lo, uintptr_t hi);
 long mm_mprotect(uint64_t addr, uint64_t len, int prot);
 void mm_report(void); /* --libos:debug: memory made read-write, address space in use */
 long mm_maps(char *b, size_t c); /* /proc/self/maps lines of the managed region */
+long mm_maps_line(char *b, size_t c, uint64_t lo, uint64_t hi, const char *perm, const char *name);
 long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags); /* anonymous */
 long mm_munmap(uint64_t addr, uint64_t len);
 long mm_madvise(uint64_t addr, uint64_t len, int advice);

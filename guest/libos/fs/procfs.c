@@ -97,8 +97,7 @@ static long g_statm(char *b, size_t c)
 /* The app's image (below the managed region), then what mm has in use above it. */
 static long g_maps(char *b, size_t c)
 {
-    long n = lib_snprintf(b, c, "%08llx-%08llx r-xp 00000000 00:00 0                           %s\n",
-            (unsigned long long)libos_app.lo, (unsigned long long)libos_app.hi,
+    long n = mm_maps_line(b, c, libos_app.lo, libos_app.hi, "r-xp",
             p_argc && p_argv[0][0] == '/' ? p_argv[0] : "/app");
     if (n < 0 || (size_t)n >= c)
         return n;

@@ -511,6 +511,13 @@ static uint64_t ext_next(const struct ext *v, int n, int *i, uint64_t a, int *in
 
 static uint64_t min_above(uint64_t best, uint64_t a, uint64_t v) { return v > a && v < best ? v : best; }
 
+/* One /proc/self/maps line (a name, when there is one, after Linux's padding). */
+long mm_maps_line(char *b, size_t c, uint64_t lo, uint64_t hi, const char *perm, const char *name)
+{
+    return lib_snprintf(b, c, "%08llx-%08llx %s 00000000 00:00 0 %s%s\n", (unsigned long long)lo,
+            (unsigned long long)hi, perm, *name ? "                           " : "", name);
+}
+
 /* /proc/self/maps for the managed region: one line per run of addresses in use (not on
  * the free list) with one host protection (r-x: code the app mapped; rw-: memory made
  * read-write; ---: reserved only) and one name ([heap]: the brk range; [stack]: the
@@ -537,9 +544,7 @@ long mm_maps(char *b, size_t c)
         if (isfree)
             perm = NULL;
         if (run_perm && (perm != run_perm || name != run_name || a != run_hi)) {
-            long r = lib_snprintf(b + used, c - used, "%08llx-%08llx %s 00000000 00:00 0 %s%s\n",
-                    (unsigned long long)run_lo, (unsigned long long)run_hi, run_perm,
-                    *run_name ? "                           " : "", run_name);
+            long r = mm_maps_line(b + used, c - used, run_lo, run_hi, run_perm, run_name);
             if (r < 0)
                 break;
             used += (size_t)r;
@@ -552,9 +557,7 @@ long mm_maps(char *b, size_t c)
         a = nx;
     }
     if (run_perm && used < c) {
-        long r = lib_snprintf(b + used, c - used, "%08llx-%08llx %s 00000000 00:00 0 %s%s\n",
-                (unsigned long long)run_lo, (unsigned long long)run_hi, run_perm,
-                *run_name ? "                           " : "", run_name);
+        long r = mm_maps_line(b + used, c - used, run_lo, run_hi, run_perm, run_name);
         if (r > 0)
             used += (size_t)r;
     }
