@@ -261,23 +261,12 @@ func (e *env) network(n, secs, streamMiB int, idle time.Duration) []*Result {
 	}
 	sides := make([]*netSide, len(names))
 	for i := range names {
-		tap := i == 1
-		s, err := newNetSide([]string{"native", "uk"}[i], i, tap, 0)
+		s, err := e.httpSide([]string{"native", "uk"}[i], i, i == 1, 0, native, baked)
 		if err != nil {
 			fail(i, err)
 			continue
 		}
 		defer s.teardown()
-		argv := []string{native}
-		if tap {
-			cfg := fmt.Sprintf(`{"argv":["http-go"],"net":{"addr":"%s","mask":"24","gw":"10.79.%d.1"}}`, s.addr, i)
-			argv = []string{filepath.Join(e.bin, "nabla-spt"), fmt.Sprintf("--mem=%d", libosMemMiB),
-				"--net:service=tap0", baked, "--solo5:quiet", cfg}
-		}
-		if err := s.start(e, argv); err != nil {
-			fail(i, err)
-			continue
-		}
 		sides[i] = s
 	}
 	// Alternating rounds, as alternate() does, so load drift falls on both.
@@ -333,6 +322,26 @@ func (e *env) network(n, secs, streamMiB int, idle time.Duration) []*Result {
 	return append(collect(), e.jumboStreams(native, baked, n, streamMiB)...)
 }
 
+// httpSide is one contender's network (newNetSide) with its server listening: the native
+// binary, or the baked one on nabla-spt over the tap. The caller tears it down.
+func (e *env) httpSide(name string, idx int, tap bool, mtu int, native, baked string) (*netSide, error) {
+	s, err := newNetSide(name, idx, tap, mtu)
+	if err != nil {
+		return nil, err
+	}
+	argv := []string{native}
+	if tap {
+		cfg := fmt.Sprintf(`{"argv":["http-go"],"net":{"addr":"%s","mask":"24","gw":"10.79.%d.1"}}`, s.addr, idx)
+		argv = []string{filepath.Join(e.bin, "nabla-spt"), fmt.Sprintf("--mem=%d", libosMemMiB),
+			"--net:service=tap0", baked, "--solo5:quiet", cfg}
+	}
+	if err := s.start(e, argv); err != nil {
+		s.teardown()
+		return nil, err
+	}
+	return s, nil
+}
+
 // jumboStreams is the stream measure again with a 9000-byte MTU on every link (what a
 // cloud VPC or a tuned cluster network gives): the unikernel's TCP then sends 8960-byte
 // segments, a sixth of the frames (and host system calls) a 1500-byte link needs.
@@ -345,22 +354,12 @@ func (e *env) jumboStreams(native, baked string, n, streamMiB int) []*Result {
 		rs[i] = &Result{Section: "network", Measure: fmt.Sprintf("one %d MiB HTTP stream to curl, %d-byte MTU", streamMiB, mtu),
 			Contender: nm, Unit: "MB/s", Reference: i == 0, Samples: []float64{}}
 		idx := len(names) + i // beside the 1500-byte sides, which are still up
-		s, err := newNetSide([]string{"nativej", "ukj"}[i], idx, i == 1, mtu)
+		s, err := e.httpSide([]string{"nativej", "ukj"}[i], idx, i == 1, mtu, native, baked)
 		if err != nil {
 			rs[i].Error = err.Error()
 			continue
 		}
 		defer s.teardown()
-		argv := []string{native}
-		if i == 1 {
-			cfg := fmt.Sprintf(`{"argv":["http-go"],"net":{"addr":"%s","mask":"24","gw":"10.79.%d.1"}}`, s.addr, idx)
-			argv = []string{filepath.Join(e.bin, "nabla-spt"), fmt.Sprintf("--mem=%d", libosMemMiB),
-				"--net:service=tap0", baked, "--solo5:quiet", cfg}
-		}
-		if err := s.start(e, argv); err != nil {
-			rs[i].Error = err.Error()
-			continue
-		}
 		sides[i] = s
 	}
 	for round := 0; round < n; round++ {
