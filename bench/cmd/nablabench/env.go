@@ -185,24 +185,35 @@ func (e *env) bundle(dir, file, name string, args ...string) error {
 	if err := os.WriteFile(filepath.Join(rootfs, name), b, 0o755); err != nil {
 		return err
 	}
-	os.Remove(filepath.Join(dir, "config.json"))
+	return runcSpec(dir, func(spec, proc, linux map[string]any) {
+		proc["args"] = append([]string{"/" + name}, args...)
+	})
+}
+
+// runcSpec writes runc's default spec (`runc spec`: pid, net, ipc, uts and mount
+// namespaces, default capabilities and masked paths) into dir with no terminal, lets edit
+// change it (the whole spec, its process and its linux objects), and writes it back.
+func runcSpec(dir string, edit func(spec, proc, linux map[string]any)) error {
+	cfg := filepath.Join(dir, "config.json")
+	os.Remove(cfg)
 	if out, err := exec.Command("runc", "spec", "-b", dir).CombinedOutput(); err != nil {
 		return fmt.Errorf("runc spec: %v: %s", err, out)
 	}
-	var spec map[string]any
-	cfg := filepath.Join(dir, "config.json")
-	if b, err = os.ReadFile(cfg); err != nil {
+	b, err := os.ReadFile(cfg)
+	if err != nil {
 		return err
 	}
+	var spec map[string]any
 	if err := json.Unmarshal(b, &spec); err != nil {
 		return err
 	}
-	proc, ok := spec["process"].(map[string]any)
-	if !ok {
-		return fmt.Errorf("runc spec: no process object")
+	proc, _ := spec["process"].(map[string]any)
+	linux, _ := spec["linux"].(map[string]any)
+	if proc == nil || linux == nil {
+		return fmt.Errorf("runc spec: no process or linux object")
 	}
 	proc["terminal"] = false
-	proc["args"] = append([]string{"/" + name}, args...)
+	edit(spec, proc, linux)
 	if b, err = json.MarshalIndent(spec, "", "  "); err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -78,35 +77,17 @@ func (e *env) nginxRoot(ports map[string]int) (root string, page []byte, err err
 func (e *env) nginxRuncBundle(root string) (string, error) {
 	dir := e.path("nginx-bundle")
 	os.MkdirAll(dir, 0o755)
-	os.Remove(filepath.Join(dir, "config.json"))
-	if out, err := exec.Command("runc", "spec", "-b", dir).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("runc spec: %v: %s", err, out)
-	}
-	cfg := filepath.Join(dir, "config.json")
-	b, err := os.ReadFile(cfg)
-	if err != nil {
-		return "", err
-	}
-	var spec map[string]any
-	if err := json.Unmarshal(b, &spec); err != nil {
-		return "", err
-	}
-	spec["root"] = map[string]any{"path": root, "readonly": false}
-	proc := spec["process"].(map[string]any)
-	proc["terminal"] = false
-	proc["args"] = []string{"/usr/sbin/nginx", "-c", "/etc/nginx/bench-runc.conf"}
-	linux := spec["linux"].(map[string]any)
-	var ns []any
-	for _, n := range linux["namespaces"].([]any) {
-		if n.(map[string]any)["type"] != "network" {
-			ns = append(ns, n)
+	return dir, runcSpec(dir, func(spec, proc, linux map[string]any) {
+		spec["root"] = map[string]any{"path": root, "readonly": false}
+		proc["args"] = []string{"/usr/sbin/nginx", "-c", "/etc/nginx/bench-runc.conf"}
+		var ns []any
+		for _, n := range linux["namespaces"].([]any) {
+			if n.(map[string]any)["type"] != "network" {
+				ns = append(ns, n)
+			}
 		}
-	}
-	linux["namespaces"] = ns
-	if b, err = json.MarshalIndent(spec, "", "  "); err != nil {
-		return "", err
-	}
-	return dir, os.WriteFile(cfg, b, 0o644)
+		linux["namespaces"] = ns
+	})
 }
 
 // nginxServer is one contender's running nginx.

@@ -6,7 +6,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -148,35 +147,15 @@ func (e *env) runcRedisBundle(tree, netns string) (string, error) {
 	if err := fstree.Copy(tree, rootfs); err != nil {
 		return "", err
 	}
-	if out, err := exec.Command("runc", "spec", "-b", dir).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("runc spec: %v: %s", err, out)
-	}
-	cfg := filepath.Join(dir, "config.json")
-	b, err := os.ReadFile(cfg)
-	if err != nil {
-		return "", err
-	}
-	var all map[string]any
-	if err := json.Unmarshal(b, &all); err != nil {
-		return "", err
-	}
-	proc, _ := all["process"].(map[string]any)
-	linux, _ := all["linux"].(map[string]any)
-	if proc == nil || linux == nil {
-		return "", fmt.Errorf("runc spec: no process or linux object")
-	}
-	proc["terminal"] = false
-	proc["args"] = redisServerArgs(6379)
-	nss, _ := linux["namespaces"].([]any)
-	for _, n := range nss {
-		if m, ok := n.(map[string]any); ok && m["type"] == "network" {
-			m["path"] = netns
+	return dir, runcSpec(dir, func(spec, proc, linux map[string]any) {
+		proc["args"] = redisServerArgs(6379)
+		nss, _ := linux["namespaces"].([]any)
+		for _, n := range nss {
+			if m, ok := n.(map[string]any); ok && m["type"] == "network" {
+				m["path"] = netns
+			}
 		}
-	}
-	if b, err = json.MarshalIndent(all, "", "  "); err != nil {
-		return "", err
-	}
-	return dir, os.WriteFile(cfg, b, 0o644)
+	})
 }
 
 // redis measures SET and GET requests per second of redis-benchmark (requests of each per
