@@ -65,6 +65,7 @@ uint64_t arch_random64(int *ok);
 
 /* ucontext access: uc is the kernel's ucontext_t in a signal frame. */
 uint64_t uc_pc(void *uc);
+void uc_set_pc(void *uc, uint64_t pc);
 uint64_t uc_arg(void *uc, int i);
 void uc_set_ret(void *uc, long v);
 void uc_exec(void *uc, uint64_t entry, uint64_t sp); /* execve: start the new program */
@@ -83,7 +84,9 @@ enum tstate { T_FREE = 0, T_RUN, T_BLOCKED };
 /* How a blocked call ends when woken (sched_block's restart argument): */
 #define WAIT_RETURN 0        /* returns (0, or timeout_ret at the deadline); EINTR on a signal */
 #define WAIT_RESTART 1       /* re-run on wake; after a signal re-run under SA_RESTART, else EINTR */
-#define WAIT_RESTART_NOSIG 2 /* re-run on wake; EINTR on any signal (epoll, poll: never restarted) */
+#define WAIT_RESTART_NOSIG 2 /* re-run on wake; EINTR on any signal (epoll: never restarted) */
+#define WAIT_RERUN_NOSIG 3   /* as WAIT_RESTART_NOSIG, and re-run at the deadline too (poll and
+                              * select write their results, none ready, as Linux does) */
 
 struct thread {
     enum tstate state;
@@ -207,6 +210,8 @@ long mm_maps(char *b, size_t c); /* /proc/self/maps lines of the managed region 
 long mm_maps_line(char *b, size_t c, uint64_t lo, uint64_t hi, const char *perm, const char *name);
 long mm_mmap(uint64_t addr, uint64_t len, int prot, int flags); /* anonymous */
 long mm_munmap(uint64_t addr, uint64_t len);
+int mm_code_range(uint64_t a, uint64_t b); /* rewritable app code (patch sites) */
+int mm_code_write(uint64_t addr, const void *src, size_t n);
 long mm_madvise(uint64_t addr, uint64_t len, int advice);
 long mm_brk(uint64_t addr);
 void mm_brk_init(uintptr_t start);
@@ -305,6 +310,16 @@ extern int libos_debug;
 extern void (*libos_exit_report)(void);
 void libos_exit(int status) __attribute__((noreturn));
 void libos_sigsys(int sig, void *info, void *uc);
+/* One system call of the app with its frame (the kernel's SIGSYS frame or the fast entry's):
+ * dispatched through the table, the result written into the frame, which may switch. */
+void sys_dispatch(void *uc, long nr);
+/* Patched call sites (sys/patch_<arch>.c): sys_patch rewrites the site a trap came from;
+ * sys_patch_resume maps a pc saved before a rewrite to where it now resumes (applied to
+ * every frame the libOS resumes: after each switch and rt_sigreturn). */
+void sys_patch(void *uc, long nr);
+uint64_t sys_patch_resume(uint64_t pc);
+extern int patch_off; /* --libos:trap */
+extern uint64_t patch_sites, patch_fast_calls;
 void libos_sigalrm(int sig, void *info, void *uc);
 void libos_fault(int sig, void *info, void *uc);
 void sys_report_init(void);

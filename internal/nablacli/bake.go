@@ -217,6 +217,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "workdir", Usage: "the app's working directory (absolute guest path; default /)"},
 			&cli.GenericFlag{Name: "publish", Value: &listFlag{}, Usage: "[HOSTIP:]HOSTPORT:GUESTPORT (repeatable, root): the guest gets a private network and its TCP port GUESTPORT is reachable at HOSTPORT on the host, as with docker run -p"},
 			&cli.BoolFlag{Name: "debug", Usage: "libOS debug output (unsupported system call counts at exit)"},
+			&cli.BoolFlag{Name: "trap-calls", Usage: "every system call of the app traps (the libOS rewrites no call site; slower, for comparison and diagnosis)"},
 			&cli.StringFlag{Name: "libos", Usage: "libOS image (default: found next to nabla)"},
 			&cli.StringFlag{Name: "tender", Usage: "nabla-spt to run (default: next to nabla)"},
 		},
@@ -243,7 +244,7 @@ func runCommand() *cli.Command {
 			if len(ports) > 0 {
 				return runPublished(lp, ports, c)
 			}
-			argv, err := libRunArgv(lp, c.String("libos"), c.String("tender"), c.Uint64("mem"), c.Bool("debug"), nil)
+			argv, err := libRunArgv(lp, c.String("libos"), c.String("tender"), c.Uint64("mem"), guestOptions(c), nil)
 			if err != nil {
 				return fmt.Errorf("run: %v", err)
 			}
@@ -266,7 +267,19 @@ func (l *listFlag) String() string     { return strings.Join(*l, " ") }
 //
 // netArgs, when given, are the tender options of the NIC (publish.go): the image is then
 // baked with one, named publish.NetDevice.
-func libRunArgv(lp *libRunPlan, libosPath, tenderPath string, mem uint64, dbg bool, netArgs []string) ([]string, error) {
+// guestOptions are the libOS's own words for `nabla run`'s --debug and --trap-calls.
+func guestOptions(c *cli.Context) []string {
+	var o []string
+	if c.Bool("debug") {
+		o = append(o, "--libos:debug")
+	}
+	if c.Bool("trap-calls") {
+		o = append(o, "--libos:trap")
+	}
+	return o
+}
+
+func libRunArgv(lp *libRunPlan, libosPath, tenderPath string, mem uint64, guestOpts []string, netArgs []string) ([]string, error) {
 	var disks, nets []string
 	for _, d := range lp.Disks {
 		disks = append(disks, d.Name)
@@ -311,9 +324,7 @@ func libRunArgv(lp *libRunPlan, libosPath, tenderPath string, mem uint64, dbg bo
 	// The app reads nabla's stdin (a terminal, a pipe, /dev/null), as a native run would.
 	lp.Config.Stdin = true
 	argv = append(argv, "--stdin", path, "--solo5:quiet")
-	if dbg {
-		argv = append(argv, "--libos:debug")
-	}
+	argv = append(argv, guestOpts...)
 	cfg, err := lp.Config.Cmdline()
 	if err != nil {
 		return nil, err

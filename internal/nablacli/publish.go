@@ -21,7 +21,7 @@ func runPublished(lp *libRunPlan, ports []publish.Port, c *cli.Context) error {
 	}
 	lp.Config.Net = &specconv.Net{If: "ukvmif0", Cloner: "True", Type: "inet", Method: "static",
 		Addr: publish.GuestIP.String(), Mask: strconv.Itoa(publish.GuestPrefix), Gw: publish.HostSideIP.String()}
-	argv, err := libRunArgv(lp, c.String("libos"), c.String("tender"), c.Uint64("mem"), c.Bool("debug"), nw.TenderArgs())
+	argv, err := libRunArgv(lp, c.String("libos"), c.String("tender"), c.Uint64("mem"), guestOptions(c), nw.TenderArgs())
 	if err != nil {
 		nw.Close()
 		return fmt.Errorf("run: %v", err)

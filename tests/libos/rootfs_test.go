@@ -203,6 +203,8 @@ type fsCase struct {
 	// inPlace runs the native side in tree itself instead of a copy (only for apps that
 	// do not write, and trees too big to copy for every run).
 	inPlace bool
+	// flags are more `nabla run` flags for the unikernel side (--trap-calls, --debug).
+	flags []string
 }
 
 // fsResult is the run's output: stdout and stderr as one stream in write order (the
@@ -308,6 +310,7 @@ func (c fsCase) uniArgv(t testing.TB) []string {
 	}
 	argv := []string{nablaCmd(t), "run", "--rootfs=" + c.tree, "--mem=" + strconv.Itoa(mem),
 		"--libos=" + libosPath(t), "--tender=" + tender(t)}
+	argv = append(argv, c.flags...)
 	for _, e := range appEnv {
 		argv = append(argv, "--env="+e)
 	}

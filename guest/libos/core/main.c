@@ -35,7 +35,8 @@ static void add_args(void)
     }
 }
 
-/* The command line after the --solo5: options: leading --libos:debug and --env=NAME=VALUE
+/* The command line after the --solo5: options: leading --libos:debug, --libos:trap (no
+ * patched call sites: every call traps) and --env=NAME=VALUE
  * words configure the libOS; then either nabla's JSON configuration (config.c: "argv" or
  * rumprun's "cmdline" with argv[0], repeated "env", "cwd", "hostname", user, mounts; "net"
  * and "blk" are read by their layers), or an optional "--" and the app's arguments,
@@ -56,6 +57,8 @@ static void parse_cmdline(const char *cmdline)
         size_t len = (size_t)(end - w);
         if (len == 13 && prefix(w, "--libos:debug")) {
             libos_debug = 1;
+        } else if (len == 12 && prefix(w, "--libos:trap")) {
+            patch_off = 1;
         } else if (len > 6 && prefix(w, "--env=")) {
             if (envc == MAX_ENVS)
                 bindings_panic("libos: too many --env options");

@@ -97,7 +97,7 @@ static long park(const int32_t *fds, const uint32_t *events, int n, uint64_t dea
         pollq_watch(f->pq, &w->w);
     }
     cur->pollw = pw;
-    sched_block(key, deadline, cur->nr, WAIT_RESTART_NOSIG, 0);
+    sched_block(key, deadline, cur->nr, WAIT_RERUN_NOSIG, 0);
     return 0;
 }
 

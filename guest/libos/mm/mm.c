@@ -400,6 +400,57 @@ long mm_mprotect(uint64_t addr, uint64_t len, int prot)
     return make_rw(a, b);
 }
 
+/* The app image's executable segments (the tender mapped them read-execute, above the
+ * libOS text): code as much as what the app mapped itself. */
+static int in_image_code(uint64_t a, uint64_t b)
+{
+    const volatile struct libos_app *ap = &libos_app;
+    uint64_t etext = ((uint64_t)(uintptr_t)_etext + PAGE - 1) & ~(PAGE - 1);
+    for (uint32_t i = 0; i < ap->phnum && i < APP_MAX_PHDRS; i++) {
+        const volatile uint8_t *p = ap->phdrs + (size_t)i * 56;
+        uint32_t type = p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+        if (type != 1 /* PT_LOAD */ || !(p[4] & 1 /* PF_X */) || (p[4] & 2 /* PF_W */))
+            continue;
+        uint64_t va = 0, sz = 0;
+        for (int k = 7; k >= 0; k--) {
+            va = va << 8 | p[16 + k];
+            sz = sz << 8 | p[40 + k];
+        }
+        uint64_t lo = (va + ap->bias) & ~(PAGE - 1), hi = va + ap->bias + sz;
+        if (hi >= lo && lo >= etext && a >= lo && b <= hi)
+            return 1;
+    }
+    return 0;
+}
+
+/* Code the libOS may rewrite (a system call site it patches, sys/patch_*.c): read-execute
+ * in the host (what the app mapped, or the app image's text). A file's writable shared
+ * mapping is never among them: it is read-write in the host, kept coherent by copies. */
+int mm_code_range(uint64_t a, uint64_t b)
+{
+    if (b <= a)
+        return 0;
+    if (a >= mlo && b <= mhi)
+        return ext_find(rx, nrx, a & ~(PAGE - 1), b) >= 0;
+    return in_image_code(a, b);
+}
+
+/* Writes n bytes of code at addr: the pages become read-write in the host for the write
+ * and read-execute again (never both at once). -1 when the range is not code the libOS may
+ * rewrite or the host refuses (--mem is used up). */
+int mm_code_write(uint64_t addr, const void *src, size_t n)
+{
+    if (!mm_code_range(addr, addr + n))
+        return -1;
+    uint64_t a = addr & ~(PAGE - 1), b = (addr + n + PAGE - 1) & ~(PAGE - 1);
+    if (host_mprotect_rw((uintptr_t)a, (size_t)(b - a)) != 0)
+        return -1;
+    memcpy((void *)(uintptr_t)addr, src, n);
+    if (host_mprotect_rx((uintptr_t)a, (size_t)(b - a)) != 0)
+        bindings_panic("libos: code made writable for a patch cannot be made executable again");
+    return 0;
+}
+
 long mm_munmap(uint64_t addr, uint64_t len)
 {
     if ((addr & (PAGE - 1)) || len == 0)

@@ -206,7 +206,9 @@ static uint64_t expire(uint64_t now)
         struct thread *t = &threads[i];
         if (t->state != T_BLOCKED || t->deadline == NO_DEADLINE)
             continue;
-        if (t->deadline <= now)
+        if (t->deadline <= now && t->restart == WAIT_RERUN_NOSIG)
+            wake(t, 0, 0); /* the re-run finds its deadline passed */
+        else if (t->deadline <= now)
             wake(t, t->timeout_ret, 1);
         else if (t->deadline < next)
             next = t->deadline;

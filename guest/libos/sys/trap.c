@@ -23,8 +23,11 @@ static void put_name(char *buf, size_t n, long nr)
 /* The debug report at exit: calls by name, then the unsupported ones. */
 static void report(void)
 {
-    LOG("libos: %llu system calls emulated in %llu us\n", (unsigned long long)trap_count,
+    LOG("libos: %llu system calls emulated in %llu us\n",
+            (unsigned long long)(trap_count + patch_fast_calls),
             (unsigned long long)((now_ns() - libos_boot_ns) / 1000));
+    LOG("libos: %llu trapped, %llu through %llu patched sites\n", (unsigned long long)trap_count,
+            (unsigned long long)patch_fast_calls, (unsigned long long)patch_sites);
     mm_report();
     LOG("libos: heap %llu bytes in use, %llu committed\n",
             (unsigned long long)kalloc_in_use(), (unsigned long long)kalloc_committed());
@@ -67,8 +70,9 @@ long sys_enosys(struct sc *c)
     return -ENOSYS;
 }
 
-/* SIGSYS: a system call from the app (outside libOS text), turned back by the filter. The
- * result goes into the frame, and the frame may be switched to another thread. */
+/* SIGSYS: a system call from the app (outside libOS text), turned back by the filter. Its
+ * site is rewritten to reach the libOS without a trap next time when it can be
+ * (sys/patch_<arch>.c). The result goes into the frame, which may switch threads. */
 void libos_sigsys(int sig, void *info, void *uc)
 {
     (void)sig;
@@ -79,8 +83,14 @@ void libos_sigsys(int sig, void *info, void *uc)
         LOG("libos: unexpected SIGSYS (code %d)\n", code);
         libos_exit(128 + SIGSYS);
     }
-    vdso_update();
     trap_count++;
+    sys_patch(uc, nr);
+    sys_dispatch(uc, nr);
+}
+
+void sys_dispatch(void *uc, long nr)
+{
+    vdso_update();
     if (nr >= 0 && nr < NR_MAX)
         call_count[nr]++;
     cur->nr = nr;
@@ -100,6 +110,7 @@ void libos_sigsys(int sig, void *info, void *uc)
         uc_set_ret(uc, r);
     keep_frame = 0;
     sched_switch(uc);
+    uc_set_pc(uc, sys_patch_resume(uc_pc(uc)));
     /* After the switch: cur runs with its frame in uc, any other thread's is saved, so
      * a post that wakes a blocked thread edits the frame that will be resumed. */
     sig_host_drain();
@@ -110,10 +121,14 @@ void libos_sigalrm(int sig, void *info, void *uc)
 {
     (void)sig;
     (void)info;
+    /* A tick inside the libOS (a patched site's call runs with it unblocked) leaves the
+     * libOS alone: the call ends with the same checks. */
+    if (in_libos(uc_pc(uc)))
+        return;
     vdso_update();
-    if (!in_libos(uc_pc(uc)))
-        sig_host_drain();
+    sig_host_drain();
     sched_tick(uc);
+    uc_set_pc(uc, sys_patch_resume(uc_pc(uc)));
     sig_deliver(uc);
 }
 
@@ -129,6 +144,7 @@ void libos_fault(int sig, void *info, void *uc)
                 sig, (void *)(uintptr_t)pc, (void *)(uintptr_t)addr);
         proc_exit(curproc, sig);
         sched_switch(uc);
+        uc_set_pc(uc, sys_patch_resume(uc_pc(uc)));
         sig_deliver(uc);
         return;
     }

@@ -26,6 +26,11 @@ uint64_t uc_pc(void *uc)
     return *reg(uc, SC_PC);
 }
 
+void uc_set_pc(void *uc, uint64_t pc)
+{
+    *reg(uc, SC_PC) = pc;
+}
+
 uint64_t uc_arg(void *uc, int i)
 {
     return reg(uc, SC_REGS)[i];

@@ -30,6 +30,11 @@ uint64_t uc_pc(void *uc)
     return gregs(uc)[RIP];
 }
 
+void uc_set_pc(void *uc, uint64_t pc)
+{
+    gregs(uc)[RIP] = pc;
+}
+
 uint64_t uc_arg(void *uc, int i)
 {
     static const int map[6] = { RDI, RSI, RDX, R10, R8, R9 };
