@@ -41,6 +41,9 @@ func TestMain(m *testing.M) {
 	if s := os.Getenv(chrootEnv); s != "" {
 		chrootHelper(s) // does not return
 	}
+	if os.Getenv(rssEnv) != "" {
+		rssHelper() // does not return
+	}
 	os.Exit(m.Run())
 }
 

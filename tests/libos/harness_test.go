@@ -156,14 +156,13 @@ func execute(t testing.TB, argv []string, env []string, timeout time.Duration) r
 	var out, errb bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &errb
-	start := time.Now()
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String(), dur: time.Since(start)}
-	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			r.maxRSS = uint64(ru.Maxrss) << 10 // KiB on Linux
-		}
+	peak, err := withRSSHelper(cmd)
+	if err != nil {
+		t.Fatal(err)
 	}
+	start := time.Now()
+	err = cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String(), dur: time.Since(start), maxRSS: peak()}
 	if ctx.Err() != nil {
 		t.Fatalf("%s: timed out after %v; output:\n%s\nstderr:\n%s", strings.Join(argv, " "), timeout, r.stdout, r.stderr)
 	}

@@ -67,6 +67,32 @@ func newNetSide(name string, idx int, tap bool, mtu int) (*netSide, error) {
 	return s, nil
 }
 
+// newPodSide is a namespace as the CNI bridge plugin leaves a pod's: the veth's inner end
+// is eth0 with 10.79.I.2/24 and a default route to the host end (10.79.I.1). runc's
+// process uses eth0 itself; runnc moves its address to the unikernel's tap.
+func newPodSide(name string, idx int) (*netSide, error) {
+	s := &netSide{name: name, ns: "nbb-" + name, hostIf: "nbbh-" + name, idx: idx,
+		addr: fmt.Sprintf("10.79.%d.2", idx)}
+	s.teardown()
+	steps := [][]string{
+		{"netns", "add", s.ns},
+		{"link", "add", s.hostIf, "type", "veth", "peer", "name", "eth0", "netns", s.ns},
+		{"addr", "add", fmt.Sprintf("10.79.%d.1/24", idx), "dev", s.hostIf},
+		{"link", "set", s.hostIf, "up"},
+		{"-n", s.ns, "link", "set", "lo", "up"},
+		{"-n", s.ns, "addr", "add", s.addr + "/24", "dev", "eth0"},
+		{"-n", s.ns, "link", "set", "eth0", "up"},
+		{"-n", s.ns, "route", "add", "default", "via", fmt.Sprintf("10.79.%d.1", idx)},
+	}
+	for _, a := range steps {
+		if err := ipCmd(a...); err != nil {
+			s.teardown()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
 // start runs argv in the namespace and waits for its LISTENING line.
 func (s *netSide) start(e *env, argv []string) error {
 	c := exec.Command("ip", append([]string{"netns", "exec", s.ns}, argv...)...)

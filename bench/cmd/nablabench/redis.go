@@ -1,6 +1,7 @@
 // Redis: Debian's redis-server (tests/libos/fetch-dynroot.sh's tree) natively in a chroot, in
-// runc behind a veth, and as a unikernel (`nabla run --publish`, through its proxy and
-// straight to its tap), each loaded by the tree's redis-benchmark: SET and GET requests/s.
+// runc and in runnc behind a veth, and as a unikernel (`nabla run --publish`, through its
+// proxy and straight to its tap), each loaded by the tree's redis-benchmark: SET and GET
+// requests/s.
 package main
 
 import (
@@ -136,10 +137,11 @@ func (e *env) redisBench(tree string, s *redisSide, requests int) (set, get floa
 	return set, get, nil
 }
 
-// runcRedisBundle is a runc bundle of redis-server on a copy of the tree (runc makes mount
-// points in its rootfs) in the network namespace netns (a path), as a CNI plugin would set it.
-func (e *env) runcRedisBundle(tree, netns string) (string, error) {
-	dir := e.path("redis-runc")
+// redisBundle is an OCI bundle (for runc or runnc, named by name) of redis-server on a
+// copy of the tree (runc makes mount points in its rootfs) in the network namespace netns
+// (a path), as a CNI plugin would set it.
+func (e *env) redisBundle(name, tree, netns string) (string, error) {
+	dir := e.path("redis-" + name)
 	rootfs := filepath.Join(dir, "rootfs")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
@@ -160,8 +162,9 @@ func (e *env) runcRedisBundle(tree, netns string) (string, error) {
 
 // redis measures SET and GET requests per second of redis-benchmark (requests of each per
 // round, n rounds alternating) against: the native server on the host's loopback (the
-// reference), runc behind a veth and bridge, the unikernel through its published port
-// (nabla's proxy, then the tap) and straight to its tap from inside its namespace.
+// reference), runc and runnc with one bundle behind a veth each, the unikernel under
+// `nabla run` through its published port (nabla's proxy, then the tap) and straight to
+// its tap from inside its namespace.
 func (e *env) redis(n, requests int) []*Result {
 	const section = "redis"
 	setup := func(err error) []*Result {
@@ -174,7 +177,8 @@ func (e *env) redis(n, requests int) []*Result {
 	tree := strings.TrimSpace(string(out))
 	sides := []*redisSide{
 		{name: "native redis-server (chroot, host loopback)", host: "127.0.0.1", port: freeTCPPort()},
-		{name: "runc redis-server (veth and bridge)", note: "kernel TCP/IP in its network namespace"},
+		{name: "runc redis-server (veth)", note: "kernel TCP/IP in its network namespace"},
+		{name: "runnc redis-server (veth)", note: "the same bundle and namespace: libOS + lwIP on a tap joined to eth0"},
 		{name: "nabla run --publish redis-server (proxy, tap, libOS + lwIP)", host: "127.0.0.1", port: freeTCPPort(),
 			note: "nabla's TCP proxy into the unikernel's namespace, as docker-proxy for -p"},
 		{name: "nabla run redis-server, straight to its tap", note: "the client in the unikernel's namespace: no proxy"},
@@ -182,36 +186,41 @@ func (e *env) redis(n, requests int) []*Result {
 	errs := make([]error, len(sides))
 	// Native.
 	errs[0] = e.startRedisSide(sides[0], append([]string{"chroot", tree}, redisServerArgs(sides[0].port)...))
-	// runc in a namespace of its own with a veth to the host.
-	if ns, err := newNetSide("redis", 7, false, 0); err != nil {
-		errs[1] = err
-	} else {
+	// runc and runnc, each in a namespace of its own with a veth to the host.
+	for i, rt := range []struct{ name, bin, root string }{
+		{"runc", "runc", e.runcRoot}, {"runnc", filepath.Join(e.bin, "runnc"), e.runncRoot}} {
+		side := sides[1+i]
+		ns, err := newPodSide("redis-"+rt.name, 7+i)
+		if err != nil {
+			errs[1+i] = err
+			continue
+		}
 		defer ns.teardown()
-		sides[1].host, sides[1].port = ns.addr, 6379
-		bundle, err := e.runcRedisBundle(tree, "/var/run/netns/"+ns.ns)
+		side.host, side.port = ns.addr, 6379
+		bundle, err := e.redisBundle(rt.name, tree, "/var/run/netns/"+ns.ns)
 		if err == nil {
-			id := e.id("redis")
-			err = e.startRedisSide(sides[1], []string{"runc", "--root", e.runcRoot, "run", "-b", bundle, id})
-			stop := sides[1].stop
-			sides[1].stop = func() {
-				e.run("runc", "--root", e.runcRoot, "kill", id, "TERM")
+			id := e.id("redis-" + rt.name)
+			err = e.startRedisSide(side, []string{rt.bin, "--root", rt.root, "run", "-b", bundle, id})
+			stop := side.stop
+			side.stop = func() {
+				e.run(rt.bin, "--root", rt.root, "kill", id, "TERM")
 				stop()
-				e.run("runc", "--root", e.runcRoot, "delete", "--force", id)
+				e.run(rt.bin, "--root", rt.root, "delete", "--force", id)
 			}
 		}
-		errs[1] = err
+		errs[1+i] = err
 	}
-	// The unikernel, once, reached both ways.
-	errs[2] = e.startRedisSide(sides[2], append(e.nablaRootfs(tree, "--publish=127.0.0.1:"+strconv.Itoa(sides[2].port)+":6379"),
+	// The unikernel under nabla run, once, reached both ways.
+	errs[3] = e.startRedisSide(sides[3], append(e.nablaRootfs(tree, "--publish=127.0.0.1:"+strconv.Itoa(sides[3].port)+":6379"),
 		redisServerArgs(6379)...))
-	if errs[2] != nil {
-		errs[3] = errs[2]
-	} else if kids := childPids(sides[2].cmd.Process.Pid); len(kids) != 1 {
-		errs[3] = fmt.Errorf("nabla has children %v, want the tender alone", kids)
+	if errs[3] != nil {
+		errs[4] = errs[3]
+	} else if kids := childPids(sides[3].cmd.Process.Pid); len(kids) != 1 {
+		errs[4] = fmt.Errorf("nabla has children %v, want the tender alone", kids)
 	} else {
-		sides[3].host, sides[3].port = "10.0.51.2", 6379 // README: the guest's address under --publish
-		sides[3].via = []string{"nsenter", "--net=/proc/" + strconv.Itoa(kids[0]) + "/ns/net", "chroot", tree}
-		errs[3] = sides[3].ping()
+		sides[4].host, sides[4].port = "10.0.51.2", 6379 // README: the guest's address under --publish
+		sides[4].via = []string{"nsenter", "--net=/proc/" + strconv.Itoa(kids[0]) + "/ns/net", "chroot", tree}
+		errs[4] = sides[4].ping()
 	}
 	for i, s := range sides {
 		if errs[i] == nil && s.stop != nil {
