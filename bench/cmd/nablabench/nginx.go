@@ -72,22 +72,48 @@ func (e *env) nginxRoot(ports map[string]int) (root string, page []byte, err err
 	return root, page, nil
 }
 
-// nginxRuncBundle is a runc bundle on root (written to by nginx: its temp directories and
-// pid file) in the host's network namespace, as `docker run --network=host`.
-func (e *env) nginxRuncBundle(root string) (string, error) {
-	dir := e.path("nginx-bundle")
+// nginxBundle is an OCI bundle (for runc or runnc) named name on root (written to by
+// nginx: its temp directories and pid file) with the configuration conf, in the network
+// namespace netns (a path) or, when netns is "", in the host's, as `docker run
+// --network=host`.
+func (e *env) nginxBundle(name, root, conf, netns string) (string, error) {
+	dir := e.path("nginx-bundle-" + name)
 	os.MkdirAll(dir, 0o755)
 	return dir, runcSpec(dir, func(spec, proc, linux map[string]any) {
 		spec["root"] = map[string]any{"path": root, "readonly": false}
-		proc["args"] = []string{"/usr/sbin/nginx", "-c", "/etc/nginx/bench-runc.conf"}
+		proc["args"] = []string{"/usr/sbin/nginx", "-c", "/etc/nginx/" + conf}
 		var ns []any
 		for _, n := range linux["namespaces"].([]any) {
-			if n.(map[string]any)["type"] != "network" {
-				ns = append(ns, n)
+			m := n.(map[string]any)
+			if m["type"] == "network" {
+				if netns == "" {
+					continue
+				}
+				m["path"] = netns
 			}
+			ns = append(ns, m)
 		}
 		linux["namespaces"] = ns
 	})
+}
+
+// startBundle runs nginx's bundle with the OCI runtime bin (runc or runnc) in the
+// foreground, until it serves url; it is killed and deleted with the server.
+func (e *env) startBundle(bin, root, bundle, url string, page []byte) (*nginxServer, error) {
+	id := e.id("nginx")
+	s, err := e.startNginx([]string{bin, "--root", root, "run", "-b", bundle, id}, url, page, func(*exec.Cmd) {
+		exec.Command(bin, "--root", root, "kill", id, "TERM").Run()
+	})
+	if err != nil {
+		exec.Command(bin, "--root", root, "delete", "-f", id).Run()
+		return nil, err
+	}
+	stop := s.stop
+	s.stop = func() {
+		stop()
+		exec.Command(bin, "--root", root, "delete", "-f", id).Run()
+	}
+	return s, nil
 }
 
 // nginxServer is one contender's running nginx.
@@ -133,8 +159,9 @@ func (e *env) startNginx(argv []string, url string, page []byte, stop func(c *ex
 }
 
 // nginxNetwork measures static-file requests per second (wrk -t2 -c64 for secs seconds,
-// keep-alive, Debian's 615-byte default page) and latency of the three, in alternating
-// rounds.
+// keep-alive, Debian's 615-byte default page), latency and server CPU of each contender:
+// native, runc on the host network, the unikernel under `nabla run` (through its proxy and
+// on its tap), runc and runnc on one bundle behind a veth each; in alternating rounds.
 func (e *env) nginxNetwork(n, secs int) []*Result {
 	const section = "network (nginx)"
 	measures := []struct{ measure, unit string }{
@@ -145,9 +172,11 @@ func (e *env) nginxNetwork(n, secs int) []*Result {
 	}
 	names := []string{"native nginx in a chroot (kernel TCP/IP, loopback)", "runc nginx (host network, loopback)",
 		"nabla run --rootfs --publish nginx (libOS + lwIP, tap, nabla's port proxy)",
-		"the same unikernel, wrk on its tap (inside the private namespace: no proxy)"}
+		"the same unikernel, wrk on its tap (inside the private namespace: no proxy)",
+		"runc nginx (veth)", "runnc nginx (veth)"}
 	notes := []string{"", "", "the port proxy in nabla copies every byte once more (as docker-proxy does)",
-		"what the libOS costs without the proxy"}
+		"what the libOS costs without the proxy", "kernel TCP/IP in a pod-style namespace",
+		"the same bundle and namespace: libOS + lwIP on a tap joined to eth0"}
 	rs := make([][]*Result, len(names))
 	for i, nm := range names {
 		for _, m := range measures {
@@ -191,7 +220,7 @@ func (e *env) nginxNetwork(n, secs int) []*Result {
 	servers := make([]*nginxServer, len(names))
 	// The unikernel first: its rootfs disk is made from the tree before the others write
 	// their temp directories into it.
-	for _, i := range []int{2, 0, 1} {
+	for _, i := range []int{2, 5, 0, 1, 4} {
 		var s *nginxServer
 		var err error
 		switch i {
@@ -200,13 +229,22 @@ func (e *env) nginxNetwork(n, secs int) []*Result {
 				"http://127.0.0.1:18181/index.html", page, term)
 		case 1:
 			var bundle string
-			if bundle, err = e.nginxRuncBundle(root); err == nil {
-				id := e.id("nginx")
-				s, err = e.startNginx([]string{"runc", "--root", e.runcRoot, "run", "-b", bundle, id},
-					"http://127.0.0.1:18182/index.html", page, func(*exec.Cmd) {
-						exec.Command("runc", "--root", e.runcRoot, "kill", id, "TERM").Run()
-					})
-				defer exec.Command("runc", "--root", e.runcRoot, "delete", "-f", id).Run()
+			if bundle, err = e.nginxBundle("runc", root, "bench-runc.conf", ""); err == nil {
+				s, err = e.startBundle("runc", e.runcRoot, bundle, "http://127.0.0.1:18182/index.html", page)
+			}
+		case 4, 5:
+			rt, bin, rroot := "runc", "runc", e.runcRoot
+			if i == 5 {
+				rt, bin, rroot = "runnc", filepath.Join(e.bin, "runnc"), e.runncRoot
+			}
+			var ns *netSide
+			if ns, err = newPodSide("ngx-"+rt, 9+i); err != nil {
+				break
+			}
+			defer ns.teardown()
+			var bundle string
+			if bundle, err = e.nginxBundle(rt+"-veth", root, "bench-uk.conf", "/var/run/netns/"+ns.ns); err == nil {
+				s, err = e.startBundle(bin, rroot, bundle, "http://"+ns.addr+":8080/index.html", page)
 			}
 		case 2:
 			argv := append(e.nablaRootfs(root, "/usr/sbin/nginx", "-c", "/etc/nginx/bench-uk.conf"), "")

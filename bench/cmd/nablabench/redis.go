@@ -190,7 +190,7 @@ func (e *env) redis(n, requests int) []*Result {
 	for i, rt := range []struct{ name, bin, root string }{
 		{"runc", "runc", e.runcRoot}, {"runnc", filepath.Join(e.bin, "runnc"), e.runncRoot}} {
 		side := sides[1+i]
-		ns, err := newPodSide("redis-"+rt.name, 7+i)
+		ns, err := newPodSide("rds-"+rt.name, 7+i) // interface names: at most 15 bytes
 		if err != nil {
 			errs[1+i] = err
 			continue
