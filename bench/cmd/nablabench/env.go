@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/nabla-containers/nabla/internal/fstree"
 )
 
 // env is what every measurement needs; made once by setup.
@@ -168,6 +170,29 @@ func (e *env) close() error {
 func (e *env) id(prefix string) string {
 	e.seq++
 	return fmt.Sprintf("%s%d-%d", prefix, os.Getpid(), e.seq)
+}
+
+// treeBundle is an OCI bundle (for runc or runnc) named name of args on a copy of tree
+// (runc makes mount points in its rootfs), in the network namespace netns (a path, as a
+// CNI plugin sets it) or, when netns is "", a new empty one.
+func (e *env) treeBundle(name, tree string, args []string, netns string) (string, error) {
+	dir := e.path(name)
+	rootfs := filepath.Join(dir, "rootfs")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := fstree.Copy(tree, rootfs); err != nil {
+		return "", err
+	}
+	return dir, runcSpec(dir, func(spec, proc, linux map[string]any) {
+		proc["args"] = args
+		nss, _ := linux["namespaces"].([]any)
+		for _, n := range nss {
+			if m, ok := n.(map[string]any); ok && m["type"] == "network" && netns != "" {
+				m["path"] = netns
+			}
+		}
+	})
 }
 
 // bundle makes a bundle directory whose rootfs holds file (as /name) and whose spec is

@@ -136,8 +136,22 @@ func (e *env) pythonStart(warm, n int) []*Result {
 	tree := strings.TrimSpace(string(out))
 	prog := []string{"/usr/bin/python3", "-I", "-c", "print(6 * 7)"}
 	ok := func(s string) bool { return s == "42\n" }
-	return alternate("library OS files", "python3 -c start-up (dynamic: ld.so and 4 libraries from the rootfs)", "ms", warm, n, []contender{
+	cs := []contender{
 		{name: "native chroot python3", ref: true, run: e.sameOut(append([]string{"chroot", tree}, prog...), ok)},
 		{name: "nabla run --rootfs python3", run: e.sameOut(e.nablaRootfs(tree, prog...), ok)},
-	})
+	}
+	// runc and runnc on one bundle (a copy of the tree), each run a whole container's life.
+	bundle, err := e.treeBundle("python-bundle", tree, prog, "")
+	for _, rt := range []struct{ name, bin, root string }{
+		{"runc", "runc", e.runcRoot}, {"runnc", filepath.Join(e.bin, "runnc"), e.runncRoot}} {
+		c := contender{name: rt.name + " run python3 (a container from create to delete)"}
+		c.run = func() (float64, error) {
+			if err != nil {
+				return 0, err
+			}
+			return e.sameOut([]string{rt.bin, "--root", rt.root, "run", "-b", bundle, e.id("py")}, ok)()
+		}
+		cs = append(cs, c)
+	}
+	return alternate("library OS files", "python3 -c start-up (dynamic: ld.so and 4 libraries from the rootfs)", "ms", warm, n, cs)
 }

@@ -18,8 +18,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/nabla-containers/nabla/internal/fstree"
 )
 
 // redisServerArgs: no background saves (they fork, which the libOS answers ENOSYS) and
@@ -137,29 +135,6 @@ func (e *env) redisBench(tree string, s *redisSide, requests int) (set, get floa
 	return set, get, nil
 }
 
-// redisBundle is an OCI bundle (for runc or runnc, named by name) of redis-server on a
-// copy of the tree (runc makes mount points in its rootfs) in the network namespace netns
-// (a path), as a CNI plugin would set it.
-func (e *env) redisBundle(name, tree, netns string) (string, error) {
-	dir := e.path("redis-" + name)
-	rootfs := filepath.Join(dir, "rootfs")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	if err := fstree.Copy(tree, rootfs); err != nil {
-		return "", err
-	}
-	return dir, runcSpec(dir, func(spec, proc, linux map[string]any) {
-		proc["args"] = redisServerArgs(6379)
-		nss, _ := linux["namespaces"].([]any)
-		for _, n := range nss {
-			if m, ok := n.(map[string]any); ok && m["type"] == "network" {
-				m["path"] = netns
-			}
-		}
-	})
-}
-
 // redis measures SET and GET requests per second of redis-benchmark (requests of each per
 // round, n rounds alternating) against: the native server on the host's loopback (the
 // reference), runc and runnc with one bundle behind a veth each, the unikernel under
@@ -197,7 +172,7 @@ func (e *env) redis(n, requests int) []*Result {
 		}
 		defer ns.teardown()
 		side.host, side.port = ns.addr, 6379
-		bundle, err := e.redisBundle(rt.name, tree, "/var/run/netns/"+ns.ns)
+		bundle, err := e.treeBundle("redis-"+rt.name, tree, redisServerArgs(6379), "/var/run/netns/"+ns.ns)
 		if err == nil {
 			id := e.id("redis-" + rt.name)
 			err = e.startRedisSide(side, []string{rt.bin, "--root", rt.root, "run", "-b", bundle, id})
