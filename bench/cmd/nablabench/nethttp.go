@@ -29,21 +29,30 @@ func ipCmd(args ...string) error {
 	return nil
 }
 
-// mtu 0 leaves every link at the kernel's 1500.
-func newNetSide(name string, idx int, tap bool, mtu int) (*netSide, error) {
+// vethSide is the side named name, cleared of what a killed earlier run left, and the
+// ip steps every kind starts with: namespace nbb-NAME, a veth from the host (10.79.I.1)
+// whose inner end is named inner, the namespace's loopback up.
+func vethSide(name string, idx int, inner string) (*netSide, [][]string) {
 	s := &netSide{name: name, ns: "nbb-" + name, hostIf: "nbbh-" + name, idx: idx,
 		addr: fmt.Sprintf("10.79.%d.2", idx)}
-	s.teardown() // what a killed earlier run left
-	steps := [][]string{
+	s.teardown()
+	return s, [][]string{
 		{"netns", "add", s.ns},
-		{"link", "add", s.hostIf, "type", "veth", "peer", "name", "nbbc", "netns", s.ns},
+		{"link", "add", s.hostIf, "type", "veth", "peer", "name", inner, "netns", s.ns},
 		{"addr", "add", fmt.Sprintf("10.79.%d.1/24", idx), "dev", s.hostIf},
 		{"link", "set", s.hostIf, "up"},
 		{"-n", s.ns, "link", "set", "lo", "up"},
+	}
+}
+
+// mtu 0 leaves every link at the kernel's 1500.
+func newNetSide(name string, idx int, tap bool, mtu int) (*netSide, error) {
+	s, steps := vethSide(name, idx, "nbbc")
+	steps = append(steps, [][]string{
 		{"-n", s.ns, "link", "add", "br0", "type", "bridge"},
 		{"-n", s.ns, "link", "set", "nbbc", "master", "br0", "up"},
 		{"-n", s.ns, "link", "set", "br0", "up"},
-	}
+	}...)
 	if tap {
 		steps = append(steps, []string{"-n", s.ns, "tuntap", "add", "dev", "tap0", "mode", "tap"},
 			[]string{"-n", s.ns, "link", "set", "tap0", "master", "br0", "up"})
@@ -71,19 +80,12 @@ func newNetSide(name string, idx int, tap bool, mtu int) (*netSide, error) {
 // is eth0 with 10.79.I.2/24 and a default route to the host end (10.79.I.1). runc's
 // process uses eth0 itself; runnc moves its address to the unikernel's tap.
 func newPodSide(name string, idx int) (*netSide, error) {
-	s := &netSide{name: name, ns: "nbb-" + name, hostIf: "nbbh-" + name, idx: idx,
-		addr: fmt.Sprintf("10.79.%d.2", idx)}
-	s.teardown()
-	steps := [][]string{
-		{"netns", "add", s.ns},
-		{"link", "add", s.hostIf, "type", "veth", "peer", "name", "eth0", "netns", s.ns},
-		{"addr", "add", fmt.Sprintf("10.79.%d.1/24", idx), "dev", s.hostIf},
-		{"link", "set", s.hostIf, "up"},
-		{"-n", s.ns, "link", "set", "lo", "up"},
+	s, steps := vethSide(name, idx, "eth0")
+	steps = append(steps, [][]string{
 		{"-n", s.ns, "addr", "add", s.addr + "/24", "dev", "eth0"},
 		{"-n", s.ns, "link", "set", "eth0", "up"},
 		{"-n", s.ns, "route", "add", "default", "via", fmt.Sprintf("10.79.%d.1", idx)},
-	}
+	}...)
 	for _, a := range steps {
 		if err := ipCmd(a...); err != nil {
 			s.teardown()
