@@ -22,6 +22,7 @@ const rssEnv = "NABLA_LIBOS_RSS_HELPER"
 // child's peak RSS in KiB to fd 3 and exits with the child's status (128+signal when it
 // was killed, as a shell reports it).
 func rssHelper() {
+	syscall.CloseOnExec(3) // the report's pipe: the command must not see it
 	var env []string
 	for _, e := range os.Environ() {
 		if !strings.HasPrefix(e, rssEnv+"=") {
