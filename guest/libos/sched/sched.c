@@ -206,10 +206,9 @@ static uint64_t expire(uint64_t now)
         struct thread *t = &threads[i];
         if (t->state != T_BLOCKED || t->deadline == NO_DEADLINE)
             continue;
-        if (t->deadline <= now && t->restart == WAIT_RERUN_NOSIG)
-            wake(t, 0, 0); /* the re-run finds its deadline passed */
-        else if (t->deadline <= now)
-            wake(t, t->timeout_ret, 1);
+        if (t->deadline <= now) /* a re-run (poll, select) finds its deadline passed */
+            wake(t, t->restart == WAIT_RERUN_NOSIG ? 0 : t->timeout_ret,
+                    t->restart != WAIT_RERUN_NOSIG);
         else if (t->deadline < next)
             next = t->deadline;
     }

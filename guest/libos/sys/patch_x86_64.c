@@ -290,7 +290,7 @@ void sys_patch(void *uc, long nr)
             post_count++;
         c->pc = pc;
         c->resume = resume;
-        gregs(uc)[RIP] = resume;
+        uc_set_pc(uc, resume);
     }
 }
 

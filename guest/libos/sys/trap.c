@@ -88,6 +88,13 @@ void libos_sigsys(int sig, void *info, void *uc)
     sys_dispatch(uc, nr);
 }
 
+/* A frame about to resume (after a switch, rt_sigreturn, a tick) with a pc saved before
+ * its site was rewritten resumes where that site's code now is. */
+static void resume_fix(void *uc)
+{
+    uc_set_pc(uc, sys_patch_resume(uc_pc(uc)));
+}
+
 void sys_dispatch(void *uc, long nr)
 {
     vdso_update();
@@ -110,7 +117,7 @@ void sys_dispatch(void *uc, long nr)
         uc_set_ret(uc, r);
     keep_frame = 0;
     sched_switch(uc);
-    uc_set_pc(uc, sys_patch_resume(uc_pc(uc)));
+    resume_fix(uc);
     /* After the switch: cur runs with its frame in uc, any other thread's is saved, so
      * a post that wakes a blocked thread edits the frame that will be resumed. */
     sig_host_drain();
@@ -128,7 +135,7 @@ void libos_sigalrm(int sig, void *info, void *uc)
     vdso_update();
     sig_host_drain();
     sched_tick(uc);
-    uc_set_pc(uc, sys_patch_resume(uc_pc(uc)));
+    resume_fix(uc);
     sig_deliver(uc);
 }
 
@@ -144,7 +151,7 @@ void libos_fault(int sig, void *info, void *uc)
                 sig, (void *)(uintptr_t)pc, (void *)(uintptr_t)addr);
         proc_exit(curproc, sig);
         sched_switch(uc);
-        uc_set_pc(uc, sys_patch_resume(uc_pc(uc)));
+        resume_fix(uc);
         sig_deliver(uc);
         return;
     }
